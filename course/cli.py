@@ -1,0 +1,128 @@
+"""`python -m course …`: list, train, bench, verify and student.
+
+Every command fails with a one-line message that says what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def _cmd_list(args) -> int:
+    from course.core.checkpoints import checkpoint_status
+    from course.core.registry import LESSONS, lesson_module
+
+    if args.lessons:
+        print("\n".join(LESSONS))
+        return 0
+    for key, lesson in LESSONS.items():
+        print(f"{lesson.number:02d} {lesson.title}  [{key}]  notebooks/{lesson.notebook}")
+        for spec in lesson_module(key).MODELS:
+            print(f"     {spec.name:<24} {checkpoint_status(spec.name):<8} {spec.description}")
+    return 0
+
+
+def _cmd_train(args) -> int:
+    from course.core.registry import all_models, train_model
+
+    names = list(all_models()) if args.names == ["all"] else args.names
+    for name in names:
+        result = train_model(name, quick=args.quick, seed=args.seed)
+        print(json.dumps(result))
+    return 0
+
+
+def _cmd_bench(args) -> int:
+    from course.core.registry import get_lesson, lesson_module
+
+    get_lesson(args.lesson)
+    result = lesson_module(args.lesson).bench(quick=args.quick)
+    text = json.dumps(result, indent=2)
+    if args.json:
+        path = Path(args.json)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text + "\n")
+        tmp.replace(path)
+    print(text)
+    return 0
+
+
+def _cmd_verify(args) -> int:
+    from course.core.checkpoints import checkpoint_status, read_manifest, verify_datasets
+
+    bad = 0
+    for name in read_manifest():
+        status = checkpoint_status(name)
+        bad += status != "ok"
+        print(f"{status:<8} checkpoint {name}")
+    for path, status in verify_datasets():
+        bad += status != "ok"
+        print(f"{status:<8} dataset    {path}")
+    if bad:
+        print(f"{bad} file(s) failed verification: retrain with `python -m course train NAME` "
+              "or restore them with `git checkout -- data/`.", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def _cmd_student(args) -> int:
+    from course.core.exercises import write_student_notebooks
+    from course.core.paths import NOTEBOOKS_DIR
+    from course.core.registry import LESSONS
+
+    sources = [NOTEBOOKS_DIR / lesson.notebook for lesson in LESSONS.values()]
+    for path in write_student_notebooks(sources, Path(args.outdir)):
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m course", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("list", help="lessons, models and checkpoint status")
+    p.add_argument("--lessons", action="store_true", help="print only the lesson keys")
+    p.set_defaults(func=_cmd_list)
+
+    p = sub.add_parser("train", help="retrain models and rewrite their checkpoints (seeded)")
+    p.add_argument("names", nargs="+", help="model names from `list`, or `all`")
+    p.add_argument("--quick", action="store_true", help="a tiny run for tests (use with --data-dir)")
+    p.add_argument("--seed", type=int, default=None, help="override the config's seed")
+    p.add_argument("--data-dir", help="write checkpoints under this folder instead of data/")
+    p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("bench", help="a lesson's figures as one JSON object")
+    p.add_argument("lesson", help="lesson key from `list --lessons`")
+    p.add_argument("--json", metavar="PATH", help="also write the JSON object to PATH")
+    p.add_argument("--quick", action="store_true", help="a fast, smaller measurement (for tests)")
+    p.set_defaults(func=_cmd_bench)
+
+    p = sub.add_parser("verify", help="SHA-256 of every shipped checkpoint and dataset")
+    p.set_defaults(func=_cmd_verify)
+
+    p = sub.add_parser("student", help="write the student notebooks (exercises stubbed) to OUTDIR")
+    p.add_argument("outdir")
+    p.set_defaults(func=_cmd_student)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "data_dir", None):
+        os.environ["COURSE_DATA_DIR"] = str(Path(args.data_dir).resolve())
+    elif getattr(args, "quick", False) and args.command == "train":
+        print("error: `train --quick` writes small test checkpoints; give --data-dir so the "
+              "shipped ones in data/ are not replaced.", file=sys.stderr)
+        return 2
+    from course.core.checkpoints import CheckpointError
+
+    try:
+        return args.func(args)
+    except (CheckpointError, KeyError, ValueError) as err:
+        message = err.args[0] if isinstance(err, KeyError) and err.args else err
+        print(f"error: {message}", file=sys.stderr)
+        return 2

@@ -1,0 +1,76 @@
+"""The course's table of contents: lessons, their notebooks, models and benchmarks.
+
+Each lesson subpackage exposes `MODELS` (a list of `ModelSpec`) and `bench(quick) -> dict`.
+The CLI reads everything from here, so adding a lesson means adding one line to LESSONS.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from dataclasses import asdict, dataclass
+from typing import Any, Callable
+
+from course.core.checkpoints import CheckpointError, save_checkpoint
+from course.core.seeding import seed_everything
+
+
+@dataclass(frozen=True)
+class Lesson:
+    key: str  # the name used on the command line: `python -m course bench KEY`
+    number: int
+    title: str
+    module: str
+    notebook: str
+
+
+LESSONS = {
+    lesson.key: lesson
+    for lesson in [
+        Lesson("embeddings", 1, "Embeddings, entanglement and distance", "course.embeddings", "01_embeddings.py"),
+    ]
+}
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    lesson: str
+    description: str
+    make_config: Callable[[bool], Any]  # quick -> a config dataclass with a `seed` field
+    train: Callable[[Any], tuple[dict, dict]]  # config -> (tensors, headline metrics)
+
+
+def lesson_module(key: str):
+    return importlib.import_module(LESSONS[key].module)
+
+
+def all_models() -> dict[str, ModelSpec]:
+    return {spec.name: spec for key in LESSONS for spec in lesson_module(key).MODELS}
+
+
+def get_model_spec(name: str) -> ModelSpec:
+    models = all_models()
+    if name not in models:
+        raise CheckpointError(f"unknown model {name!r}; known models: {', '.join(sorted(models))}")
+    return models[name]
+
+
+def get_lesson(key: str) -> Lesson:
+    if key not in LESSONS:
+        raise KeyError(f"unknown lesson {key!r}; known lessons: {', '.join(LESSONS)}")
+    return LESSONS[key]
+
+
+def train_model(name: str, *, quick: bool = False, seed: int | None = None) -> dict:
+    """Train NAME from scratch with its seeded config and save checkpoint + manifest entry."""
+    spec = get_model_spec(name)
+    config = spec.make_config(quick)
+    if seed is not None:
+        config.seed = seed
+    seed_everything(config.seed)
+    start = time.perf_counter()
+    tensors, metrics = spec.train(config)
+    seconds = time.perf_counter() - start
+    save_checkpoint(name, tensors, config=asdict(config), seed=config.seed, train_seconds=seconds, metrics=metrics)
+    return {"name": name, "train_seconds": round(seconds, 1), **metrics}

@@ -1,0 +1,131 @@
+"""Three embeddings of the same sprites: an autoencoder, a VAE and a β-VAE.
+
+All three share one encoder and one decoder; they differ only in the loss:
+- autoencoder: reconstruction alone, the latent is a point;
+- VAE: reconstruction + KL(q(z|x) || N(0, I)), the latent is a distribution;
+- β-VAE: the same with the KL weighted by β > 1, which presses each latent dimension to carry
+  as little information as it can, and so (often) one factor of variation each.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+LATENT_DIM = 10
+
+
+@dataclass
+class EmbeddingConfig:
+    """Hyperparameters of one embedding model and its training run."""
+
+    kind: str = "vae"  # "ae", "vae", "beta_vae" or "beta_tcvae"
+    beta: float = 1.0  # weight of the KL term (β-TCVAE: of the total correlation; AE: unused)
+    dataset_size: int = 9000  # β-TCVAE's minibatch-weighted estimate of q(z) needs it
+    latent_dim: int = LATENT_DIM
+    steps: int = 6000
+    batch_size: int = 64
+    lr: float = 1e-3
+    seed: int = 0
+
+
+class Encoder(nn.Module):
+    def __init__(self, latent_dim: int):
+        super().__init__()
+        self.conv = nn.Sequential(  # (B, 3, 32, 32)
+            nn.Conv2d(3, 32, 4, 2, 1), nn.ReLU(),  # (B, 32, 16, 16)
+            nn.Conv2d(32, 32, 4, 2, 1), nn.ReLU(),  # (B, 32, 8, 8)
+            nn.Conv2d(32, 64, 4, 2, 1), nn.ReLU(),  # (B, 64, 4, 4)
+            nn.Conv2d(64, 64, 4, 2, 1), nn.ReLU(),  # (B, 64, 2, 2)
+            nn.Flatten(),  # (B, 256)
+            nn.Linear(256, 256), nn.ReLU(),
+        )
+        self.mean = nn.Linear(256, latent_dim)
+        self.log_var = nn.Linear(256, latent_dim)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h = self.conv(x)
+        return self.mean(h), self.log_var(h)  # (B, D), (B, D)
+
+
+class Decoder(nn.Module):
+    def __init__(self, latent_dim: int):
+        super().__init__()
+        self.fc = nn.Sequential(nn.Linear(latent_dim, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU())
+        self.deconv = nn.Sequential(  # (B, 64, 2, 2)
+            nn.ConvTranspose2d(64, 64, 4, 2, 1), nn.ReLU(),  # (B, 64, 4, 4)
+            nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.ReLU(),  # (B, 32, 8, 8)
+            nn.ConvTranspose2d(32, 32, 4, 2, 1), nn.ReLU(),  # (B, 32, 16, 16)
+            nn.ConvTranspose2d(32, 3, 4, 2, 1),  # (B, 3, 32, 32) logits
+        )
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.deconv(self.fc(z).view(-1, 64, 2, 2))
+
+
+class SpriteEmbedding(nn.Module):
+    """Encoder + decoder; `kind` decides whether the latent is a point or a distribution."""
+
+    def __init__(self, config: EmbeddingConfig):
+        super().__init__()
+        self.config = config
+        self.encoder = Encoder(config.latent_dim)
+        self.decoder = Decoder(config.latent_dim)
+
+    @property
+    def variational(self) -> bool:
+        return self.config.kind != "ae"
+
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        """The embedding we cluster and measure: the encoder's mean, (B, D)."""
+        return self.encoder(x)[0]
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """Latent (B, D) -> image (B, 3, H, W) in [0, 1]."""
+        return torch.sigmoid(self.decoder(z))
+
+    def loss(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Per-image losses in nats, averaged over the batch."""
+        mean, log_var = self.encoder(x)
+        if self.variational:
+            z = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)  # reparameterisation
+            kl_per_dim = kl_to_standard_normal(mean, log_var).mean(0)  # (D,)
+        else:
+            z = mean
+            kl_per_dim = torch.zeros_like(mean[0])
+        logits = self.decoder(z)
+        reconstruction = F.binary_cross_entropy_with_logits(logits, x, reduction="sum") / len(x)
+        kl = kl_per_dim.sum()
+        if self.config.kind == "beta_tcvae":
+            # KL = mutual information + total correlation + per-dimension KL; only the total
+            # correlation (dependence between dimensions) gets the extra weight.
+            tc = total_correlation(z, mean, log_var, self.config.dataset_size)
+            loss = reconstruction + kl + (self.config.beta - 1.0) * tc
+        else:
+            loss = reconstruction + (self.config.beta if self.variational else 0.0) * kl
+        return {"loss": loss, "reconstruction": reconstruction, "kl": kl}
+
+
+def kl_to_standard_normal(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
+    """KL(N(mean, exp(log_var)) || N(0, 1)) per sample and dimension, in nats."""
+    return 0.5 * (mean.pow(2) + log_var.exp() - 1.0 - log_var)
+
+
+def gaussian_log_density(z: torch.Tensor, mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
+    return -0.5 * (math.log(2 * math.pi) + log_var + (z - mean).pow(2) / log_var.exp())
+
+
+def total_correlation(z: torch.Tensor, mean: torch.Tensor, log_var: torch.Tensor, dataset_size: int) -> torch.Tensor:
+    """KL(q(z) || Π_j q(z_j)), estimated on the batch by minibatch-weighted sampling
+    (Chen et al., 2018). Zero when the dimensions of z are independent."""
+    batch = len(z)
+    # log q(z_i | x_k) for every pair (i, k) in the batch, per dimension: (B, B, D)
+    pairwise = gaussian_log_density(z[:, None], mean[None], log_var[None])
+    log_norm = math.log(batch * dataset_size)
+    log_qz = torch.logsumexp(pairwise.sum(2), dim=1) - log_norm  # (B,)
+    log_prod_qzj = (torch.logsumexp(pairwise, dim=1) - log_norm).sum(1)  # (B,)
+    return (log_qz - log_prod_qzj).mean()

@@ -1,0 +1,87 @@
+"""Checkpoints: hash-verified loading, clear errors, atomic writes, seeded reproducibility."""
+
+import json
+
+import pytest
+import torch
+
+from course.core.checkpoints import (
+    CheckpointError,
+    checkpoint_status,
+    load_checkpoint,
+    manifest_path,
+    read_manifest,
+    save_checkpoint,
+)
+from course.core.registry import train_model
+
+
+def _save(name="toy"):
+    tensors = {"w": torch.arange(6.0).reshape(2, 3)}
+    return save_checkpoint(name, tensors, config={"a": 1}, seed=3, train_seconds=1.23, metrics={"m": 0.5})
+
+
+def test_round_trip_records_provenance(tmp_data_dir):
+    _save()
+    tensors, entry = load_checkpoint("toy")
+    assert torch.equal(tensors["w"], torch.arange(6.0).reshape(2, 3))
+    assert entry["command"] == "python -m course train toy"
+    assert entry["seed"] == 3 and entry["metrics"] == {"m": 0.5} and entry["config"] == {"a": 1}
+    assert len(entry["sha256"]) == 64
+    assert checkpoint_status("toy") == "ok"
+
+
+def test_missing_file_names_file_and_command(tmp_data_dir):
+    path = _save()
+    path.unlink()
+    with pytest.raises(CheckpointError) as err:
+        load_checkpoint("toy")
+    assert str(path) in str(err.value) and "python -m course train toy" in str(err.value)
+    assert checkpoint_status("toy") == "missing"
+
+
+def test_altered_file_is_refused(tmp_data_dir):
+    path = _save()
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(CheckpointError, match="altered") as err:
+        load_checkpoint("toy")
+    assert "python -m course train toy" in str(err.value)
+    assert checkpoint_status("toy") == "altered"
+
+
+def test_unknown_name(tmp_data_dir):
+    with pytest.raises(CheckpointError, match="no checkpoint named 'nope'"):
+        load_checkpoint("nope")
+
+
+def test_failed_save_leaves_previous_checkpoint_intact(tmp_data_dir):
+    _save()
+    before = manifest_path().read_text()
+    with pytest.raises(Exception):
+        save_checkpoint("toy", {"w": "not a tensor"}, config={}, seed=0, train_seconds=0, metrics={})
+    assert manifest_path().read_text() == before
+    assert checkpoint_status("toy") == "ok"
+    assert not list(tmp_data_dir.glob("checkpoints/.*tmp"))
+
+
+def test_corrupt_manifest_gives_clear_error(tmp_data_dir):
+    _save()
+    manifest_path().write_text("{not json")
+    with pytest.raises(CheckpointError, match="not valid JSON"):
+        read_manifest()
+
+
+def test_same_seed_same_checkpoint_metrics(tmp_data_dir):
+    first = train_model("sprites_vae", quick=True)
+    first_hash = read_manifest()["sprites_vae"]["sha256"]
+    second = train_model("sprites_vae", quick=True)
+    assert {k: v for k, v in first.items() if k != "train_seconds"} == {
+        k: v for k, v in second.items() if k != "train_seconds"
+    }
+    assert read_manifest()["sprites_vae"]["sha256"] == first_hash
+    third = train_model("sprites_vae", quick=True, seed=1)
+    assert read_manifest()["sprites_vae"]["sha256"] != first_hash
+    assert json.loads(manifest_path().read_text())["sprites_vae"]["seed"] == 1
+    assert third["name"] == "sprites_vae"
