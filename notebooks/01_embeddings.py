@@ -26,14 +26,19 @@
 # |---|---|---|
 # | autoencoder (AE) | reconstruction | keep whatever helps to redraw the image |
 # | VAE (β = 1) | reconstruction + KL to N(0, I) | the same, paying in bits for each dimension it uses |
-# | β-VAE (β > 1) | reconstruction + β·KL | pay more per bit: use few dimensions, ideally one per factor |
+# | β-TCVAE (β = 6) | reconstruction + KL + (β − 1)·TC | pay extra for *dependence between* dimensions: one factor per dimension |
+#
+# The KL term of a VAE splits into three parts: the information the code keeps about the image,
+# the **total correlation** TC = KL(q(z) ‖ Π_j q(z_j)) between the code's dimensions, and how far
+# each dimension is from N(0, 1). β-TCVAE (Chen et al., 2018) raises the price of TC only — the
+# part that *is* entanglement — instead of every bit, as a β-VAE does.
 #
 # You will measure **how much information each dimension carries**, **which factor lives where**
 # (mutual information and MIG), **whether distances follow the true factors**, and then break a
 # good embedding on purpose — once in a way that fools one measurement and not the other.
 #
 # All models ship as checkpoints in `data/checkpoints/` (verified by SHA-256 when loaded);
-# `python -m course train sprites_beta_vae` retrains one in a few minutes.
+# `python -m course train sprites_beta_tcvae` retrains one in a few minutes.
 
 # %%
 import matplotlib.pyplot as plt
@@ -73,8 +78,9 @@ plt.show()
 
 # %% [markdown]
 # ## 2. Three embeddings of the same images
-# **What you should see:** all three reconstruct the sprites; the β-VAE's are the blurriest,
-# because it pays most for every bit it keeps.
+# **What you should see:** all three redraw position, size and colour. The two variational
+# models sometimes get the *shape* wrong (a square with a pointed top): shape changes the fewest
+# pixels of the five factors, so it is the first a model that pays for information gives up.
 
 # %%
 models = {kind: analysis.load_embedding(kind) for kind in analysis.MODEL_NAMES}
@@ -101,8 +107,10 @@ plt.show()
 # the number of **bits** that dimension carries about the image. The autoencoder has no such
 # price, so for it we can only look at each dimension's variance.
 #
-# **What you should see:** the β-VAE spends its bits on a few dimensions and leaves the rest at
-# about zero; the VAE spreads more bits over more dimensions; the AE uses all ten.
+# **What you should see:** the VAE and the β-TCVAE each switch most of their ten dimensions off
+# (about 0 bits) and spend a few bits in each of a handful of others — fewer active dimensions
+# than there are factors, because small factors are cheaper to drop than to pay for. The AE has
+# no price to pay, so nothing makes its variance line up with a few dimensions.
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.2))
@@ -146,8 +154,10 @@ from course.embeddings.checks import check_participation_ratio
 check_participation_ratio(participation_ratio)
 
 # %% [markdown]
-# **What you should see:** five true factors; the β-VAE's PR lands closest to that number, the AE
-# spreads over more dimensions than the data has factors.
+# **What you should see:** none of the models uses all ten dimensions, and none uses more
+# effective dimensions than there are true factors: the data lie on a low-dimensional surface,
+# and every encoder found it. PR counts directions of variance, though, not factors — compare it
+# with the number of active dimensions above.
 
 # %%
 pr = {kind: M.participation_ratio(z[kind]) for kind in z}
@@ -183,8 +193,8 @@ from course.embeddings.checks import check_mig_from_mutual_info
 check_mig_from_mutual_info(mig_from_mutual_info)
 
 # %% [markdown]
-# **What you should see:** the β-VAE's matrix is close to a permutation — bright cells, one per
-# factor column, in different rows — while the AE's information is spread over many rows.
+# **What you should see:** the β-TCVAE's matrix has the brightest single cells — a factor
+# concentrated in one row — while the AE's information is smeared thinly over many rows.
 # Shape, a category, is the hardest factor for every model to give a dimension of its own.
 
 # %%
@@ -205,12 +215,12 @@ for kind, gaps in per_factor.items():
     print(f"  {kind:>12}: {gaps.round(2)}")
 
 # %%
-assert mig["disentangled"] >= 2 * mig["ae"], "the β-VAE should separate the factors far better than the AE"
-print(f"β-VAE MIG / AE MIG = {mig['disentangled'] / mig['ae']:.1f}")
+assert mig["disentangled"] >= 2 * mig["ae"], "the β-TCVAE should separate the factors far better than the AE"
+print(f"β-TCVAE MIG / AE MIG = {mig['disentangled'] / mig['ae']:.1f}")
 
 # %% [markdown]
 # ### Walk along one dimension
-# **What you should see:** in the β-VAE, moving one slider changes one property of the sprite
+# **What you should see:** in the β-TCVAE, moving one slider changes one property of the sprite
 # (its position, its size or its colour). Try the same with the AE: most sliders change several
 # properties at once — that is entanglement. Switch model by changing `kind` below.
 
@@ -239,10 +249,10 @@ plt.show()
 # factors do. Three common metrics: Euclidean, cosine, and Euclidean after standardising each
 # dimension by its spread.
 #
-# **What you should see:** all three models order pairs far better than chance (0). Cosine
-# distance, which ignores how far from the origin a point is, loses information that
-# Euclidean keeps; standardising can hurt the β-VAE because it blows up the near-silent
-# dimensions into full-size noise.
+# **What you should see:** all three models order pairs far better than chance (0), and no
+# model reaches 1: the encoders were never asked to keep distances. The metric matters, and
+# not the same way for every model — standardising gives the β-TCVAE's switched-off dimensions
+# (pure noise) the same weight as the informative ones.
 
 # %%
 tables = {kind: analysis.measure(z[kind], data) for kind in z}
@@ -256,9 +266,10 @@ for kind, t in tables.items():
 # of a factor (chance is 1 / number of values). k-means ARI: cluster the embedding into as many
 # groups as a factor has values and compare with the factor (0 = unrelated, 1 = identical).
 #
-# **What you should see:** neighbours agree on *position* and *colour* — the factors that move
-# many pixels — but clusters do not line up with any single factor: k-means finds groups that
-# mix several factors, because in 10 dimensions nothing tells it which factor you care about.
+# **What you should see:** neighbours agree on every factor well above chance (the black marks):
+# the embeddings keep all five. Yet clusters line up with no single factor (ARI near 0, far below
+# 1): k-means finds groups that mix several factors, because nothing tells it which factor you
+# care about.
 
 # %%
 neighbourhoods = {kind: analysis.neighbourhood_table(z[kind], data) for kind in z}
@@ -292,19 +303,19 @@ display(widgets.neighbour_explorer(z["disentangled"], data, start=1234))
 # UMAP squeezes the 10-d embedding into 2-d while trying to keep neighbours neighbours. The maps
 # are computed once (`python -m course train sprites_umap`) on 3,000 sprites and loaded here.
 #
-# **What you should see:** colour by *x* or *y* and the map shows smooth gradients; colour by
-# *shape* and the three shapes are interleaved rather than in three islands — a map drawn from
-# neighbourhoods cannot show a factor the neighbourhoods ignore.
+# **What you should see:** colour by each factor in turn. Factors the neighbourhoods follow show
+# as smooth gradients or separate regions; factors they ignore look like confetti — a map drawn
+# from neighbourhoods cannot show a factor the neighbourhoods ignore.
 
 # %%
 umap_maps = analysis.load_umap()
 umap_data = type(data)(data.images[umap_maps["index"]], data.factors[umap_maps["index"]],
                        data.factor_values[umap_maps["index"]])
-display(widgets.umap_explorer(umap_maps["disentangled"], umap_data, title="UMAP of the β-VAE embedding"))
+display(widgets.umap_explorer(umap_maps["disentangled"], umap_data, title="UMAP of the β-TCVAE embedding"))
 
 # %% [markdown]
 # ## 6. Entanglement on purpose
-# Now the central experiment. Take the β-VAE's embedding, where factors sit in separate
+# Now the central experiment. Take the β-TCVAE's embedding, where factors sit in separate
 # dimensions, and **rotate** it by a random orthogonal matrix. A rotation keeps every distance:
 # nearest neighbours, clusters and UMAP are unchanged. But each new dimension is now a mixture of
 # old ones — every factor is entangled across all of them.
@@ -326,7 +337,7 @@ rows = [
     ("nonlinear", experiment["mig_nonlinear"], experiment["distance_spearman_nonlinear"],
      experiment["nonlinear_vs_original_distance_spearman"]),
 ]
-print(f"{'β-VAE latent':>12} | {'MIG':>6} | {'distance~factors':>16} | {'distances vs original':>21}")
+print(f"{'β-TCVAE latent':>12} | {'MIG':>6} | {'distance~factors':>16} | {'distances vs original':>21}")
 for name, mig_value, spearman, agreement in rows:
     print(f"{name:>12} | {mig_value:6.3f} | {spearman:16.3f} | {agreement:21.4f}")
 
@@ -336,7 +347,7 @@ assert experiment["distance_spearman_nonlinear"] < experiment["distance_spearman
 
 # %% [markdown]
 # ### Rotate it yourself
-# **What you should see:** drag the slider from 0 (the β-VAE as trained) to 1 (a full random
+# **What you should see:** drag the slider from 0 (the β-TCVAE as trained) to 1 (a full random
 # rotation). The mutual-information matrix smears from a few bright cells into a grey wash and
 # MIG falls, while the distance–factor correlation and the agreement with the unrotated
 # distances do not move.
@@ -360,8 +371,8 @@ print(f"""
    information, but the distance–factor correlation fell by {drop:.3f} (from {experiment['distance_spearman_euclidean']:.3f} to
    {experiment['distance_spearman_nonlinear']:.3f}). An encoder is such a map: nothing in its loss asks it to keep distances.
 3. Distances weigh factors by how the model happened to scale them. Standardising each
-   dimension changed the β-VAE's distance–factor correlation from
+   dimension changed the β-TCVAE's distance–factor correlation from
    {tables['disentangled']['distance_spearman_euclidean']:.3f} to {tables['disentangled']['distance_spearman_standardised']:.3f}; cosine gave {tables['disentangled']['distance_spearman_cosine']:.3f}.
-4. The embedding uses about {pr['disentangled']:.1f} effective dimensions (β-VAE) for {analysis.N_TRUE_FACTORS} true factors,
+4. The embedding uses about {pr['disentangled']:.1f} effective dimensions (β-TCVAE) for {analysis.N_TRUE_FACTORS} true factors,
    and the AE {pr['ae']:.1f}: count what the space holds before trusting what it shows.
 """)

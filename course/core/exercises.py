@@ -63,7 +63,7 @@ def write_student_notebooks(sources: list[Path], outdir: Path) -> list[Path]:
         notebook = jupytext.reads(text, fmt="py:percent")
         target = outdir / f"{src.stem}.ipynb"
         tmp = target.with_suffix(".ipynb.tmp")
-        jupytext.write(notebook, str(tmp), fmt="ipynb")
+        tmp.write_text(jupytext.writes(notebook, fmt="ipynb"))  # jupytext.write refuses a .tmp name
         tmp.replace(target)
         written.append(target)
     return written

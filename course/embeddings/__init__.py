@@ -20,7 +20,7 @@ MODELS = [
     for kind, description in [
         ("ae", "plain autoencoder, 10-d latent"),
         ("vae", "VAE (β = 1), 10-d latent"),
-        ("disentangled", "β-VAE, 10-d latent"),
+        ("disentangled", "β-TCVAE (β = 6), 10-d latent"),
     ]
 ] + [
     ModelSpec(

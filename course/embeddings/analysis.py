@@ -17,7 +17,7 @@ from course.embeddings.models import EmbeddingConfig, SpriteEmbedding
 from course.embeddings.sprites import FACTORS, SpriteDataset, make_sprites
 from course.embeddings.train import encode_all_with_variance
 
-MODEL_NAMES = {"ae": "sprites_ae", "vae": "sprites_vae", "disentangled": "sprites_beta_vae"}
+MODEL_NAMES = {"ae": "sprites_ae", "vae": "sprites_vae", "disentangled": "sprites_beta_tcvae"}
 CATEGORICAL = np.array([f.categorical for f in FACTORS])
 N_TRUE_FACTORS = len(FACTORS)
 ENTANGLE_SEED = 7
@@ -28,10 +28,10 @@ def model_config(kind: str, quick: bool = False) -> EmbeddingConfig:
     config = {
         "ae": EmbeddingConfig(kind="ae", beta=0.0),
         "vae": EmbeddingConfig(kind="vae", beta=1.0),
-        "disentangled": EmbeddingConfig(kind="beta_vae", beta=6.0),
+        "disentangled": EmbeddingConfig(kind="beta_tcvae", beta=6.0),
     }[kind]
     if quick:
-        config.steps = 30
+        config.steps, config.warmup_steps = 30, 10
     return config
 
 

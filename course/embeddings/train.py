@@ -22,7 +22,7 @@ def train_embedding(config: EmbeddingConfig) -> tuple[dict, dict]:
     bar = progress(range(config.steps), desc=f"train {config.kind}")
     for step in bar:
         batch = images[torch.randint(len(images), (config.batch_size,), generator=generator)]
-        losses = model.loss(batch)
+        losses = model.loss(batch, warmup=min(1.0, (step + 1) / max(config.warmup_steps, 1)))
         optimizer.zero_grad(set_to_none=True)
         losses["loss"].backward()
         optimizer.step()
