@@ -28,6 +28,7 @@ LESSONS = {
     lesson.key: lesson
     for lesson in [
         Lesson("embeddings", 1, "Embeddings, entanglement and distance", "course.embeddings", "01_embeddings.py"),
+        Lesson("chunking", 4, "Chunking: experts compress game states", "course.chunking", "04_chunking.py"),
     ]
 }
 
@@ -69,8 +70,17 @@ def train_model(name: str, *, quick: bool = False, seed: int | None = None) -> d
     if seed is not None:
         config.seed = seed
     seed_everything(config.seed)
+    # One thread: floating-point sums then run in one order on every machine, so the same seed
+    # gives the same checkpoint on a laptop with 8 cores and on CI with 2.
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
     start = time.perf_counter()
-    tensors, metrics = spec.train(config)
+    try:
+        tensors, metrics = spec.train(config)
+    finally:
+        torch.set_num_threads(threads)
     seconds = time.perf_counter() - start
     save_checkpoint(name, tensors, config=asdict(config), seed=config.seed, train_seconds=seconds, metrics=metrics)
     return {"name": name, "train_seconds": round(seconds, 1), **metrics}
