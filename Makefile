@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+BROWSER_STAMP := $(VENV)/.installed-browser
 NOTEBOOK_SOURCES := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
 NOTEBOOKS := $(NOTEBOOK_SOURCES:.py=.ipynb)
 
-.PHONY: setup lab test notebooks student bench verify clean
+.PHONY: setup lab test notebooks student bench verify clean setup-browser test-browser gallery html
 
 setup: $(STAMP)  ## create or update .venv (does nothing when nothing changed)
 
@@ -31,6 +32,40 @@ test: notebooks  ## set up, then unit tests and every notebook top to bottom (of
 	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q tests
 	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q --nbval-lax -p tests.notebook_durations $(NOTEBOOKS)
 
+# The Chromium the browser tests drive: $COURSE_CHROMIUM, else the first of these on PATH.
+FIND_CHROMIUM = $${COURSE_CHROMIUM:-$$(for b in chromium chromium-browser google-chrome google-chrome-stable; \
+	do command -v $$b; done 2>/dev/null | head -n 1)}
+
+setup-browser: $(BROWSER_STAMP)  ## Playwright in .venv, and Chromium from the system's packages
+	@chromium="$(FIND_CHROMIUM)"; \
+	if [ -n "$$chromium" ]; then echo "browser tests use $$chromium"; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "installing Chromium with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "No Chromium found. Install it from your system's packages (Debian: apt-get install chromium;"; \
+		echo "Ubuntu: apt-get install chromium-browser; Fedora: dnf install chromium; macOS: brew install"; \
+		echo "--cask chromium), or set COURSE_CHROMIUM to the path of a Chromium or Chrome binary."; \
+		exit 1; \
+	fi
+
+$(BROWSER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,browser]"
+	@touch $(BROWSER_STAMP)
+
+test-browser: notebooks setup-browser  ## open every lesson in JupyterLab in Chromium, run it, move its widgets
+	COURSE_OFFLINE=1 $(BIN)/python -m pytest -q tests_browser
+
+gallery: notebooks setup-browser  ## the browser tests, keeping their screenshots in docs/gallery/
+	COURSE_OFFLINE=1 COURSE_GALLERY_DIR=$(CURDIR)/docs/gallery $(BIN)/python -m pytest -q tests_browser
+
+html: notebooks  ## every lesson executed and rendered read-only to docs/html/ (start at index.html)
+	@mkdir -p docs/html
+	COURSE_OFFLINE=1 env -u MPLBACKEND $(BIN)/jupyter nbconvert --to html --execute \
+		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=True \
+		--output-dir docs/html $(NOTEBOOKS)
+	$(BIN)/python etc/html_index.py docs/html $(NOTEBOOK_SOURCES)
+
 student: setup  ## write the student notebooks (exercises replaced by stubs) to student/
 	$(BIN)/python -m course student student
 
@@ -43,4 +78,4 @@ verify: setup  ## SHA-256 of every shipped checkpoint and dataset
 	$(BIN)/python -m course verify
 
 clean:
-	rm -rf $(VENV) $(NOTEBOOKS) student bench
+	rm -rf $(VENV) $(NOTEBOOKS) student bench docs/html build/browser
