@@ -80,6 +80,20 @@ def _cmd_student(args) -> int:
     return 0
 
 
+def _cmd_codec(args) -> int:
+    from course.compression.codec import decode_file, encode_file
+
+    try:
+        if args.action == "encode":
+            result = encode_file(args.source, args.target, args.quality, args.kind)
+        else:
+            result = decode_file(args.source, args.target)
+    except OSError as err:  # a missing or unreadable file: one line, not a traceback
+        raise ValueError(f"{err.strerror or err}: {err.filename or args.source}") from err
+    print(json.dumps(result))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -103,6 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("verify", help="SHA-256 of every shipped checkpoint and dataset")
     p.set_defaults(func=_cmd_verify)
+
+    p = sub.add_parser("codec", help="compress an image with a learned codec, or decompress a .glc file")
+    p.add_argument("action", choices=["encode", "decode"])
+    p.add_argument("source", help="encode: an RGB image file; decode: a .glc file")
+    p.add_argument("target", help="encode: the .glc file to write; decode: the image file to write")
+    p.add_argument("--quality", type=int, default=3, help="encode: the rate point, 1 (smallest) … 6")
+    p.add_argument("--kind", default="hyperprior", choices=["hyperprior", "factorized"], help="encode: which codec")
+    p.set_defaults(func=_cmd_codec)
 
     p = sub.add_parser("student", help="write the student notebooks (exercises stubbed) to OUTDIR")
     p.add_argument("outdir")

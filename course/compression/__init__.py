@@ -1,0 +1,49 @@
+"""Lesson 03 (in progress): a learned image codec against JPEG, WebP and AVIF.
+
+`transforms` (GDN analysis/synthesis and the hyperprior's transforms), `entropy` (factorized and
+Gaussian-conditional entropy models, coded with constriction's ANS), `models` (the hyperprior and
+factorized-prior codecs), `bitstream` (the file format and its errors), `codec` (encode/decode),
+`metrics` (PSNR, MS-SSIM, BD-rate), `baselines` (JPEG, WebP, AVIF via Pillow), `data` and
+`train` (resumable R + λ·D training on photo crops).
+"""
+
+from course.compression.bitstream import (
+    BitstreamError,
+    CorruptBitstreamError,
+    NotABitstreamError,
+    TruncatedBitstreamError,
+    UnsupportedVersionError,
+    WrongModelError,
+)
+from course.compression.codec import bits_per_pixel, decode, encode
+from course.compression.models import CodecConfig, make_codec
+from course.compression.train import LAMBDAS, codec_config, train_codec
+from course.core.registry import ModelSpec
+
+MODELS = [
+    ModelSpec(
+        name=CodecConfig(kind=kind, quality=quality).name,
+        lesson="compression",
+        description=f"{kind} codec, rate point {quality} (λ = {lam})",
+        make_config=lambda quick, kind=kind, quality=quality: codec_config(kind, quality, quick),
+        train=train_codec,
+    )
+    for kind in ("hyperprior", "factorized")
+    for quality, lam in LAMBDAS.items()
+]
+
+__all__ = [
+    "BitstreamError",
+    "CodecConfig",
+    "CorruptBitstreamError",
+    "MODELS",
+    "NotABitstreamError",
+    "TruncatedBitstreamError",
+    "UnsupportedVersionError",
+    "WrongModelError",
+    "bits_per_pixel",
+    "decode",
+    "encode",
+    "make_codec",
+    "train_codec",
+]

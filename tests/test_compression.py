@@ -1,0 +1,402 @@
+"""The learned codec's foundation: exact entropy coding, the file format and its errors, metrics, baselines."""
+
+import numpy as np
+import pytest
+import torch
+
+from course.compression import bitstream as bs
+from course.compression.baselines import jpeg
+from course.compression.codec import bits_per_pixel, decode, decode_symbols, encode, encode_symbols
+from course.compression.metrics import bd_rate, ms_ssim, psnr, quality, ssim
+from course.compression.models import CodecConfig, make_codec
+
+SMALL = dict(n=8, m=12)  # tiny transforms: the coding path is the same at any width
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def _model(kind="hyperprior", quality=3, seed=0):
+    torch.manual_seed(seed)
+    return make_codec(CodecConfig(kind=kind, quality=quality, **SMALL)).eval()
+
+
+def _image(h=40, w=56, seed=0):
+    rng = np.random.default_rng(seed)
+    smooth = np.cumsum(rng.normal(0, 6, (h, w, 3)), axis=1) + np.linspace(0, 80, h)[:, None, None]
+    return np.clip(smooth + 100, 0, 255).astype(np.uint8)
+
+
+def _random_symbols(model, height, width, rng, spread):
+    ph, pw = -(-height // 64) * 64, -(-width // 64) * 64
+    shapes = {"y": (model.config.m, ph // 16, pw // 16)}
+    if model.config.kind == "hyperprior":
+        shapes["z"] = (model.config.n, ph // 64, pw // 64)
+    draw = lambda shape: np.round(rng.laplace(0, spread, shape)).astype(np.int32)  # noqa: E731
+    return {k: draw(s) for k, s in shapes.items()}
+
+
+@pytest.mark.parametrize("kind", ["hyperprior", "factorized"])
+def test_latent_round_trip_is_exact(kind):
+    """Property: any integer latents, any image size, come back exactly through the bitstream."""
+    model = _model(kind)
+    rng = np.random.default_rng(1)
+    for trial in range(12):
+        height, width = (int(v) for v in rng.integers(1, 200, size=2))  # odd sizes included
+        spread = [0.3, 2.0, 40.0][trial % 3]
+        symbols = _random_symbols(model, height, width, rng, spread)
+        if trial == 0:
+            symbols["y"][0, 0, 0] = 3000  # a far outlier is still codable
+        data = encode_symbols(symbols, model, height, width)
+        header, back = decode_symbols(data, model)
+        assert (header.height, header.width) == (height, width)
+        assert back.keys() == symbols.keys()
+        for key in symbols:
+            assert back[key].dtype == np.int32 and np.array_equal(back[key], symbols[key]), (trial, key)
+
+
+@pytest.mark.parametrize("kind", ["hyperprior", "factorized"])
+@pytest.mark.parametrize("size", [(1, 1), (37, 70), (64, 64), (65, 129)])
+def test_image_round_trip_shape_and_determinism(kind, size):
+    model = _model(kind)
+    image = _image(*size)
+    data = encode(image, model)
+    out = decode(data, model)
+    assert out.shape == image.shape and out.dtype == np.uint8
+    assert np.array_equal(decode(data, model), out)
+    assert encode(image, model) == data
+    assert bits_per_pixel(data, *size) == 8 * len(data) / (size[0] * size[1])
+
+
+@pytest.mark.parametrize("kind", ["hyperprior", "factorized"])
+def test_ans_is_close_to_the_information_content(kind):
+    """The payload costs what the model says the symbols cost (ANS overhead well under 1 %)."""
+    from course.compression.bitstream import unpack
+
+    model = _model(kind)
+    symbols = _random_symbols(model, 256, 384, np.random.default_rng(2), spread=3.0)
+    data = encode_symbols(symbols, model, 256, 384)
+    payload_bits = 32 * len(unpack(data)[1])
+    ideal = model.information_bits(symbols)
+    assert abs(payload_bits - ideal) <= 0.005 * ideal + 64  # leaky tails may cost a little less than ideal
+
+
+def test_header_round_trip():
+    header = bs.Header(height=513, width=7, model="codec_hyperprior_q5", quality=5, fingerprint=b"\x01\x02\x03\x04")
+    words = np.array([0, 1, 0xFFFFFFFF, 123456789], dtype=np.uint32)
+    back, back_words = bs.unpack(bs.pack(header, words))
+    assert back == header and np.array_equal(back_words, words)
+    long = np.arange(300, dtype=np.uint32)  # a payload length needing two varint bytes
+    assert np.array_equal(bs.unpack(bs.pack(header, long))[1], long)
+
+
+def test_header_overhead_is_small():
+    words = np.zeros(600, dtype=np.uint32)  # about 0.05 bpp on a 768×512 image
+    data = bs.pack(bs.Header(512, 768, "codec_hyperprior_q1", 1), words)
+    assert len(data) - 4 * len(words) == 39
+
+
+@pytest.fixture(scope="module")
+def stream():
+    torch.set_num_threads(1)
+    model = _model()
+    return model, encode(_image(70, 90), model)
+
+
+def test_truncated_stream_is_named(stream):
+    model, data = stream
+    for cut in [1, 2, 5, 12, len(data) // 2, len(data) - 1]:
+        with pytest.raises(bs.TruncatedBitstreamError, match="truncated"):
+            decode(data[:cut], model)
+
+
+def test_empty_or_foreign_bytes_are_named(stream):
+    model, _ = stream
+    with pytest.raises(bs.TruncatedBitstreamError):
+        decode(b"", model)
+    with pytest.raises(bs.NotABitstreamError, match="not a course codec file"):
+        decode(b"\x89PNG\r\n\x1a\n" + bytes(40), model)
+    with pytest.raises(TypeError, match="bytes"):
+        decode("GLC", model)
+
+
+def test_every_flipped_byte_is_detected(stream):
+    model, data = stream
+    for i in range(len(data)):
+        corrupt = bytearray(data)
+        corrupt[i] ^= 0x20
+        with pytest.raises(bs.BitstreamError):  # never a wrong image, never an exception from deep inside
+            decode(bytes(corrupt), model)
+    payload_byte = bytearray(data)
+    payload_byte[-6] ^= 1
+    with pytest.raises(bs.CorruptBitstreamError, match="checksum"):
+        decode(bytes(payload_byte), model)
+    with pytest.raises(bs.CorruptBitstreamError, match="after the end"):
+        decode(data + b"\x00", model)
+
+
+def test_impossible_size_with_a_valid_checksum_is_refused(stream):
+    model, data = stream
+    header, words = bs.unpack(data)
+    forged = bs.pack(bs.Header(65535, 65535, header.model, header.quality, header.fingerprint), words)
+    with pytest.raises(bs.CorruptBitstreamError, match="65535×65535"):
+        decode(forged, model)
+
+
+def test_wrong_version_is_named(stream):
+    model, data = stream
+    old = bytearray(data)
+    old[3] = 2
+    with pytest.raises(bs.UnsupportedVersionError, match="version 2"):
+        decode(bytes(old), model)
+
+
+def test_wrong_model_or_rate_point_is_named(stream):
+    model, data = stream
+    with pytest.raises(bs.WrongModelError, match="codec_hyperprior_q3") as err:
+        decode(data, _model("factorized"))
+    assert "codec_factorized_q3" in str(err.value)
+    with pytest.raises(bs.WrongModelError, match="rate point 3"):
+        decode(data, _model("hyperprior", quality=4))
+
+
+def test_other_checkpoint_of_same_model_is_refused(stream):
+    """Same name and rate point, other weights: refused by the fingerprint, not decoded into garbage."""
+    _, data = stream
+    for other in [_model(seed=1), make_codec(CodecConfig(kind="hyperprior", quality=3, n=8, m=16))]:
+        with pytest.raises(bs.WrongModelError, match="another checkpoint"):
+            decode(data, other)
+
+
+def test_grayscale_and_rgba_are_refused_with_the_fix():
+    from PIL import Image
+
+    model = _model()
+    rgb = _image(20, 20)
+    with pytest.raises(ValueError, match=r"grayscale.*convert\('RGB'\)"):
+        encode(Image.fromarray(rgb).convert("L"), model)
+    with pytest.raises(ValueError, match="grayscale"):
+        encode(rgb[..., 0], model)
+    with pytest.raises(ValueError, match=r"alpha channel.*convert\('RGB'\)"):
+        encode(Image.fromarray(rgb).convert("RGBA"), model)
+    with pytest.raises(ValueError, match="alpha"):
+        encode(np.dstack([rgb, rgb[..., :1]]), model)
+    with pytest.raises(ValueError, match="uint8"):
+        encode(rgb / 255.0, model)
+    assert decode(encode(Image.fromarray(rgb), model), model).shape == (20, 20, 3)
+
+
+def test_psnr_known_values():
+    a = np.zeros((8, 8, 3), dtype=np.uint8)
+    b = a.copy()
+    assert psnr(a, b) == float("inf")
+    b[:] = 1  # MSE 1
+    assert psnr(a, b) == pytest.approx(20 * np.log10(255))
+    b[:] = 255
+    assert psnr(a, b) == pytest.approx(0.0)
+    with pytest.raises(ValueError, match="shape"):
+        psnr(a, b[:4])
+
+
+def test_ssim_and_ms_ssim_behave():
+    image = _image(200, 240)
+    noisy = np.clip(image + np.random.default_rng(0).normal(0, 10, image.shape), 0, 255).astype(np.uint8)
+    noisier = np.clip(image + np.random.default_rng(0).normal(0, 30, image.shape), 0, 255).astype(np.uint8)
+    assert ms_ssim(image, image) == pytest.approx(1.0)
+    assert ssim(image, image) == pytest.approx(1.0)
+    assert 1.0 > ms_ssim(image, noisy) > ms_ssim(image, noisier) > 0
+    assert 1.0 > ssim(image, noisy) > ssim(image, noisier)
+    small = _image(40, 50)
+    assert quality(small, small)["ms_ssim"] == pytest.approx(1.0)  # falls back to SSIM
+    with pytest.raises(ValueError, match="at least 161"):
+        ms_ssim(small, small)
+
+
+def test_bd_rate_known_cases():
+    rate = np.array([0.1, 0.25, 0.5, 1.0, 2.0])
+    q = np.array([26.0, 29.0, 32.0, 35.5, 39.0])
+    assert bd_rate(rate, q, rate, q) == pytest.approx(0.0, abs=1e-9)
+    assert bd_rate(rate, q, rate / 2, q) == pytest.approx(-50.0, abs=1e-6)
+    assert bd_rate(rate, q, rate * 1.1, q) == pytest.approx(10.0, abs=1e-6)
+    assert bd_rate(rate, q, rate, q + 1.0) < 0  # better quality at every rate: fewer bits
+    with pytest.raises(ValueError, match="overlap"):
+        bd_rate(rate, q, rate, q + 20)
+    with pytest.raises(ValueError, match="at least 4"):
+        bd_rate(rate[:3], q[:3], rate, q)
+
+
+def test_jpeg_baseline_bytes_decode():
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = _image(48, 80)
+    low, decoded_low = jpeg(image, 10)
+    high, decoded_high = jpeg(image, 90)
+    assert low[:2] == b"\xff\xd8" and len(low) < len(high)
+    assert decoded_low.shape == image.shape
+    assert np.array_equal(np.asarray(Image.open(BytesIO(high)).convert("RGB")), decoded_high)
+    assert psnr(image, decoded_high) > psnr(image, decoded_low)
+
+
+def _photo_folder(root, count=3):
+    from PIL import Image
+
+    from course.core.checkpoints import sha256_file
+
+    folder = root / "photos"
+    folder.mkdir()
+    lines = []
+    for i in range(count):
+        path = folder / f"{i:03d}.png"
+        Image.fromarray(_image(80 + 10 * i, 96, seed=i)).save(path)
+        lines.append(f"{sha256_file(path)}  {path.name}")
+    (folder / "SHA256SUMS").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+def test_photo_folder_is_verified(tmp_path):
+    from course.compression.data import PhotoSetError, load_photos
+
+    folder = _photo_folder(tmp_path)
+    assert [im.shape for im in load_photos(folder)] == [(80, 96, 3), (90, 96, 3), (100, 96, 3)]
+    (folder / "001.png").write_bytes((folder / "000.png").read_bytes())
+    with pytest.raises(PhotoSetError, match="altered"):
+        load_photos(folder)
+    (folder / "SHA256SUMS").unlink()
+    with pytest.raises(PhotoSetError, match="SHA256SUMS is missing"):
+        load_photos(folder)
+    with pytest.raises(PhotoSetError, match="not a folder"):
+        load_photos(tmp_path / "nowhere")
+    kodak = tmp_path / "kodak"
+    kodak.mkdir()
+    with pytest.raises(PhotoSetError, match="evaluation only"):
+        load_photos(kodak)
+
+
+def test_quick_training_resumes_to_the_same_weights(tmp_path, monkeypatch):
+    from course.compression.train import codec_config, train_codec, training_state_path
+
+    folder = _photo_folder(tmp_path)
+    config = codec_config("hyperprior", 2, quick=True)
+    config.photos = str(folder)
+    monkeypatch.setenv("COURSE_TRAINING_DIR", str(tmp_path / "straight"))
+    torch.manual_seed(0)
+    straight, metrics = train_codec(config)
+    assert set(metrics) == {"crop_bpp", "crop_psnr", "train_seconds_all_runs"}
+
+    monkeypatch.setenv("COURSE_TRAINING_DIR", str(tmp_path / "resumed"))
+    import course.compression.train as T
+
+    calls, real_loss = [], T.rd_loss
+
+    def interrupted(*args):
+        calls.append(1)
+        if len(calls) > config.save_every + 3:
+            raise KeyboardInterrupt  # stopped a few steps after the first saved state
+        return real_loss(*args)
+
+    monkeypatch.setattr(T, "rd_loss", interrupted)
+    torch.manual_seed(0)
+    with pytest.raises(KeyboardInterrupt):
+        train_codec(config)
+    monkeypatch.setattr(T, "rd_loss", real_loss)
+    state = training_state_path(config.name)
+    assert state.exists() and not list(state.parent.glob(".*tmp"))
+    other = codec_config("hyperprior", 2, quick=True)
+    other.photos, other.lr = str(folder), 1e-3
+    with pytest.raises(T.TrainingStateError, match="different config"):
+        train_codec(other)
+    torch.manual_seed(123)  # the resumed run restores its own random state
+    resumed, _ = train_codec(config)
+    for key in straight:
+        assert torch.equal(straight[key], resumed[key]), key
+    model = make_codec(config)
+    model.load_state_dict(resumed)
+    image = _image(50, 70)
+    assert decode(encode(image, model.eval()), model).shape == image.shape
+
+
+def test_cli_encode_decode_with_a_saved_checkpoint(tmp_data_dir, tmp_path, capsys):
+    from dataclasses import asdict
+
+    from PIL import Image
+
+    from course.cli import main
+    from course.core.checkpoints import save_checkpoint
+
+    model = _model("hyperprior", quality=2)
+    save_checkpoint(model.name, model.state_dict(), config=asdict(model.config), seed=0, train_seconds=0, metrics={})
+    source, packed, target = tmp_path / "in.png", tmp_path / "out.glc", tmp_path / "back.png"
+    Image.fromarray(_image(45, 67)).save(source)
+    assert main(["codec", "encode", str(source), str(packed), "--quality", "2"]) == 0
+    assert main(["codec", "decode", str(packed), str(target)]) == 0
+    out = capsys.readouterr().out
+    assert '"bpp"' in out and "codec_hyperprior_q2" in out
+    assert np.array_equal(np.asarray(Image.open(target)), decode(packed.read_bytes(), model))
+    assert main(["codec", "encode", str(source), str(packed), "--quality", "5"]) == 2
+    assert "python -m course train codec_hyperprior_q5" in capsys.readouterr().err
+    packed.write_bytes(packed.read_bytes()[:-3])
+    assert main(["codec", "decode", str(packed), str(target)]) == 2
+    assert "truncated" in capsys.readouterr().err
+    assert main(["codec", "decode", str(tmp_path / "missing.glc"), str(target)]) == 2
+    assert "missing.glc" in capsys.readouterr().err
+
+
+def test_lower_bound_lets_gradients_push_back_up():
+    from course.compression.transforms import lower_bound
+
+    x = torch.tensor([-1.0, 0.5, 2.0], requires_grad=True)
+    y = lower_bound(x, 0.5)
+    assert torch.equal(y.detach(), torch.tensor([0.5, 0.5, 2.0]))
+    (-y.sum()).backward()  # gradient descent would raise every entry: all get a gradient
+    assert torch.equal(x.grad, torch.tensor([-1.0, -1.0, -1.0]))
+    x.grad = None
+    lower_bound(x, 0.5).sum().backward()  # would lower them: the one below the bound gets none
+    assert torch.equal(x.grad, torch.tensor([0.0, 1.0, 1.0]))
+
+
+def test_full_size_hyperprior_matches_the_planned_architecture():
+    model = make_codec(CodecConfig(kind="hyperprior"))
+    assert 1.7e6 < sum(p.numel() for p in model.parameters()) < 1.9e6  # N = 64, M = 96
+    x = torch.rand(1, 3, 64, 128)
+    out = model.eval()(x)
+    assert out["x_hat"].shape == x.shape
+    assert out["likelihoods"]["y"].shape == (1, 96, 4, 8) and out["likelihoods"]["z"].shape == (1, 64, 1, 2)
+
+
+def test_rd_points_from_real_files(tmp_path):
+    from course.compression.evaluate import baseline_points, bd_rate_of, codec_points, load_image_folder
+
+    folder = _photo_folder(tmp_path)
+    kodak = tmp_path / "kodak"
+    folder.rename(kodak)
+    images = load_image_folder(kodak)  # evaluation may read a folder that training refuses
+    jpeg_points = baseline_points(images, "jpeg", qualities=(10, 30, 50, 70, 90))
+    assert [p["rate"] for p in jpeg_points] == [10, 30, 50, 70, 90]
+    assert all(a["bpp"] < b["bpp"] and a["psnr"] < b["psnr"] for a, b in zip(jpeg_points, jpeg_points[1:]))
+    assert bd_rate_of(jpeg_points, jpeg_points) == pytest.approx(0.0, abs=1e-9)
+    points, timing = codec_points(images[:1], [_model("factorized", quality=q) for q in (1, 2)])
+    assert [p["rate"] for p in points] == [1, 2] and set(points[0]) == {"rate", "bpp", "psnr", "ms_ssim"}
+    assert timing["encode_seconds_per_image"] > 0 and timing["decode_seconds_per_image"] > 0
+
+
+@pytest.mark.parametrize("kind", ["hyperprior", "factorized"])
+def test_forged_payload_with_valid_checksum_never_crashes(kind):
+    """Random payload words behind a valid header and checksum: a BitstreamError or an image of the
+    stated size, never an exception from inside numpy or the coder (a Rust panic included)."""
+    model = _model(kind)
+    header, words = bs.unpack(encode(_image(70, 90), model))
+    rng = np.random.default_rng(0)
+    for trial in range(24):
+        n = [len(words), 1, 0, 3 * len(words)][trial % 4]
+        forged = bs.pack(header, rng.integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32))
+        try:
+            assert decode(forged, model).shape == (70, 90, 3)
+        except bs.BitstreamError:
+            pass
