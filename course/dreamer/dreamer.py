@@ -1,0 +1,480 @@
+"""DreamerV3 on a CPU, in one file, read top to bottom (Hafner et al., Nature 2025).
+
+1. A world model (RSSM) learns, from replayed real experience, to compress each frame into a
+   discrete code z (8 categorical variables of 8 classes) plus a recurrent state h, and to
+   predict the next code, the reward and whether the episode goes on — without seeing the frame.
+2. An actor and a critic learn entirely inside that model: from real starting states, the actor
+   imagines 15 steps ahead; λ-returns of the imagined rewards train the critic and the actor.
+3. The actor plays the real game; its experience goes to the replay buffer; repeat.
+
+Everything tunable is in `DreamerConfig`. `train_dreamer(config)` returns
+(tensors, metrics, history).
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from course.core.progress import progress
+from course.dreamer.envs import evaluate, make_env, run_summary, solved_at
+
+
+@dataclass
+class DreamerConfig:
+    """Hyperparameters of the agent and its training run."""
+
+    env: str = "catch"
+    seed: int = 0
+    # the run
+    env_steps: int = 3000  # most real environment steps
+    max_seconds: float = 600.0  # stop after this much wall time, solved or not
+    prefill_steps: int = 300  # random actions before learning starts
+    updates_per_step: float = 4.0  # world-model + actor-critic updates per real step
+    explore_epsilon: float = 0.1  # a floor of random actions that never falls to zero
+    # evaluation: the run is solved at two consecutive evaluations with mean return >= solve_return
+    eval_every: int = 250  # env steps
+    eval_episodes: int = 100
+    solve_return: float = 0.9
+    stop_when_solved: bool = True
+    # replay
+    batch_size: int = 16  # sequences per update
+    seq_len: int = 10  # steps per sequence (one Catch episode is 10 frames)
+    # world model
+    hidden: int = 128  # GRU units and MLP width
+    stoch: int = 8  # categorical latent variables ...
+    classes: int = 8  # ... of this many classes each
+    unimix: float = 0.01  # mix 1 % uniform into every categorical (latents and actions)
+    free_nats: float = 1.0  # no KL pressure below 1 nat per step
+    dyn_scale: float = 0.5  # KL balancing: train the prior towards the posterior ...
+    rep_scale: float = 0.1  # ... more than the posterior towards the prior
+    model_lr: float = 1e-3
+    # actor-critic in imagination
+    horizon: int = 15
+    discount: float = 0.99
+    lambda_: float = 0.95
+    entropy: float = 1e-2  # entropy bonus on normalised returns (3e-3 let the policy collapse early)
+    return_decay: float = 0.99  # EMA of the 5th–95th percentile range of returns
+    slow_critic_mix: float = 0.02  # the slow target critic follows the critic at this rate
+    actor_lr: float = 3e-4
+    critic_lr: float = 3e-4
+    grad_clip: float = 100.0
+    bins: int = 63  # two-hot bins in symlog space (the paper uses 255; 63 are plenty for ±1 and 2× faster)
+
+
+# --- symlog and two-hot: one output layer for rewards and values of any size -------------------
+
+
+def symlog(x: torch.Tensor) -> torch.Tensor:
+    """Squash large magnitudes, keep small ones: sign(x) log(1 + |x|)."""
+    return torch.sign(x) * torch.log1p(x.abs())
+
+
+def symexp(x: torch.Tensor) -> torch.Tensor:
+    """The inverse of symlog."""
+    return torch.sign(x) * torch.expm1(x.abs())
+
+
+def make_bins(n: int = 255) -> torch.Tensor:
+    return torch.linspace(-20.0, 20.0, n)  # in symlog space: covers ±5e8
+
+
+def twohot_encode(y: torch.Tensor, bins: torch.Tensor) -> torch.Tensor:
+    """Spread each value of y (already in symlog space) over its two nearest bins: (..., K)."""
+    y = y.clamp(bins[0], bins[-1])
+    below = (torch.searchsorted(bins, y.contiguous(), right=True) - 1).clamp(0, len(bins) - 2)
+    lo, hi = bins[below], bins[below + 1]
+    w_hi = (y - lo) / (hi - lo)
+    out = torch.zeros(*y.shape, len(bins))
+    out.scatter_(-1, below.unsqueeze(-1), (1 - w_hi).unsqueeze(-1))
+    out.scatter_add_(-1, (below + 1).unsqueeze(-1), w_hi.unsqueeze(-1))
+    return out
+
+
+def twohot_decode(logits: torch.Tensor, bins: torch.Tensor) -> torch.Tensor:
+    """The mean of the predicted distribution over bins, mapped back with symexp."""
+    return symexp((logits.softmax(-1) * bins).sum(-1))
+
+
+def twohot_loss(logits: torch.Tensor, target: torch.Tensor, bins: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy between the prediction and the two-hot code of symlog(target)."""
+    return -(twohot_encode(symlog(target), bins) * logits.log_softmax(-1)).sum(-1)
+
+
+# --- categorical latents with straight-through gradients ---------------------------------------
+
+
+def mixed_probs(logits: torch.Tensor, unimix: float) -> torch.Tensor:
+    return (1 - unimix) * logits.softmax(-1) + unimix / logits.shape[-1]
+
+
+def straight_through_sample(probs: torch.Tensor) -> torch.Tensor:
+    """A one-hot sample whose gradient is that of `probs` (straight-through estimator)."""
+    index = torch.multinomial(probs.reshape(-1, probs.shape[-1]), 1).reshape(probs.shape[:-1])
+    one_hot = F.one_hot(index, probs.shape[-1]).to(probs.dtype)
+    return one_hot + probs - probs.detach()
+
+
+def categorical_kl(p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
+    """KL(p || q) between groups of categoricals (..., stoch, classes), summed over groups."""
+    return (p * (p.log() - q.log())).sum((-2, -1))
+
+
+def mlp(n_in: int, n_out: int, hidden: int, layers: int = 2, zero_last: bool = False) -> nn.Sequential:
+    parts: list[nn.Module] = []
+    for i in range(layers):
+        parts += [nn.Linear(n_in if i == 0 else hidden, hidden), nn.LayerNorm(hidden), nn.SiLU()]
+    last = nn.Linear(hidden, n_out)
+    if zero_last:  # rewards and values start at exactly 0
+        nn.init.zeros_(last.weight)
+        nn.init.zeros_(last.bias)
+    return nn.Sequential(*parts, last)
+
+
+# --- the world model ----------------------------------------------------------------------------
+
+
+class RSSM(nn.Module):
+    """Recurrent state-space model: state = (h deterministic, z one-hot codes).
+
+    img_step: (h, z, a) -> h' and the prior over z' — what the model expects, without the frame.
+    obs_step: the same, then the posterior over z' given the frame's embedding.
+    """
+
+    def __init__(self, c: DreamerConfig, n_actions: int, embed: int):
+        super().__init__()
+        self.c, self.n_actions = c, n_actions
+        self.img_in = nn.Sequential(nn.Linear(c.stoch * c.classes + n_actions, c.hidden), nn.LayerNorm(c.hidden), nn.SiLU())
+        self.gru = nn.GRUCell(c.hidden, c.hidden)
+        self.prior_net = mlp(c.hidden, c.stoch * c.classes, c.hidden, layers=1)
+        self.post_net = mlp(c.hidden + embed, c.stoch * c.classes, c.hidden, layers=1)
+
+    @property
+    def feat_size(self) -> int:
+        return self.c.hidden + self.c.stoch * self.c.classes
+
+    def initial(self, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+        return torch.zeros(n, self.c.hidden), torch.zeros(n, self.c.stoch * self.c.classes)
+
+    def _dist(self, logits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(sampled one-hot z flattened, probabilities (N, stoch, classes))."""
+        probs = mixed_probs(logits.view(-1, self.c.stoch, self.c.classes), self.c.unimix)
+        return straight_through_sample(probs).flatten(1), probs
+
+    def img_step(self, h, z, action):
+        h = self.gru(self.img_in(torch.cat([z, action], -1)), h)
+        z, prior = self._dist(self.prior_net(h))
+        return h, z, prior
+
+    def obs_step(self, h, z, action, embed):
+        h = self.gru(self.img_in(torch.cat([z, action], -1)), h)
+        prior = mixed_probs(self.prior_net(h).view(-1, self.c.stoch, self.c.classes), self.c.unimix)
+        z, post = self._dist(self.post_net(torch.cat([h, embed], -1)))
+        return h, z, post, prior
+
+
+class WorldModel(nn.Module):
+    def __init__(self, c: DreamerConfig, obs_shape: tuple[int, ...], n_actions: int):
+        super().__init__()
+        self.c, self.obs_shape, self.n_actions = c, obs_shape, n_actions
+        pixels = int(np.prod(obs_shape))
+        self.encoder = mlp(pixels, c.hidden, c.hidden)  # the frames are tiny: an MLP sees them all
+        self.rssm = RSSM(c, n_actions, c.hidden)
+        feat = self.rssm.feat_size
+        self.decoder = mlp(feat, pixels, c.hidden)  # Bernoulli logits per pixel
+        self.reward = mlp(feat, c.bins, c.hidden, zero_last=True)  # two-hot over symlog bins
+        self.cont = mlp(feat, 1, c.hidden)  # logit of "the episode goes on"
+        self.register_buffer("bins", make_bins(c.bins))
+
+    def observe(self, obs, actions, first):
+        """Run the posterior along sequences (B, T, ...); reset the state where `first` is set.
+
+        `actions[:, t]` is the action that led to `obs[:, t]`. Returns feats (B, T, F) and the
+        posterior and prior probabilities (B, T, stoch, classes)."""
+        B, T = obs.shape[:2]
+        embed = self.encoder(obs.flatten(2))
+        h, z = self.rssm.initial(B)
+        feats, posts, priors = [], [], []
+        for t in range(T):
+            keep = (~first[:, t]).float().unsqueeze(-1)
+            h, z, post, prior = self.rssm.obs_step(h * keep, z * keep, actions[:, t] * keep, embed[:, t])
+            feats.append(torch.cat([h, z], -1))
+            posts.append(post)
+            priors.append(prior)
+        return torch.stack(feats, 1), torch.stack(posts, 1), torch.stack(priors, 1)
+
+    def loss(self, batch: dict[str, torch.Tensor]):
+        feats, post, prior = self.observe(batch["obs"], batch["action"], batch["first"])
+        recon = F.binary_cross_entropy_with_logits(
+            self.decoder(feats), batch["obs"].flatten(2), reduction="none"
+        ).sum(-1)
+        reward = twohot_loss(self.reward(feats), batch["reward"], self.bins)
+        cont = F.binary_cross_entropy_with_logits(self.cont(feats).squeeze(-1), 1 - batch["terminal"], reduction="none")
+        # KL balancing with free bits: the prior learns to predict the posterior (dyn), the
+        # posterior is pulled only gently towards what is predictable (rep).
+        dyn = categorical_kl(post.detach(), prior).clamp(min=self.c.free_nats)
+        rep = categorical_kl(post, prior.detach()).clamp(min=self.c.free_nats)
+        total = (recon + reward + cont + self.c.dyn_scale * dyn + self.c.rep_scale * rep).mean()
+        parts = {"recon": recon.mean(), "reward": reward.mean(), "cont": cont.mean(), "kl": dyn.mean()}
+        return total, parts, feats
+
+    def predict_reward(self, feats):
+        return twohot_decode(self.reward(feats), self.bins)
+
+    def decode(self, feats):
+        """Imagined frames as pixel probabilities, (..., *obs_shape)."""
+        return torch.sigmoid(self.decoder(feats)).view(*feats.shape[:-1], *self.obs_shape)
+
+
+# --- actor and critic ---------------------------------------------------------------------------
+
+
+class Actor(nn.Module):
+    def __init__(self, c: DreamerConfig, feat: int, n_actions: int):
+        super().__init__()
+        self.c = c
+        self.net = mlp(feat, n_actions, c.hidden)
+
+    def probs(self, feats):
+        return mixed_probs(self.net(feats), self.c.unimix)
+
+
+class Critic(nn.Module):
+    def __init__(self, c: DreamerConfig, feat: int):
+        super().__init__()
+        self.net = mlp(feat, c.bins, c.hidden, zero_last=True)
+        self.register_buffer("bins", make_bins(c.bins))
+
+    def forward(self, feats):
+        return self.net(feats)
+
+    def value(self, feats):
+        return twohot_decode(self.net(feats), self.bins)
+
+
+def imagine(wm: WorldModel, actor: Actor, start_feats: torch.Tensor, horizon: int):
+    """Roll the actor forward inside the model from (N, F) starting states.
+
+    Returns feats (H+1, N, F) for s_0..s_H and the one-hot actions (H, N, A) taken in s_0..s_{H-1}.
+    The model is not trained here: gradients reach only the actor (through log-probabilities)."""
+    hidden = wm.c.hidden
+    h, z = start_feats[:, :hidden], start_feats[:, hidden:]
+    feats, actions = [start_feats], []
+    for _ in range(horizon):
+        with torch.no_grad():
+            probs = actor.probs(feats[-1])
+            action = F.one_hot(torch.multinomial(probs, 1).squeeze(-1), probs.shape[-1]).float()
+            h, z, _ = wm.rssm.img_step(h, z, action)
+        feats.append(torch.cat([h, z], -1))
+        actions.append(action)
+    return torch.stack(feats), torch.stack(actions)
+
+
+def lambda_returns(rewards, continues, values, discount: float, lambda_: float) -> torch.Tensor:
+    """R_t = r_{t+1} + γ c_{t+1} ((1 - λ) v_{t+1} + λ R_{t+1}), with R_H = v_H.
+
+    rewards, continues: (H, ...) for steps 1..H; values: (H+1, ...) for steps 0..H.
+    Returns (H, ...) for steps 0..H-1."""
+    returns = [values[-1]]
+    for t in reversed(range(len(rewards))):
+        bootstrap = (1 - lambda_) * values[t + 1] + lambda_ * returns[-1]
+        returns.append(rewards[t] + discount * continues[t] * bootstrap)
+    return torch.stack(returns[1:][::-1])
+
+
+# --- replay buffer of real experience ------------------------------------------------------------
+
+
+class Replay:
+    """Real steps in order. Row t holds the frame o_t, the action that led to it, the reward
+    received on arriving, whether it opens an episode and whether it ends one."""
+
+    def __init__(self, capacity: int, obs_shape, n_actions: int):
+        self.obs = np.zeros((capacity, *obs_shape), np.float32)
+        self.action = np.zeros((capacity, n_actions), np.float32)
+        self.reward = np.zeros(capacity, np.float32)
+        self.first = np.zeros(capacity, bool)
+        self.terminal = np.zeros(capacity, np.float32)
+        self.size = 0
+
+    def add(self, obs, action_one_hot, reward, first, terminal):
+        i = self.size
+        self.obs[i], self.action[i], self.reward[i] = obs, action_one_hot, reward
+        self.first[i], self.terminal[i] = first, terminal
+        self.size += 1
+
+    def sample(self, batch: int, length: int, rng: np.random.Generator) -> dict[str, torch.Tensor]:
+        starts = rng.integers(0, self.size - length + 1, size=batch)
+        index = starts[:, None] + np.arange(length)[None]
+        out = {k: torch.from_numpy(getattr(self, k)[index]) for k in ["obs", "action", "reward", "first", "terminal"]}
+        out["first"][:, 0] = True  # every sequence starts from a fresh state
+        return out
+
+
+# --- the agent and one training update ------------------------------------------------------------
+
+
+class Dreamer(nn.Module):
+    def __init__(self, c: DreamerConfig, obs_shape, n_actions: int):
+        super().__init__()
+        self.c = c
+        self.wm = WorldModel(c, obs_shape, n_actions)
+        feat = self.wm.rssm.feat_size
+        self.actor = Actor(c, feat, n_actions)
+        self.critic = Critic(c, feat)
+        self.slow_critic = copy.deepcopy(self.critic).requires_grad_(False)
+        self.register_buffer("return_scale", torch.ones(()))  # EMA of the 5–95 % return range
+        self.model_opt = torch.optim.Adam(self.wm.parameters(), lr=c.model_lr, eps=1e-8)
+        self.actor_opt = torch.optim.Adam(self.actor.parameters(), lr=c.actor_lr, eps=1e-5)
+        self.critic_opt = torch.optim.Adam(self.critic.parameters(), lr=c.critic_lr, eps=1e-5)
+
+    def _step(self, opt, loss, params):
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(params, self.c.grad_clip)
+        opt.step()
+
+    def update(self, batch: dict[str, torch.Tensor]) -> dict[str, float]:
+        c = self.c
+        # 1. the world model, on real sequences
+        model_loss, parts, feats = self.wm.loss(batch)
+        self._step(self.model_opt, model_loss, self.wm.parameters())
+
+        # 2. imagine from every real state of the batch (the model is frozen from here on)
+        start = feats.detach().flatten(0, 1)
+        start_cont = 1 - batch["terminal"].flatten()
+        traj, actions = imagine(self.wm, self.actor, start, c.horizon)
+        with torch.no_grad():
+            rewards = self.wm.predict_reward(traj[1:])
+            continues = (self.wm.cont(traj[1:]).squeeze(-1) > 0).float()
+            values = self.slow_critic.value(traj)
+            returns = lambda_returns(rewards, continues, values, c.discount, c.lambda_)
+            # weight of each imagined state: the probability that the episode is still running
+            alive = torch.cat([start_cont[None], continues[:-1]])
+            weight = torch.cumprod(alive, 0)
+            low, high = torch.quantile(returns.flatten(), torch.tensor([0.05, 0.95]))
+            self.return_scale.mul_(c.return_decay).add_((1 - c.return_decay) * (high - low))
+            scale = self.return_scale.clamp(min=1.0)
+
+        # 3. the actor: REINFORCE with the critic as baseline, plus an entropy bonus
+        probs = self.actor.probs(traj[:-1])
+        log_prob = (actions * probs.log()).sum(-1)
+        entropy = -(probs * probs.log()).sum(-1)
+        with torch.no_grad():
+            advantage = (returns - self.critic.value(traj[:-1])) / scale
+        actor_loss = -(weight * (log_prob * advantage + c.entropy * entropy)).mean()
+        self._step(self.actor_opt, actor_loss, self.actor.parameters())
+
+        # 4. the critic: predict λ-returns, and stay close to its slow copy
+        logits = self.critic(traj[:-1])
+        critic_loss = twohot_loss(logits, returns, self.critic.bins)
+        critic_loss = critic_loss + twohot_loss(logits, values[:-1], self.critic.bins)
+        critic_loss = (weight * critic_loss).mean()
+        self._step(self.critic_opt, critic_loss, self.critic.parameters())
+        with torch.no_grad():
+            for slow, fast in zip(self.slow_critic.parameters(), self.critic.parameters()):
+                slow.lerp_(fast, c.slow_critic_mix)
+
+        out = {k: v.item() for k, v in parts.items()}
+        out.update(model_loss=model_loss.item(), actor_loss=actor_loss.item(), critic_loss=critic_loss.item(),
+                   entropy=entropy.mean().item(), imagined_return=returns[0].mean().item())
+        return out
+
+    def policy(self, greedy: bool) -> "Player":
+        return Player(self, greedy)
+
+
+class Player:
+    """Plays with the agent's memory: keeps (h, z, previous action) per game.
+
+    Called as `player(obs (N, 1, H, W), first (N,) bool) -> actions (N,)`, as `envs.evaluate`
+    expects. `took(actions)` records the action really taken when it was not the actor's."""
+
+    def __init__(self, agent: Dreamer, greedy: bool):
+        self.agent, self.greedy = agent, greedy
+        self.h = self.z = self.a = None
+
+    @torch.no_grad()
+    def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
+        wm, n = self.agent.wm, len(obs)
+        if self.h is None:
+            self.h, self.z = wm.rssm.initial(n)
+            self.a = torch.zeros(n, wm.n_actions)
+        keep = (~first).float().unsqueeze(-1)
+        embed = wm.encoder(obs.flatten(1))
+        self.h, self.z, _, _ = wm.rssm.obs_step(self.h * keep, self.z * keep, self.a * keep, embed)
+        probs = self.agent.actor.probs(torch.cat([self.h, self.z], -1))
+        action = probs.argmax(-1) if self.greedy else torch.multinomial(probs, 1).squeeze(-1)
+        self.took(action)
+        return action
+
+    def took(self, action: torch.Tensor) -> None:
+        self.a = F.one_hot(action, self.agent.wm.n_actions).float()
+
+
+# --- the training loop ------------------------------------------------------------------------------
+
+
+def train_dreamer(config: DreamerConfig, on_eval=None) -> tuple[dict, dict, list[dict]]:
+    """Play, remember, learn the model, learn to act in it. Returns (tensors, metrics, history).
+
+    `on_eval(record)`, if given, is called with each evaluation's record as it is made."""
+    c = config
+    torch.manual_seed(c.seed)
+    rng = np.random.default_rng(c.seed)
+    env = make_env(c.env, seed=c.seed)
+    agent = Dreamer(c, env.obs_shape, env.n_actions)
+    replay = Replay(c.env_steps + c.env_steps // env.episode_length + 2, env.obs_shape, env.n_actions)
+    act = agent.policy(greedy=False)
+    history: list[dict] = []
+    losses: dict[str, float] = {}
+    updates, credit, start = 0, 0.0, time.perf_counter()
+    obs, first = env.reset(), True
+    replay.add(obs, np.zeros(env.n_actions), 0.0, True, 0.0)
+    bar = progress(range(1, c.env_steps + 1), desc=f"dreamer seed {c.seed}")
+    for step in bar:
+        # act in the real game: random while prefilling, then the actor with an ε floor
+        policy_action = int(act(torch.from_numpy(obs)[None], torch.tensor([first]))[0])
+        if step <= c.prefill_steps or rng.random() < c.explore_epsilon:
+            action = int(rng.integers(env.n_actions))
+        else:
+            action = policy_action
+        act.took(torch.tensor([action]))
+        obs, reward, done = env.step(action)
+        replay.add(obs, np.eye(env.n_actions)[action], reward, False, float(done))
+        first = False
+        if done:
+            obs, first = env.reset(), True
+            replay.add(obs, np.zeros(env.n_actions), 0.0, True, 0.0)
+        # learn
+        if step >= c.prefill_steps:
+            credit += c.updates_per_step
+            while credit >= 1:
+                losses = agent.update(replay.sample(c.batch_size, c.seq_len, rng))
+                updates += 1
+                credit -= 1
+        # evaluate
+        if step % c.eval_every == 0:
+            agent.eval()
+            score = evaluate(agent.policy(greedy=True), c.env, c.eval_episodes, seed=c.seed + 10_000 + step)
+            agent.train()
+            seconds = time.perf_counter() - start
+            history.append({"env_steps": step, "updates": updates, "seconds": round(seconds, 1),
+                            "eval_return": score, **{k: round(v, 4) for k, v in losses.items()}})
+            bar.set_postfix(ret=f"{score:.2f}", upd=updates)
+            if on_eval is not None:
+                on_eval(history[-1])
+            if c.stop_when_solved and solved_at(history, c.solve_return) is not None:
+                break
+        if time.perf_counter() - start > c.max_seconds:
+            break
+    metrics = run_summary(history, step, updates, time.perf_counter() - start, c.solve_return, env.optimal_return)
+    tensors = dict(agent.state_dict())
+    return tensors, metrics, history
+
