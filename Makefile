@@ -26,7 +26,7 @@ notebooks/%.ipynb: notebooks/%.py
 	$(BIN)/jupytext --quiet --to ipynb --output $@ $<
 
 lab: notebooks  ## set up and open the course in JupyterLab
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: notebooks  ## set up, then unit tests and every notebook top to bottom (offline)
 	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q tests
