@@ -135,3 +135,22 @@ def test_solved_needs_two_consecutive_good_evaluations():
     history = [{"env_steps": s, "eval_return": r} for s, r in [(1, 0.95), (2, 0.5), (3, 0.92), (4, 0.9)]]
     assert solved_at(history, 0.9) == 3
     assert solved_at(history[:3], 0.9) is None
+
+
+def test_frames_match_reads_objects_at_one_half():
+    real = np.zeros((1, 10, 5), np.float32)
+    real[0, 3, 2] = real[0, 9, 1] = 1.0
+    close = real * 0.8 + 0.1
+    assert D.frames_match(close, real)
+    moved = np.roll(close, 1, axis=2)
+    assert not D.frames_match(moved, real)
+
+
+def test_imagination_accuracy_is_a_share_and_repeatable():
+    torch.manual_seed(0)
+    wm = D.WorldModel(D.DreamerConfig(), (1, 10, 5), 3)
+    torch.manual_seed(1)
+    first = D.imagination_accuracy(wm, episodes=5, seed=3)
+    torch.manual_seed(1)
+    assert first == D.imagination_accuracy(wm, episodes=5, seed=3)
+    assert 0.0 <= first <= 1.0

@@ -418,6 +418,39 @@ class Player:
         self.a = F.one_hot(action, self.agent.wm.n_actions).float()
 
 
+# --- how good are the dreams? ------------------------------------------------------------------
+
+
+def frames_match(imagined: np.ndarray, real: np.ndarray) -> bool:
+    """Every object where it really is: the imagined frame, read at 0.5, equals the real one."""
+    return bool(np.array_equal(imagined > 0.5, real > 0.5))
+
+
+@torch.no_grad()
+def imagination_accuracy(wm: WorldModel, env_name: str = "catch", episodes: int = 100, seed: int = 0) -> float:
+    """Share of open-loop imagined frames, over whole episodes, whose objects match reality.
+
+    The model sees only each episode's first frame; from then on it imagines every frame from
+    the actions alone (random actions, also played in the real game), never correcting itself
+    with what it would have seen. Errors compound, so this measures the whole horizon."""
+    rng = np.random.default_rng(seed)
+    env = make_env(env_name, seed=seed)
+    right = total = 0
+    for _ in range(episodes):
+        obs, done = env.reset(), False
+        h, z = wm.rssm.initial(1)
+        embed = wm.encoder(torch.as_tensor(obs).reshape(1, -1))
+        h, z, _, _ = wm.rssm.obs_step(h, z, torch.zeros(1, wm.n_actions), embed)
+        while not done:
+            action = int(rng.integers(env.n_actions))
+            obs, _, done = env.step(action)
+            h, z, _ = wm.rssm.img_step(h, z, F.one_hot(torch.tensor([action]), wm.n_actions).float())
+            imagined = wm.decode(torch.cat([h, z], -1))[0].numpy()  # (1, H, W)
+            right += frames_match(imagined, obs)
+            total += 1
+    return right / total
+
+
 # --- the training loop ------------------------------------------------------------------------------
 
 
