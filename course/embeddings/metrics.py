@@ -55,11 +55,15 @@ def mutual_info_matrix(z: np.ndarray, factors: np.ndarray, bins: int = 20) -> np
     return np.array([[mutual_info_score(f, b) for f in factors.T] for b in binned.T])
 
 
+def gaps_from_mutual_info(mi: np.ndarray, entropy: np.ndarray) -> np.ndarray:
+    """Per factor: (top − second I(z_j; v_k) over dimensions j) / H(v_k), from the (D, K) matrix."""
+    top_two = np.sort(mi, axis=0)[::-1][:2]  # (2, K)
+    return (top_two[0] - top_two[1]) / entropy
+
+
 def mig_per_factor(z: np.ndarray, factors: np.ndarray, bins: int = 20) -> np.ndarray:
     """For each factor: (top I(z_j; v_k) − second I(z_j; v_k)) / H(v_k), (K,)."""
-    mi = mutual_info_matrix(z, factors, bins)
-    top_two = np.sort(mi, axis=0)[::-1][:2]  # (2, K)
-    return (top_two[0] - top_two[1]) / factor_entropy(factors)
+    return gaps_from_mutual_info(mutual_info_matrix(z, factors, bins), factor_entropy(factors))
 
 
 def mig(z: np.ndarray, factors: np.ndarray, bins: int = 20) -> float:

@@ -29,7 +29,7 @@ def train_embedding(config: EmbeddingConfig) -> tuple[dict, dict]:
         if step % 100 == 0:
             bar.set_postfix(rec=f"{losses['reconstruction'].item():.1f}", kl=f"{losses['kl'].item():.2f}")
     model.eval()
-    z = encode_all(model, images)
+    z, _ = encode_all_with_variance(model, images)
     with torch.no_grad():
         final = model.loss(images[:1024])
     metrics = {
@@ -38,12 +38,6 @@ def train_embedding(config: EmbeddingConfig) -> tuple[dict, dict]:
         "mig": round(mig(z, data.factors), 4),
     }
     return model.state_dict(), metrics
-
-
-@torch.no_grad()
-def encode_all(model: SpriteEmbedding, images: torch.Tensor, batch_size: int = 1024) -> np.ndarray:
-    """Encoder means for every image, (N, D)."""
-    return torch.cat([model.embed(images[i : i + batch_size]) for i in range(0, len(images), batch_size)]).numpy()
 
 
 @torch.no_grad()
