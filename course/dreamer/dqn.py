@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from course.core.progress import progress
-from course.dreamer.envs import evaluate, make_env, run_summary, solved_at
+from course.dreamer.envs import evaluate, make_env, record_evaluation, run_summary
 
 
 @dataclass
@@ -114,12 +114,9 @@ def train_dqn(config: DQNConfig, on_eval=None) -> tuple[dict, dict, list[dict]]:
         if step % c.eval_every == 0:
             score = evaluate(greedy, c.env, c.eval_episodes, seed=c.seed + 10_000 + step)
             seconds = time.perf_counter() - start
-            history.append({"env_steps": step, "updates": updates, "seconds": round(seconds, 1),
-                            "eval_return": score, "loss": round(loss, 5), "epsilon": round(epsilon, 3)})
-            bar.set_postfix(ret=f"{score:.2f}", upd=updates)
-            if on_eval is not None:
-                on_eval(history[-1])
-            if c.stop_when_solved and solved_at(history, c.solve_return) is not None:
+            record = {"env_steps": step, "updates": updates, "seconds": round(seconds, 1),
+                      "eval_return": score, "loss": round(loss, 5), "epsilon": round(epsilon, 3)}
+            if record_evaluation(history, record, bar, on_eval, c.solve_return, c.stop_when_solved):
                 break
         if time.perf_counter() - start > c.max_seconds:
             break

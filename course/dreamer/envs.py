@@ -103,6 +103,16 @@ def solved_at(history: list[dict], threshold: float) -> int | None:
     return None
 
 
+def record_evaluation(history: list[dict], record: dict, bar, on_eval, solve_return: float,
+                      stop_when_solved: bool) -> bool:
+    """Log one evaluation (history, progress bar, callback); True when training may stop."""
+    history.append(record)
+    bar.set_postfix(ret=f"{record['eval_return']:.2f}", upd=record["updates"])
+    if on_eval is not None:
+        on_eval(record)
+    return stop_when_solved and solved_at(history, solve_return) is not None
+
+
 def run_summary(history: list[dict], env_steps: int, updates: int, seconds: float, solve_return: float,
                 optimal_return: float) -> dict:
     """The headline figures of one training run, the same for every agent."""
