@@ -20,7 +20,8 @@ def _cmd_list(args) -> int:
         print("\n".join(LESSONS))
         return 0
     for key, lesson in LESSONS.items():
-        print(f"{lesson.number:02d} {lesson.title}  [{key}]  notebooks/{lesson.notebook}")
+        where = f"notebooks/{lesson.notebook}" if lesson.notebook else "(no notebook)"
+        print(f"{lesson.number:02d} {lesson.title}  [{key}]  {where}")
         for spec in lesson_module(key).MODELS:
             print(f"     {spec.name:<24} {checkpoint_status(spec.name):<8} {spec.description}")
     return 0
@@ -40,7 +41,14 @@ def _cmd_bench(args) -> int:
     from course.core.registry import get_lesson, lesson_module
 
     get_lesson(args.lesson)
-    result = lesson_module(args.lesson).bench(quick=args.quick)
+    options = {"quick": args.quick}
+    if args.all:
+        import inspect
+
+        if "all_tasks" not in inspect.signature(lesson_module(args.lesson).bench).parameters:
+            raise ValueError(f"`bench {args.lesson}` has no --all; run it without --all")
+        options["all_tasks"] = True
+    result = lesson_module(args.lesson).bench(**options)
     text = json.dumps(result, indent=2)
     if args.json:
         path = Path(args.json)
@@ -74,7 +82,7 @@ def _cmd_student(args) -> int:
     from course.core.paths import NOTEBOOKS_DIR
     from course.core.registry import LESSONS
 
-    sources = [NOTEBOOKS_DIR / lesson.notebook for lesson in LESSONS.values()]
+    sources = [NOTEBOOKS_DIR / lesson.notebook for lesson in LESSONS.values() if lesson.notebook]
     for path in write_student_notebooks(sources, Path(args.outdir)):
         print(path)
     return 0
@@ -113,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("lesson", help="lesson key from `list --lessons`")
     p.add_argument("--json", metavar="PATH", help="also write the JSON object to PATH")
     p.add_argument("--quick", action="store_true", help="a fast, smaller measurement (for tests)")
+    p.add_argument("--all", action="store_true", help="arc: all 178 small tasks instead of the fixed sample of 20")
     p.set_defaults(func=_cmd_bench)
 
     p = sub.add_parser("verify", help="SHA-256 of every shipped checkpoint and dataset")
@@ -122,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["encode", "decode"])
     p.add_argument("source", help="encode: an RGB image file; decode: a .glc file")
     p.add_argument("target", help="encode: the .glc file to write; decode: the image file to write")
-    p.add_argument("--quality", type=int, default=3, help="encode: the rate point, 1 (smallest) … 6")
+    p.add_argument("--quality", type=int, default=4, help="encode: the rate point, 1 (fewest bits) … 8 (best quality)")
     p.add_argument("--kind", default="hyperprior", choices=["hyperprior", "factorized"], help="encode: which codec")
     p.set_defaults(func=_cmd_codec)
 

@@ -21,9 +21,9 @@ def one_thread():
     torch.set_num_threads(threads)
 
 
-def _model(kind="hyperprior", quality=3, seed=0):
+def _model(kind="hyperprior", seed=0):
     torch.manual_seed(seed)
-    return make_codec(CodecConfig(kind=kind, quality=quality, **SMALL)).eval()
+    return make_codec(CodecConfig(kind=kind, **SMALL)).eval()
 
 
 def _image(h=40, w=56, seed=0):
@@ -52,8 +52,9 @@ def test_latent_round_trip_is_exact(kind):
         symbols = _random_symbols(model, height, width, rng, spread)
         if trial == 0:
             symbols["y"][0, 0, 0] = 3000  # a far outlier is still codable
-        data = encode_symbols(symbols, model, height, width)
+        data = encode_symbols(symbols, model, height, width, quality=1 + trial % 8)
         header, back = decode_symbols(data, model)
+        assert header.quality == 1 + trial % 8
         assert (header.height, header.width) == (height, width)
         assert back.keys() == symbols.keys()
         for key in symbols:
@@ -65,11 +66,11 @@ def test_latent_round_trip_is_exact(kind):
 def test_image_round_trip_shape_and_determinism(kind, size):
     model = _model(kind)
     image = _image(*size)
-    data = encode(image, model)
+    data = encode(image, model, 3)
     out = decode(data, model)
     assert out.shape == image.shape and out.dtype == np.uint8
     assert np.array_equal(decode(data, model), out)
-    assert encode(image, model) == data
+    assert encode(image, model, 3) == data
     assert bits_per_pixel(data, *size) == 8 * len(data) / (size[0] * size[1])
 
 
@@ -80,14 +81,14 @@ def test_ans_is_close_to_the_information_content(kind):
 
     model = _model(kind)
     symbols = _random_symbols(model, 256, 384, np.random.default_rng(2), spread=3.0)
-    data = encode_symbols(symbols, model, 256, 384)
+    data = encode_symbols(symbols, model, 256, 384, 1)
     payload_bits = 32 * len(unpack(data)[1])
     ideal = model.information_bits(symbols)
     assert abs(payload_bits - ideal) <= 0.005 * ideal + 64  # leaky tails may cost a little less than ideal
 
 
 def test_header_round_trip():
-    header = bs.Header(height=513, width=7, model="codec_hyperprior_q5", quality=5, fingerprint=b"\x01\x02\x03\x04")
+    header = bs.Header(height=513, width=7, model="codec_hyperprior", quality=5, fingerprint=b"\x01\x02\x03\x04")
     words = np.array([0, 1, 0xFFFFFFFF, 123456789], dtype=np.uint32)
     back, back_words = bs.unpack(bs.pack(header, words))
     assert back == header and np.array_equal(back_words, words)
@@ -97,15 +98,15 @@ def test_header_round_trip():
 
 def test_header_overhead_is_small():
     words = np.zeros(600, dtype=np.uint32)  # about 0.05 bpp on a 768×512 image
-    data = bs.pack(bs.Header(512, 768, "codec_hyperprior_q1", 1), words)
-    assert len(data) - 4 * len(words) == 39
+    data = bs.pack(bs.Header(512, 768, "codec_hyperprior", 1), words)
+    assert len(data) - 4 * len(words) == 36
 
 
 @pytest.fixture(scope="module")
 def stream():
     torch.set_num_threads(1)
     model = _model()
-    return model, encode(_image(70, 90), model)
+    return model, encode(_image(70, 90), model, 3)
 
 
 def test_truncated_stream_is_named(stream):
@@ -158,17 +159,34 @@ def test_wrong_version_is_named(stream):
 
 def test_wrong_model_or_rate_point_is_named(stream):
     model, data = stream
-    with pytest.raises(bs.WrongModelError, match="codec_hyperprior_q3") as err:
+    with pytest.raises(bs.WrongModelError, match="'codec_hyperprior'") as err:
         decode(data, _model("factorized"))
-    assert "codec_factorized_q3" in str(err.value)
-    with pytest.raises(bs.WrongModelError, match="rate point 3"):
-        decode(data, _model("hyperprior", quality=4))
+    assert "'codec_factorized'" in str(err.value)
+    header, words = bs.unpack(data)
+    assert header.quality == 3
+    forged = bs.pack(bs.Header(header.height, header.width, header.model, 9, header.fingerprint), words)
+    with pytest.raises(bs.CorruptBitstreamError, match="rate point 9.*1 … 8"):
+        decode(forged, model)
+
+
+def test_every_rate_point_decodes_and_spends_its_own_bits():
+    """One model, eight rate points: each file decodes at the point its header names, and an
+    untrained model's gains already order the rates (finer steps at higher points)."""
+    model = _model()
+    image = _image(64, 96)
+    files = [encode(image, model, q) for q in range(1, 9)]
+    assert [bs.unpack(f)[0].quality for f in files] == list(range(1, 9))
+    sizes = [len(f) for f in files]
+    assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
+    for q, f in enumerate(files, start=1):
+        expected = model.synthesise(model.analyse(torch.from_numpy(np.pad(image, ((0, 0), (0, 32), (0, 0)), mode="edge")).permute(2, 0, 1)[None].float() / 255, q), q)
+        assert np.array_equal(decode(f, model), (expected[0, :, :64, :96].clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy())
 
 
 def test_other_checkpoint_of_same_model_is_refused(stream):
     """Same name and rate point, other weights: refused by the fingerprint, not decoded into garbage."""
     _, data = stream
-    for other in [_model(seed=1), make_codec(CodecConfig(kind="hyperprior", quality=3, n=8, m=16))]:
+    for other in [_model(seed=1), make_codec(CodecConfig(kind="hyperprior", n=8, m=16))]:
         with pytest.raises(bs.WrongModelError, match="another checkpoint"):
             decode(data, other)
 
@@ -179,16 +197,19 @@ def test_grayscale_and_rgba_are_refused_with_the_fix():
     model = _model()
     rgb = _image(20, 20)
     with pytest.raises(ValueError, match=r"grayscale.*convert\('RGB'\)"):
-        encode(Image.fromarray(rgb).convert("L"), model)
+        encode(Image.fromarray(rgb).convert("L"), model, 3)
     with pytest.raises(ValueError, match="grayscale"):
-        encode(rgb[..., 0], model)
+        encode(rgb[..., 0], model, 3)
     with pytest.raises(ValueError, match=r"alpha channel.*convert\('RGB'\)"):
-        encode(Image.fromarray(rgb).convert("RGBA"), model)
+        encode(Image.fromarray(rgb).convert("RGBA"), model, 3)
     with pytest.raises(ValueError, match="alpha"):
-        encode(np.dstack([rgb, rgb[..., :1]]), model)
+        encode(np.dstack([rgb, rgb[..., :1]]), model, 3)
     with pytest.raises(ValueError, match="uint8"):
-        encode(rgb / 255.0, model)
-    assert decode(encode(Image.fromarray(rgb), model), model).shape == (20, 20, 3)
+        encode(rgb / 255.0, model, 3)
+    for bad in (0, 9, 2.5, True):
+        with pytest.raises(ValueError, match=r"rate point .* 1 … 8"):
+            encode(rgb, model, bad)
+    assert decode(encode(Image.fromarray(rgb), model, 3), model).shape == (20, 20, 3)
 
 
 def test_psnr_known_values():
@@ -283,12 +304,15 @@ def test_quick_training_resumes_to_the_same_weights(tmp_path, monkeypatch):
     from course.compression.train import codec_config, train_codec, training_state_path
 
     folder = _photo_folder(tmp_path)
-    config = codec_config("hyperprior", 2, quick=True)
+    config = codec_config("hyperprior", quick=True)
     config.photos = str(folder)
     monkeypatch.setenv("COURSE_TRAINING_DIR", str(tmp_path / "straight"))
     torch.manual_seed(0)
     straight, metrics = train_codec(config)
-    assert set(metrics) == {"crop_bpp", "crop_psnr", "train_seconds_all_runs"}
+    assert set(metrics) == {f"crop_{m}_{q}" for m in ("bpp", "psnr") for q in ("lowest", "highest")} | {
+        "train_seconds_all_runs",
+        "train_device",
+    }
 
     monkeypatch.setenv("COURSE_TRAINING_DIR", str(tmp_path / "resumed"))
     import course.compression.train as T
@@ -308,7 +332,7 @@ def test_quick_training_resumes_to_the_same_weights(tmp_path, monkeypatch):
     monkeypatch.setattr(T, "rd_loss", real_loss)
     state = training_state_path(config.name)
     assert state.exists() and not list(state.parent.glob(".*tmp"))
-    other = codec_config("hyperprior", 2, quick=True)
+    other = codec_config("hyperprior", quick=True)
     other.photos, other.lr = str(folder), 1e-3
     with pytest.raises(T.TrainingStateError, match="different config"):
         train_codec(other)
@@ -319,7 +343,7 @@ def test_quick_training_resumes_to_the_same_weights(tmp_path, monkeypatch):
     model = make_codec(config)
     model.load_state_dict(resumed)
     image = _image(50, 70)
-    assert decode(encode(image, model.eval()), model).shape == image.shape
+    assert decode(encode(image, model.eval(), 2), model).shape == image.shape
 
 
 def test_cli_encode_decode_with_a_saved_checkpoint(tmp_data_dir, tmp_path, capsys):
@@ -330,17 +354,19 @@ def test_cli_encode_decode_with_a_saved_checkpoint(tmp_data_dir, tmp_path, capsy
     from course.cli import main
     from course.core.checkpoints import save_checkpoint
 
-    model = _model("hyperprior", quality=2)
+    model = _model("hyperprior")
     save_checkpoint(model.name, model.state_dict(), config=asdict(model.config), seed=0, train_seconds=0, metrics={})
     source, packed, target = tmp_path / "in.png", tmp_path / "out.glc", tmp_path / "back.png"
     Image.fromarray(_image(45, 67)).save(source)
     assert main(["codec", "encode", str(source), str(packed), "--quality", "2"]) == 0
     assert main(["codec", "decode", str(packed), str(target)]) == 0
     out = capsys.readouterr().out
-    assert '"bpp"' in out and "codec_hyperprior_q2" in out
+    assert '"bpp"' in out and '"codec_hyperprior"' in out and '"quality": 2' in out
     assert np.array_equal(np.asarray(Image.open(target)), decode(packed.read_bytes(), model))
-    assert main(["codec", "encode", str(source), str(packed), "--quality", "5"]) == 2
-    assert "python -m course train codec_hyperprior_q5" in capsys.readouterr().err
+    assert main(["codec", "encode", str(source), str(packed), "--quality", "9"]) == 2
+    assert "rate point 9 is not one of codec_hyperprior's 1 … 8" in capsys.readouterr().err
+    assert main(["codec", "encode", str(source), str(packed), "--kind", "factorized"]) == 2
+    assert "python -m course train codec_factorized" in capsys.readouterr().err
     packed.write_bytes(packed.read_bytes()[:-3])
     assert main(["codec", "decode", str(packed), str(target)]) == 2
     assert "truncated" in capsys.readouterr().err
@@ -365,7 +391,7 @@ def test_full_size_hyperprior_matches_the_planned_architecture():
     model = make_codec(CodecConfig(kind="hyperprior"))
     assert 1.7e6 < sum(p.numel() for p in model.parameters()) < 1.9e6  # N = 64, M = 96
     x = torch.rand(1, 3, 64, 128)
-    out = model.eval()(x)
+    out = model.eval()(x, torch.tensor([3]))
     assert out["x_hat"].shape == x.shape
     assert out["likelihoods"]["y"].shape == (1, 96, 4, 8) and out["likelihoods"]["z"].shape == (1, 64, 1, 2)
 
@@ -381,7 +407,7 @@ def test_rd_points_from_real_files(tmp_path):
     assert [p["rate"] for p in jpeg_points] == [10, 30, 50, 70, 90]
     assert all(a["bpp"] < b["bpp"] and a["psnr"] < b["psnr"] for a, b in zip(jpeg_points, jpeg_points[1:]))
     assert bd_rate_of(jpeg_points, jpeg_points) == pytest.approx(0.0, abs=1e-9)
-    points, timing = codec_points(images[:1], [_model("factorized", quality=q) for q in (1, 2)])
+    points, timing = codec_points(images[:1], _model("factorized"), qualities=(1, 2))
     assert [p["rate"] for p in points] == [1, 2] and set(points[0]) == {"rate", "bpp", "psnr", "ms_ssim"}
     assert timing["encode_seconds_per_image"] > 0 and timing["decode_seconds_per_image"] > 0
 
@@ -391,7 +417,7 @@ def test_forged_payload_with_valid_checksum_never_crashes(kind):
     """Random payload words behind a valid header and checksum: a BitstreamError or an image of the
     stated size, never an exception from inside numpy or the coder (a Rust panic included)."""
     model = _model(kind)
-    header, words = bs.unpack(encode(_image(70, 90), model))
+    header, words = bs.unpack(encode(_image(70, 90), model, 3))
     rng = np.random.default_rng(0)
     for trial in range(24):
         n = [len(words), 1, 0, 3 * len(words)][trial % 4]
@@ -400,3 +426,42 @@ def test_forged_payload_with_valid_checksum_never_crashes(kind):
             assert decode(forged, model).shape == (70, 90, 3)
         except bs.BitstreamError:
             pass
+
+
+def test_crops_are_the_same_from_arrays_and_tensors():
+    """A GPU run crops tensors on the device; the random draws, hence the crops, match the CPU's."""
+    from course.compression.data import random_crops
+
+    rng = np.random.default_rng(0)
+    images = [rng.integers(0, 256, (40 + 9 * i, 50, 3), dtype=np.uint8) for i in range(3)]
+    a = random_crops(images, 12, 32, torch.Generator().manual_seed(5))
+    b = random_crops([torch.from_numpy(im) for im in images], 12, 32, torch.Generator().manual_seed(5))
+    assert a.shape == (12, 3, 32, 32) and torch.equal(a, b)
+    views = {tuple(c.flatten()[:6].tolist()) for c in a}
+    assert len(views) > 6  # different places, mirrors and turns
+
+
+def test_bench_codec_reports_the_issue_keys(tmp_data_dir, tmp_path, monkeypatch):
+    """`bench codec --quick` on a stand-in Kodak folder, with small saved models."""
+    from dataclasses import asdict
+
+    from course.compression.bench import bench
+    from course.core.checkpoints import save_checkpoint
+
+    folder = _photo_folder(tmp_path, count=2)
+    with pytest.raises(FileNotFoundError, match="COURSE_KODAK_DIR"):
+        monkeypatch.setenv("COURSE_KODAK_DIR", str(tmp_path / "nowhere"))
+        bench(quick=True)
+    monkeypatch.setenv("COURSE_KODAK_DIR", str(folder))
+    for kind in ("hyperprior", "factorized"):
+        model = _model(kind)
+        save_checkpoint(model.name, model.state_dict(), config=asdict(model.config), seed=0, train_seconds=0, metrics={})
+    result = bench(quick=True)
+    assert set(result["kodak_points"]) >= {"ours-hyperprior", "ours-factorized", "jpeg", "webp"}
+    assert [p["rate"] for p in result["kodak_points"]["ours-hyperprior"]] == [1, 3, 5, 8]
+    for key in ("kodak_bd_rate_vs_jpeg_pct", "kodak_bd_rate_factorized_vs_jpeg_pct", "bitstream_overhead_pct",
+                "encode_seconds_per_image", "decode_seconds_per_image"):
+        assert key in result
+    assert result["encode_seconds_per_image"] > 0 and 0 < result["bitstream_overhead_pct"] < 100
+    jpeg = result["kodak_points"]["jpeg"]
+    assert all(a["bpp"] < b["bpp"] for a, b in zip(jpeg, jpeg[1:]))

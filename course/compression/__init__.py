@@ -1,4 +1,4 @@
-"""Lesson 03 (in progress): a learned image codec against JPEG, WebP and AVIF.
+"""Lesson 03 (in progress): a learned image codec against JPEG, WebP and AVIF (`bench codec`).
 
 `transforms` (GDN analysis/synthesis and the hyperprior's transforms), `entropy` (factorized and
 Gaussian-conditional entropy models, coded with constriction's ANS), `models` (the hyperprior and
@@ -15,21 +15,21 @@ from course.compression.bitstream import (
     UnsupportedVersionError,
     WrongModelError,
 )
+from course.compression.bench import bench
 from course.compression.codec import bits_per_pixel, decode, encode
-from course.compression.models import CodecConfig, make_codec
-from course.compression.train import LAMBDAS, codec_config, train_codec
+from course.compression.models import LAMBDAS, CodecConfig, make_codec
+from course.compression.train import codec_config, train_codec
 from course.core.registry import ModelSpec
 
 MODELS = [
     ModelSpec(
-        name=CodecConfig(kind=kind, quality=quality).name,
+        name=CodecConfig(kind=kind).name,
         lesson="compression",
-        description=f"{kind} codec, rate point {quality} (λ = {lam})",
-        make_config=lambda quick, kind=kind, quality=quality: codec_config(kind, quality, quick),
+        description=f"{kind} codec, variable rate: {len(LAMBDAS)} rate points, λ = {LAMBDAS[0]} … {LAMBDAS[-1]}",
+        make_config=lambda quick, kind=kind: codec_config(kind, quick),
         train=train_codec,
     )
     for kind in ("hyperprior", "factorized")
-    for quality, lam in LAMBDAS.items()
 ]
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "CodecConfig",
     "CorruptBitstreamError",
     "MODELS",
+    "bench",
     "NotABitstreamError",
     "TruncatedBitstreamError",
     "UnsupportedVersionError",

@@ -5,7 +5,7 @@
     3       1     format version (1)
     4       2     image height, big-endian (1 … 65535)
     6       2     image width
-    8       1     rate point (the model's quality, 1 … 255)
+    8       1     rate point the image was coded at (1 … 255; a model has a few)
     9       1     length L of the model name (1 … 64)
     10      L     model name, ASCII
     10+L    4     fingerprint of the checkpoint's weights (first 4 bytes of their SHA-256)
@@ -15,8 +15,8 @@
 
 The checksum turns a flipped or lost byte into a named error instead of a silently wrong image
 (an ANS decoder happily decodes garbage); the fingerprint does the same for a file decoded
-with another checkpoint of the same name. With a 19-character model name the header, length
-and checksum take 39 bytes: 0.8 % of a 768×512 image at 0.1 bpp.
+with another checkpoint of the same name. With a 16-character model name the header, length
+and checksum take 36 bytes: 0.7 % of a 768×512 image at 0.1 bpp.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Image -> bytes -> image with a learned codec. Every rate in the course is measured on these bytes:
 
-    bpp = 8 · len(encode(image, model)) / (height · width)
+    bpp = 8 · len(encode(image, model, quality)) / (height · width)
 
-The image is padded (edge pixels repeated) to a multiple of 64 on each side, analysed,
-quantized and entropy-coded into one ANS stream (z first out, then y); `decode` reads the
-header, checks that the bytes were made by this model at this rate point, decodes and crops
-back. Decoding needs only the bytes and the model's checkpoint.
+The image is padded (edge pixels repeated) to a multiple of 64 on each side, analysed at the
+chosen rate point, quantized and entropy-coded into one ANS stream (z first out, then y);
+`decode` reads the header, checks that the bytes were made by this model (name and weights),
+decodes at the rate point the header records and crops back. Decoding needs only the bytes and
+the model's checkpoint.
 """
 
 from __future__ import annotations
@@ -102,13 +103,13 @@ def fingerprint(model) -> bytes:
     return digest.digest()[:FINGERPRINT_BYTES]
 
 
-def encode_symbols(symbols: dict[str, np.ndarray], model, height: int, width: int) -> bytes:
+def encode_symbols(symbols: dict[str, np.ndarray], model, height: int, width: int, quality: int) -> bytes:
     """Entropy-code a model's integer symbols into a complete bitstream for a height × width image."""
     import constriction
 
     coder = constriction.stream.stack.AnsCoder()
     model.write(symbols, coder)
-    header = Header(height, width, model.name, model.config.quality, fingerprint(model))
+    header = Header(height, width, model.name, quality, fingerprint(model))
     return pack(header, coder.get_compressed())
 
 
@@ -117,16 +118,21 @@ def decode_symbols(data: bytes, model) -> tuple[Header, dict[str, np.ndarray]]:
     import constriction
 
     header, words = unpack(data)
-    if header.model != model.name or header.quality != model.config.quality:
+    if header.model != model.name:
         raise WrongModelError(
-            f"the bitstream was made by model {header.model!r} at rate point {header.quality}; this is "
-            f"{model.name!r} at rate point {model.config.quality}. Decode it with the model named in the file."
+            f"the bitstream was made by model {header.model!r}; this is {model.name!r}. "
+            "Decode it with the model named in the file."
         )
     if header.fingerprint != fingerprint(model):
         raise WrongModelError(
             f"the bitstream was made by another checkpoint of {model.name!r} (weights fingerprint "
             f"{header.fingerprint.hex()}, this model's is {fingerprint(model).hex()}). Decode it with the "
             "checkpoint that encoded it, or re-encode the image with this one."
+        )
+    if header.quality > model.config.rate_points:
+        raise CorruptBitstreamError(
+            f"bitstream is corrupt: it names rate point {header.quality}, but {model.name!r} has rate points "
+            f"1 … {model.config.rate_points}. Re-encode the image."
         )
     if header.height * header.width > MAX_PIXELS:
         raise CorruptBitstreamError(
@@ -150,14 +156,24 @@ def decode_symbols(data: bytes, model) -> tuple[Header, dict[str, np.ndarray]]:
     return header, symbols
 
 
+def check_quality(model, quality) -> int:
+    """The rate point as an int, or a ValueError that names the valid ones."""
+    points = model.config.rate_points
+    if isinstance(quality, bool) or not isinstance(quality, (int, np.integer)) or not 1 <= quality <= points:
+        raise ValueError(f"rate point {quality!r} is not one of {model.name}'s 1 … {points} (1: fewest bits)")
+    return int(quality)
+
+
 @torch.no_grad()
-def encode(image, model) -> bytes:
-    """A PIL image or (H, W, 3) uint8 array -> the bytes of a self-contained bitstream."""
+def encode(image, model, quality: int) -> bytes:
+    """A PIL image or (H, W, 3) uint8 array -> the bytes of a self-contained bitstream, at rate point
+    `quality` (1: fewest bits, … model.config.rate_points: best quality)."""
+    quality = check_quality(model, quality)
     array = as_rgb_array(image)
     height, width = array.shape[:2]
     model.eval()
-    symbols = model.analyse(pad(to_tensor(array)))
-    return encode_symbols(symbols, model, height, width)
+    symbols = model.analyse(pad(to_tensor(array)), quality)
+    return encode_symbols(symbols, model, height, width, quality)
 
 
 @torch.no_grad()
@@ -165,7 +181,7 @@ def decode(data: bytes, model) -> np.ndarray:
     """Bytes from `encode` -> the (H, W, 3) uint8 image. Raises a BitstreamError subclass on bad input."""
     header, symbols = decode_symbols(data, model)
     model.eval()
-    x_hat = model.synthesise(symbols)
+    x_hat = model.synthesise(symbols, header.quality)
     return to_array(x_hat[..., : header.height, : header.width])
 
 
@@ -174,13 +190,14 @@ def bits_per_pixel(data: bytes, height: int, width: int) -> float:
 
 
 @torch.no_grad()
-def bitstream_overhead(image, model) -> dict:
+def bitstream_overhead(image, model, quality: int) -> dict:
     """How far the real file is from ideal entropy coding: header, checksum and ANS overhead.
     {'bytes', 'ideal_bytes', 'overhead_pct'}, overhead relative to the file size."""
+    quality = check_quality(model, quality)
     array = as_rgb_array(image)
     model.eval()
-    symbols = model.analyse(pad(to_tensor(array)))
-    data = encode_symbols(symbols, model, *array.shape[:2])
+    symbols = model.analyse(pad(to_tensor(array)), quality)
+    data = encode_symbols(symbols, model, *array.shape[:2], quality)
     ideal = model.information_bits(symbols) / 8
     return {"bytes": len(data), "ideal_bytes": ideal, "overhead_pct": 100 * (len(data) - ideal) / len(data)}
 
@@ -189,7 +206,8 @@ def bitstream_overhead(image, model) -> dict:
 
 
 def load_codec(name: str):
-    """A shipped codec by model name (e.g. 'codec_hyperprior_q3'), its checkpoint verified by SHA-256."""
+    """A shipped codec by model name ('codec_hyperprior' or 'codec_factorized'), its checkpoint
+    verified by SHA-256."""
     from course.compression.models import CodecConfig, make_codec
     from course.core.checkpoints import load_checkpoint
 
@@ -208,13 +226,13 @@ def encode_file(source, target, quality: int, kind: str = "hyperprior") -> dict:
     from course.compression.models import CodecConfig
     from course.core.checkpoints import _write_atomically
 
-    model = load_codec(CodecConfig(kind=kind, quality=quality).name)
+    model = load_codec(CodecConfig(kind=kind).name)
     with Image.open(source) as image:
         image.load()
-        data = encode(image, model)
+        data = encode(image, model, quality)
         height, width = image.height, image.width
     _write_atomically(Path(target), lambda tmp: tmp.write_bytes(data))
-    return {"model": model.name, "bytes": len(data), "bpp": round(bits_per_pixel(data, height, width), 4)}
+    return {"model": model.name, "quality": quality, "bytes": len(data), "bpp": round(bits_per_pixel(data, height, width), 4)}
 
 
 def decode_file(source, target) -> dict:
@@ -230,4 +248,4 @@ def decode_file(source, target) -> dict:
     image = decode(data, load_codec(header.model))
     fmt = Image.registered_extensions().get(Path(target).suffix.lower(), "PNG")
     _write_atomically(Path(target), lambda tmp: Image.fromarray(image).save(tmp, format=fmt))
-    return {"model": header.model, "height": header.height, "width": header.width}
+    return {"model": header.model, "quality": header.quality, "height": header.height, "width": header.width}

@@ -68,7 +68,7 @@ def load_photos(folder: Path | None = None) -> list[np.ndarray]:
     images = []
     for path in verify_photo_folder(Path(folder) if folder else default_photo_dir()):
         with Image.open(path) as image:
-            images.append(np.asarray(image.convert("RGB")))
+            images.append(np.array(image.convert("RGB")))
     return images
 
 
@@ -81,12 +81,16 @@ def package_images() -> list[np.ndarray]:
     if not path.exists():
         return []
     with Image.open(path) as image:
-        return [np.asarray(image.convert("RGB"))]
+        return [np.array(image.convert("RGB"))]
 
 
-def random_crops(images: list[np.ndarray], count: int, size: int, generator: torch.Generator) -> torch.Tensor:
-    """(count, 3, size, size) floats in [0, 1]: a random image (weighted by area), position and
-    horizontal flip for each crop. Images smaller than the crop are refused."""
+def random_crops(images: list, count: int, size: int, generator: torch.Generator) -> torch.Tensor:
+    """(count, 3, size, size) floats in [0, 1]: a random image (weighted by area), position, mirror
+    and quarter turn for each crop — eight views of every patch, as local image statistics barely
+    care about orientation and the training set is small. Images smaller than the crop are refused.
+
+    `images` are (H, W, 3) uint8 arrays or tensors; tensors already on a GPU are cropped there (the
+    random draws come from `generator` either way, so every device sees the same crops)."""
     small = [i for i, im in enumerate(images) if min(im.shape[:2]) < size]
     if small:
         raise PhotoSetError(f"images {small} are smaller than the {size}-pixel crop: use a smaller crop or drop them")
@@ -94,11 +98,12 @@ def random_crops(images: list[np.ndarray], count: int, size: int, generator: tor
     picks = torch.multinomial(areas / areas.sum(), count, replacement=True, generator=generator)
     crops = []
     for i in picks.tolist():
-        h, w = images[i].shape[:2]
+        image = images[i] if isinstance(images[i], torch.Tensor) else torch.from_numpy(images[i])
+        h, w = image.shape[:2]
         top = int(torch.randint(h - size + 1, (1,), generator=generator))
         left = int(torch.randint(w - size + 1, (1,), generator=generator))
-        crop = images[i][top : top + size, left : left + size]
+        crop = image[top : top + size, left : left + size]  # (size, size, 3)
         if torch.rand(1, generator=generator).item() < 0.5:
-            crop = crop[:, ::-1]
-        crops.append(torch.from_numpy(np.ascontiguousarray(crop)))
-    return torch.stack(crops).permute(0, 3, 1, 2).float() / 255.0
+            crop = torch.flip(crop, dims=(1,))
+        crops.append(torch.rot90(crop, k=int(torch.randint(4, (1,), generator=generator)), dims=(0, 1)))
+    return torch.stack(crops).permute(0, 3, 1, 2).float() / 255.0  # (count, 3, size, size)

@@ -1,7 +1,7 @@
 """Rate–distortion points from real files: every codec, every rate point, averaged over a set of images.
 
 A point is {rate, bpp, psnr, ms_ssim}: the mean over the images of each figure at one rate point
-(a JPEG/WebP/AVIF quality, or one of our models). bpp always comes from the bytes of a file that
+(a JPEG/WebP/AVIF quality, or a rate point of one of our codecs). bpp always comes from the bytes of a file that
 decodes on its own.
 """
 
@@ -47,20 +47,21 @@ def baseline_points(images: list[np.ndarray], name: str, qualities=None) -> list
     return points
 
 
-def codec_points(images: list[np.ndarray], models: list) -> tuple[list[dict], dict]:
-    """RD points of learned codecs (one model per rate point), and mean encode/decode seconds per image."""
+def codec_points(images: list[np.ndarray], model, qualities=None) -> tuple[list[dict], dict]:
+    """RD points of a learned codec at each rate point (default: all), and mean encode/decode
+    seconds per image."""
     points, encode_s, decode_s = [], [], []
-    for model in models:
+    for q in qualities or range(1, model.config.rate_points + 1):
         results = []
         for image in images:
             start = time.perf_counter()
-            data = encode(image, model)
+            data = encode(image, model, q)
             middle = time.perf_counter()
             decoded = decode(data, model)
             decode_s.append(time.perf_counter() - middle)
             encode_s.append(middle - start)
             results.append({"bpp": bits_per_pixel(data, *image.shape[:2]), **quality(image, decoded)})
-        points.append(_mean_point(model.config.quality, results))
+        points.append(_mean_point(q, results))
     timing = {"encode_seconds_per_image": float(np.mean(encode_s)), "decode_seconds_per_image": float(np.mean(decode_s))}
     return points, timing
 

@@ -5,10 +5,16 @@
 - `FactorizedCodec` (Ballé et al. 2018, factorized prior): y is coded with one learned density
   per channel, the same at every position: no side information, a weaker model.
 
-Both expose the same four steps, which `course.compression.codec` strings together:
-    analyse(x) -> integer symbols          write(symbols, coder)   (entropy coding)
-    read(coder, size) -> integer symbols   synthesise(symbols) -> x_hat
-and `forward(x)` for training (noisy latents, likelihoods for the rate term).
+One model covers every rate point (a variable-rate codec with gain vectors, Cui et al. 2021):
+rate point q scales the latent channel by channel before quantization, y_q = y · gain[q], and
+undoes it before synthesis, y_hat · inverse_gain[q]. A larger gain means finer quantization steps:
+more bits, less distortion. Training draws a rate point per crop and weighs its distortion by that
+point's λ, so one network learns the whole rate–distortion curve.
+
+Both codecs expose the same four steps, which `course.compression.codec` strings together:
+    analyse(x, q) -> integer symbols       write(symbols, coder)   (entropy coding)
+    read(coder, size) -> integer symbols   synthesise(symbols, q) -> x_hat
+and `forward(x, q)` for training (noisy latents, likelihoods for the rate term).
 """
 
 from __future__ import annotations
@@ -32,27 +38,79 @@ from course.compression.transforms import (
 KINDS = ("hyperprior", "factorized")
 
 
+# λ of each rate point, on the CompressAI scale (loss R + λ·255²·MSE): doubling from point to point,
+# about 0.05 … 1 bpp on Kodak
+LAMBDAS = (0.0004, 0.0008, 0.0016, 0.0032, 0.0064, 0.0128, 0.0256, 0.0512)
+
+
 @dataclass
 class CodecConfig:
-    """One rate point of one codec: its architecture, its λ and its training run."""
+    """One codec: its architecture, its rate points and its training run."""
 
     kind: str = "hyperprior"  # "hyperprior" or "factorized"
-    quality: int = 3  # the rate point, 1 (fewest bits) … 8; recorded in every bitstream
-    lam: float = 0.0067  # λ of the loss R + λ·D (D: MSE on 0–255 pixel values scaled to [0, 1], ×255²)
+    lambdas: tuple = LAMBDAS  # rate point q (1, 2, …) trades bits for distortion with λ = lambdas[q - 1]
     n: int = 64  # channels of the hidden layers (and of z)
     m: int = 96  # channels of y
-    steps: int = 200_000
+    steps: int = 150_000  # about 4 hours on 2 CPU cores; minutes on a GPU
     batch_size: int = 8
     crop: int = 128
     lr: float = 1e-4
     clip: float = 1.0  # gradient-norm clipping
     save_every: int = 1000  # steps between training-state files (also every 10 minutes)
     photos: str = ""  # training photo folder; "" means data/photos
+    bf16: bool = True  # training runs the transforms in bfloat16 (about 2x faster on a CPU); coding is always float32
     seed: int = 0
+
+    def __post_init__(self):
+        self.lambdas = tuple(float(lam) for lam in self.lambdas)  # a list from a JSON manifest, too
 
     @property
     def name(self) -> str:
-        return f"codec_{self.kind}_q{self.quality}"
+        return f"codec_{self.kind}"
+
+    @property
+    def rate_points(self) -> int:
+        return len(self.lambdas)
+
+
+class RateGains(nn.Module):
+    """Per rate point, a gain for each latent channel and its (separately learned) inverse.
+    Initialised at sqrt(λ_q / λ_middle): quantization steps shrink as λ grows, as the high-rate
+    theory of quantization says they should (distortion ∝ step², optimal distortion ∝ 1/λ)."""
+
+    def __init__(self, lambdas: tuple, channels: int):
+        super().__init__()
+        lam = torch.tensor(lambdas, dtype=torch.float32)
+        start = 0.5 * torch.log(lam / lam.median())[:, None].expand(len(lambdas), channels)  # (Q, M)
+        self.log_gain = nn.Parameter(start.clone())
+        self.log_inverse_gain = nn.Parameter(-start.clone())
+
+    def check(self, quality) -> None:
+        q = torch.as_tensor(quality)
+        if q.numel() and (q.min() < 1 or q.max() > self.log_gain.shape[0]):
+            raise ValueError(f"rate point {quality} is not one of this codec's 1 … {self.log_gain.shape[0]}")
+
+    def scale(self, y: torch.Tensor, quality: torch.Tensor) -> torch.Tensor:
+        """y (B, M, h, w) · gain of each sample's rate point (quality: (B,) ints, 1-based)."""
+        return y * torch.exp(self.log_gain[quality - 1])[:, :, None, None]
+
+    def unscale(self, y_hat: torch.Tensor, quality: torch.Tensor) -> torch.Tensor:
+        return y_hat * torch.exp(self.log_inverse_gain[quality - 1])[:, :, None, None]
+
+
+def _transform(codec: nn.Module, net: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """net(x), in bfloat16 while training if the config asks for it. The entropy models always run in
+    float32: a likelihood is a difference of two CDF values, which bfloat16's 3 digits would ruin."""
+    if codec.training and codec.config.bf16:
+        with torch.autocast(x.device.type, dtype=torch.bfloat16):
+            return net(x).float()
+    return net(x)
+
+
+def _qualities(quality, batch: int) -> torch.Tensor:
+    """An int or a (B,) tensor of rate points -> a (B,) long tensor."""
+    q = torch.as_tensor(quality, dtype=torch.long)
+    return q.expand(batch) if q.dim() == 0 else q
 
 
 class HyperpriorCodec(nn.Module):
@@ -62,6 +120,7 @@ class HyperpriorCodec(nn.Module):
         n, m = config.n, config.m
         self.g_a, self.g_s = analysis(n, m), synthesis(n, m)
         self.h_a, self.h_s = hyper_analysis(n, m), hyper_synthesis(n, m)
+        self.gains = RateGains(config.lambdas, m)
         self.z_prior = FactorizedPrior(n)
         self.y_model = GaussianConditional()
 
@@ -73,23 +132,26 @@ class HyperpriorCodec(nn.Module):
         mean, scale = self.h_s(z_hat).chunk(2, dim=1)  # each (B, M, H/16, W/16)
         return mean, scale
 
-    def forward(self, x: torch.Tensor) -> dict:
-        """x (B, 3, H, W) in [0, 1], H and W multiples of 64."""
-        y = self.g_a(x)  # (B, M, H/16, W/16)
-        z = self.h_a(y)  # (B, N, H/64, W/64)
+    def forward(self, x: torch.Tensor, quality) -> dict:
+        """x (B, 3, H, W) in [0, 1], H and W multiples of 64; quality: a rate point, or one per image."""
+        q = _qualities(quality, x.shape[0])
+        self.gains.check(q)
+        y = self.gains.scale(_transform(self, self.g_a, x), q)  # (B, M, H/16, W/16)
+        z = _transform(self, self.h_a, y)  # (B, N, H/64, W/64)
         z_hat = quantize(z, self.training)
-        mean, scale = self._mean_scale(z_hat)
+        mean, scale = _transform(self, self.h_s, z_hat).chunk(2, dim=1)  # each (B, M, H/16, W/16)
         y_hat = quantize(y - mean, self.training) + mean
         return {
-            "x_hat": self.g_s(y_hat),
+            "x_hat": _transform(self, self.g_s, self.gains.unscale(y_hat, q)),
             "likelihoods": {"y": self.y_model.likelihood(y_hat, mean, scale), "z": self.z_prior.likelihood(z_hat)},
         }
 
     @torch.no_grad()
-    def analyse(self, x: torch.Tensor) -> dict[str, np.ndarray]:
+    def analyse(self, x: torch.Tensor, quality: int) -> dict[str, np.ndarray]:
         """x (1, 3, H, W) -> {'z': (N, H/64, W/64), 'y': (M, H/16, W/16)} integer symbols;
         y's symbols are the residuals round(y - mean)."""
-        y = self.g_a(x)
+        self.gains.check(quality)
+        y = self.gains.scale(self.g_a(x), _qualities(quality, 1))
         z_hat = torch.round(self.h_a(y))
         mean, _ = self._mean_scale(z_hat)
         return {"z": _int(z_hat[0]), "y": _int(torch.round(y - mean)[0])}
@@ -116,9 +178,11 @@ class HyperpriorCodec(nn.Module):
         return {"z": z, "y": y}
 
     @torch.no_grad()
-    def synthesise(self, symbols: dict[str, np.ndarray]) -> torch.Tensor:
+    def synthesise(self, symbols: dict[str, np.ndarray], quality: int) -> torch.Tensor:
+        self.gains.check(quality)
         mean, _ = self._mean_scale(_tensor(symbols["z"]))
-        return self.g_s(_tensor(symbols["y"]) + mean).clamp(0, 1)  # (1, 3, H, W)
+        y_hat = self.gains.unscale(_tensor(symbols["y"]) + mean, _qualities(quality, 1))
+        return self.g_s(y_hat).clamp(0, 1)  # (1, 3, H, W)
 
 
 class FactorizedCodec(nn.Module):
@@ -126,19 +190,24 @@ class FactorizedCodec(nn.Module):
         super().__init__()
         self.config = config
         self.g_a, self.g_s = analysis(config.n, config.m), synthesis(config.n, config.m)
+        self.gains = RateGains(config.lambdas, config.m)
         self.y_prior = FactorizedPrior(config.m)
 
     @property
     def name(self) -> str:
         return self.config.name
 
-    def forward(self, x: torch.Tensor) -> dict:
-        y_hat = quantize(self.g_a(x), self.training)  # (B, M, H/16, W/16)
-        return {"x_hat": self.g_s(y_hat), "likelihoods": {"y": self.y_prior.likelihood(y_hat)}}
+    def forward(self, x: torch.Tensor, quality) -> dict:
+        q = _qualities(quality, x.shape[0])
+        self.gains.check(q)
+        y_hat = quantize(self.gains.scale(_transform(self, self.g_a, x), q), self.training)  # (B, M, H/16, W/16)
+        x_hat = _transform(self, self.g_s, self.gains.unscale(y_hat, q))
+        return {"x_hat": x_hat, "likelihoods": {"y": self.y_prior.likelihood(y_hat)}}
 
     @torch.no_grad()
-    def analyse(self, x: torch.Tensor) -> dict[str, np.ndarray]:
-        return {"y": _int(torch.round(self.g_a(x))[0])}
+    def analyse(self, x: torch.Tensor, quality: int) -> dict[str, np.ndarray]:
+        self.gains.check(quality)
+        return {"y": _int(torch.round(self.gains.scale(self.g_a(x), _qualities(quality, 1)))[0])}
 
     @torch.no_grad()
     def write(self, symbols: dict[str, np.ndarray], coder) -> None:
@@ -153,8 +222,9 @@ class FactorizedCodec(nn.Module):
         return {"y": self.y_prior.decode(coder, (self.config.m, height // DOWNSAMPLING, width // DOWNSAMPLING))}
 
     @torch.no_grad()
-    def synthesise(self, symbols: dict[str, np.ndarray]) -> torch.Tensor:
-        return self.g_s(_tensor(symbols["y"])).clamp(0, 1)
+    def synthesise(self, symbols: dict[str, np.ndarray], quality: int) -> torch.Tensor:
+        self.gains.check(quality)
+        return self.g_s(self.gains.unscale(_tensor(symbols["y"]), _qualities(quality, 1))).clamp(0, 1)
 
 
 def make_codec(config: CodecConfig) -> HyperpriorCodec | FactorizedCodec:
@@ -164,7 +234,7 @@ def make_codec(config: CodecConfig) -> HyperpriorCodec | FactorizedCodec:
 
 
 def _int(t: torch.Tensor) -> np.ndarray:
-    return t.numpy().astype(np.int32)
+    return t.cpu().numpy().astype(np.int32)
 
 
 def _tensor(symbols: np.ndarray) -> torch.Tensor:

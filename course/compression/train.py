@@ -3,6 +3,10 @@
     R = bits of y and z (from the entropy models' likelihoods) / pixels     (bits per pixel)
     D = 255² · MSE with pixels in [0, 1]                                    (MSE on 0–255 values)
 
+Each crop is coded at a random rate point q and weighted by that point's λ_q, so one model learns
+every point of the rate–distortion curve. Training runs on a GPU when torch sees one (the same
+command, the same recipe; only the speed differs), else on the CPU.
+
 A full run takes hours of CPU, so the loop writes a training state (weights, Adam moments, the
 crop generator's state, the step) every `save_every` steps, atomically, as safetensors; running
 the same command again continues from it. The state lives in build/training/ (or in
@@ -27,22 +31,21 @@ from course.core.checkpoints import _write_atomically
 from course.core.paths import REPO_ROOT
 from course.core.progress import progress
 
-# λ per rate point, on the CompressAI scale (λ · 255² · MSE): about 0.05 … 1 bpp on Kodak
-LAMBDAS = {1: 0.0009, 2: 0.0018, 3: 0.0035, 4: 0.0067, 5: 0.0130, 6: 0.0250}
-
 
 class TrainingStateError(ValueError):
     pass
 
 
-def codec_config(kind: str, quality: int, quick: bool = False) -> CodecConfig:
-    if quality not in LAMBDAS:
-        raise ValueError(f"rate point {quality} is not one of {sorted(LAMBDAS)}")
-    config = CodecConfig(kind=kind, quality=quality, lam=LAMBDAS[quality])
+def codec_config(kind: str, quick: bool = False) -> CodecConfig:
+    config = CodecConfig(kind=kind)
     if quick:
         config.n, config.m, config.steps, config.batch_size, config.crop = 8, 12, 20, 2, 64
         config.save_every = 10
     return config
+
+
+def training_device() -> torch.device:
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def training_state_path(name: str) -> Path:
@@ -55,23 +58,26 @@ def learning_rate(config: CodecConfig, step: int) -> float:
     return config.lr * (0.1 if step >= 0.9 * config.steps else 1.0)
 
 
-def rd_loss(model, x: torch.Tensor, lam: float) -> dict[str, torch.Tensor]:
-    out = model(x)
-    pixels = x.shape[0] * x.shape[2] * x.shape[3]
-    bpp = sum(bits(lik) for lik in out["likelihoods"].values()) / pixels
-    mse = torch.mean((out["x_hat"] - x) ** 2)
-    return {"loss": bpp + lam * 255**2 * mse, "bpp": bpp, "mse": mse}
+def rd_loss(model, x: torch.Tensor, quality: torch.Tensor) -> dict[str, torch.Tensor]:
+    """x (B, 3, H, W), quality (B,) rate points -> the mean of R_i + λ_i·D_i, and its parts."""
+    out = model(x, quality)
+    lam = torch.tensor(model.config.lambdas, device=x.device)[quality - 1]  # (B,)
+    bpp = sum(-torch.log2(lik).flatten(1).sum(1) for lik in out["likelihoods"].values()) / (x.shape[2] * x.shape[3])  # (B,)
+    mse = torch.mean((out["x_hat"] - x) ** 2, dim=(1, 2, 3))  # (B,)
+    return {"loss": torch.mean(bpp + lam * 255**2 * mse), "bpp": bpp, "mse": mse}
 
 
 def _save_state(path: Path, config: CodecConfig, model, optimizer, generator: torch.Generator, step: int, seconds: float) -> None:
     from safetensors.torch import save_file
 
-    tensors = {f"model.{k}": v.detach().clone().contiguous() for k, v in model.state_dict().items()}
+    tensors = {f"model.{k}": v.detach().cpu().clone().contiguous() for k, v in model.state_dict().items()}
     for index, state in optimizer.state_dict()["state"].items():
         for key, value in state.items():
-            tensors[f"optim.{index}.{key}"] = torch.as_tensor(value).clone().contiguous()
-    tensors["generator"] = generator.get_state().clone()  # the crops
-    tensors["torch_rng"] = torch.get_rng_state().clone()  # the quantization noise
+            tensors[f"optim.{index}.{key}"] = torch.as_tensor(value).cpu().clone().contiguous()
+    tensors["generator"] = generator.get_state().clone()  # the crops and their rate points
+    tensors["torch_rng"] = torch.get_rng_state().clone()  # the quantization noise (on the CPU)
+    if torch.cuda.is_available():
+        tensors["cuda_rng"] = torch.cuda.get_rng_state().clone()  # (on a GPU)
     metadata = {"config": json.dumps(asdict(config), sort_keys=True), "step": str(step), "seconds": f"{seconds:.1f}"}
     _write_atomically(path, lambda tmp: save_file(tensors, str(tmp), metadata=metadata))
 
@@ -101,6 +107,8 @@ def _load_state(path: Path, config: CodecConfig, model, optimizer, generator: to
         optimizer.load_state_dict(optim)
         generator.set_state(tensors["generator"])
         torch.set_rng_state(tensors["torch_rng"])
+        if "cuda_rng" in tensors and torch.cuda.is_available():
+            torch.cuda.set_rng_state(tensors["cuda_rng"])
     except (RuntimeError, KeyError, ValueError) as err:
         raise TrainingStateError(
             f"training state {path} does not fit this version of the model ({str(err).splitlines()[0]}); "
@@ -109,11 +117,18 @@ def _load_state(path: Path, config: CodecConfig, model, optimizer, generator: to
     return int(metadata["step"]), float(metadata.get("seconds", 0.0))
 
 
-def train_codec(config: CodecConfig, images: list[np.ndarray] | None = None) -> tuple[dict, dict]:
-    """Train (or resume) one rate point; return (state dict, headline metrics)."""
+def train_codec(config: CodecConfig, images: list[np.ndarray] | None = None, device=None) -> tuple[dict, dict]:
+    """Train (or resume) a codec at all its rate points; return (state dict on the CPU, headline metrics)."""
     if images is None:
         images = load_photos(config.photos or None) + package_images()
-    model = make_codec(config)
+    device = torch.device(device) if device is not None else training_device()
+    if device.type == "cuda":  # fast, not bit-reproducible: the one-thread CPU run is the reference
+        torch.use_deterministic_algorithms(False)
+        torch.backends.cudnn.benchmark = True
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
+    model = make_codec(config).to(device)
+    if device.type != "cpu":  # crop on the device: a few kilobytes of indices instead of a batch of floats
+        images = [torch.from_numpy(np.ascontiguousarray(im)).to(device) for im in images]
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     generator = torch.Generator().manual_seed(config.seed)
     path = training_state_path(config.name)
@@ -125,13 +140,15 @@ def train_codec(config: CodecConfig, images: list[np.ndarray] | None = None) -> 
     for step in bar:
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(config, step)
-        losses = rd_loss(model, random_crops(images, config.batch_size, config.crop, generator), config.lam)
+        crops = random_crops(images, config.batch_size, config.crop, generator)
+        quality = torch.randint(1, config.rate_points + 1, (config.batch_size,), generator=generator).to(device)
+        losses = rd_loss(model, crops, quality)
         optimizer.zero_grad(set_to_none=True)
         losses["loss"].backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
         optimizer.step()
-        if step % 50 == 0:
-            bar.set_postfix(bpp=f"{losses['bpp'].item():.3f}", psnr=f"{-10 * np.log10(losses['mse'].item()):.2f}")
+        if step % 100 == 0:
+            bar.set_postfix(loss=f"{losses['loss'].item():.3f}")
         done = step + 1
         if done % config.save_every == 0 or done == config.steps or time.monotonic() - last_save > 600:
             _save_state(path, config, model, optimizer, generator, done, earlier + time.monotonic() - run_start)
@@ -139,14 +156,21 @@ def train_codec(config: CodecConfig, images: list[np.ndarray] | None = None) -> 
     model.eval()
     metrics = evaluate_on_crops(model, images, config)
     metrics["train_seconds_all_runs"] = round(earlier + time.monotonic() - run_start, 1)
-    return model.state_dict(), metrics
+    metrics["train_device"] = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
+    return {k: v.detach().cpu() for k, v in model.state_dict().items()}, metrics
 
 
 @torch.no_grad()
 def evaluate_on_crops(model, images: list[np.ndarray], config: CodecConfig, count: int = 16) -> dict:
-    """Rate (from the likelihoods, rounded latents) and PSNR on fixed training crops: a quick health
-    check, not the lesson's figures (those come from real bitstreams on Kodak)."""
+    """Rate (from the likelihoods, rounded latents) and PSNR on fixed training crops at the lowest and
+    highest rate points: a quick health check, not the lesson's figures (those come from real
+    bitstreams on Kodak)."""
     model.eval()
+    device = next(model.parameters()).device
     crops = random_crops(images, count, config.crop, torch.Generator().manual_seed(config.seed + 1))
-    losses = rd_loss(model, crops, config.lam)
-    return {"crop_bpp": round(losses["bpp"].item(), 4), "crop_psnr": round(float(-10 * np.log10(losses["mse"].item())), 2)}
+    metrics = {}
+    for name, q in (("lowest", 1), ("highest", config.rate_points)):
+        losses = rd_loss(model, crops, torch.full((count,), q, device=device))
+        metrics[f"crop_bpp_{name}"] = round(losses["bpp"].mean().item(), 4)
+        metrics[f"crop_psnr_{name}"] = round(float(-10 * np.log10(losses["mse"].mean().item())), 2)
+    return metrics

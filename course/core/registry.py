@@ -21,13 +21,14 @@ class Lesson:
     number: int
     title: str
     module: str
-    notebook: str
+    notebook: str | None  # None: models and a benchmark, no notebook of its own (yet)
 
 
 LESSONS = {
     lesson.key: lesson
     for lesson in [
         Lesson("embeddings", 1, "Embeddings, entanglement and distance", "course.embeddings", "01_embeddings.py"),
+        Lesson("codec", 3, "Compression: a learned image codec with real bitstreams", "course.compression", None),
         Lesson("chunking", 4, "Chunking: experts compress game states", "course.chunking", "04_chunking.py"),
     ]
 }
