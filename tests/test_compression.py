@@ -465,3 +465,18 @@ def test_bench_codec_reports_the_issue_keys(tmp_data_dir, tmp_path, monkeypatch)
     assert result["encode_seconds_per_image"] > 0 and 0 < result["bitstream_overhead_pct"] < 100
     jpeg = result["kodak_points"]["jpeg"]
     assert all(a["bpp"] < b["bpp"] for a, b in zip(jpeg, jpeg[1:]))
+
+
+def test_training_state_from_before_a_new_config_field_still_resumes():
+    import json
+    from dataclasses import asdict
+
+    from course.compression.train import _same_config
+
+    config = CodecConfig()
+    old = asdict(config)
+    old.pop("label")  # a state written before `label` existed
+    assert _same_config(json.dumps(old), config)
+    config.label = "glc_faces"  # ... but not for a config that uses the new field
+    assert not _same_config(json.dumps(old), config)
+    assert not _same_config(None, CodecConfig())

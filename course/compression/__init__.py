@@ -17,6 +17,7 @@ from course.compression.bitstream import (
 )
 from course.compression.bench import bench
 from course.compression.codec import bits_per_pixel, decode, encode
+from course.compression.glc import glc_config, train_glc
 from course.compression.models import LAMBDAS, CodecConfig, make_codec
 from course.compression.train import codec_config, train_codec
 from course.core.registry import ModelSpec
@@ -30,6 +31,15 @@ MODELS = [
         train=train_codec,
     )
     for kind in ("hyperprior", "factorized")
+] + [
+    ModelSpec(
+        name=f"glc_{domain}",
+        lesson="compression",
+        description=f"GLC-style codec trained on {domain} (autoencoder, code predictor, joint), 128×128 images",
+        make_config=lambda quick, domain=domain: glc_config(domain, quick),
+        train=train_glc,
+    )
+    for domain in ("faces", "flowers", "natural")
 ]
 
 __all__ = [

@@ -42,7 +42,7 @@ def _filter(x: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
 
 def _ssim_terms(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Mean SSIM and mean contrast-structure term per image, x and y (B, 3, H, W) in 0–255."""
-    g = _gaussian_window()
+    g = _gaussian_window().to(x.dtype)
     c1, c2 = (K1 * 255) ** 2, (K2 * 255) ** 2
     mx, my = _filter(x, g), _filter(y, g)
     sxx = _filter(x * x, g) - mx * mx

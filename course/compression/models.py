@@ -60,13 +60,14 @@ class CodecConfig:
     photos: str = ""  # training photo folder; "" means data/photos
     bf16: bool = True  # training runs the transforms in bfloat16 (about 2x faster on a CPU); coding is always float32
     seed: int = 0
+    label: str = ""  # the model's name in bitstreams, if not codec_<kind> (the lesson's codecs have their own)
 
     def __post_init__(self):
         self.lambdas = tuple(float(lam) for lam in self.lambdas)  # a list from a JSON manifest, too
 
     @property
     def name(self) -> str:
-        return f"codec_{self.kind}"
+        return self.label or f"codec_{self.kind}"
 
     @property
     def rate_points(self) -> int:

@@ -82,6 +82,19 @@ def _save_state(path: Path, config: CodecConfig, model, optimizer, generator: to
     _write_atomically(path, lambda tmp: save_file(tensors, str(tmp), metadata=metadata))
 
 
+def _same_config(saved_json: str | None, config: CodecConfig) -> bool:
+    """A state belongs to this config if every field agrees; a field added to CodecConfig after the
+    state was written counts as agreeing while it keeps its default (old states stay resumable)."""
+    if saved_json is None:
+        return False
+    saved, current = json.loads(saved_json), json.loads(json.dumps(asdict(config)))
+    defaults = json.loads(json.dumps(asdict(type(config)())))
+    for key, value in current.items():
+        if key not in saved and value == defaults[key]:
+            saved[key] = value
+    return saved == current
+
+
 def _load_state(path: Path, config: CodecConfig, model, optimizer, generator: torch.Generator) -> tuple[int, float]:
     """Restore everything; return (steps done, training seconds spent in all earlier runs)."""
     from safetensors import safe_open
@@ -92,7 +105,7 @@ def _load_state(path: Path, config: CodecConfig, model, optimizer, generator: to
             tensors = {k: f.get_tensor(k) for k in f.keys()}
     except Exception as err:
         raise TrainingStateError(f"training state {path} cannot be read ({err}); delete it to start over") from err
-    if metadata.get("config") != json.dumps(asdict(config), sort_keys=True):
+    if not _same_config(metadata.get("config"), config):
         raise TrainingStateError(
             f"training state {path} was written with a different config ({metadata.get('config')}); "
             "delete it to train this config from scratch, or restore the config it was written with"

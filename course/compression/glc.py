@@ -1,0 +1,212 @@
+"""Generative Latent Coding (Jia et al., CVPR 2024) in three stages, small enough for a laptop.
+
+GLC does not code pixels. It first learns a latent space in which images are *visually* right,
+then learns to predict that latent, then tunes both for rate and distortion together:
+
+    stage 1  autoencoder     x -> y -> x_hat          loss: MSE + w·(1 - SSIM)        (no rate)
+    stage 2  code predictor  y -> z -> (mean, scale)  loss: bits of y and z           (autoencoder frozen)
+    stage 3  joint           everything               loss: bits + λ_q·255²·MSE       (one λ per rate point)
+
+The latent is *transform-coded*: y is quantized to integers (finer at higher rate points, via
+the per-channel gains of `models.RateGains`) and entropy-coded under the predicted Gaussians
+with real ANS bitstreams (`course.compression.codec`). Every figure is bytes of a file.
+
+After stage 1 there is no code predictor yet; its rate is that of a fixed-length code of the
+latent — every symbol written with log2(2·bound + 1) bits (`fixed_length_bytes`). That is also
+how a VQ codebook index is coded without a prior: the comparison at the heart of the lesson.
+
+One `GLCConfig` per domain (faces, flowers, natural crops); the checkpoint keeps the weights
+after each stage, so the notebook can draw the RD curve stage by stage.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from course.compression.domains import DOMAINS, IMAGE_SIZE
+from course.compression.metrics import _ssim_terms
+from course.compression.models import CodecConfig, HyperpriorCodec, _transform
+from course.core.progress import progress
+
+STAGES = ("stage1", "stage2", "final")
+
+
+@dataclass
+class GLCConfig:
+    domain: str = "faces"  # faces | flowers | natural: what the codec learns from (its experience)
+    n: int = 32  # channels of the hidden layers and of z
+    m: int = 48  # channels of y
+    lambdas: tuple = (0.0005, 0.001, 0.002, 0.004, 0.008, 0.016)  # one rate point each (R + λ·255²·MSE)
+    images: int = 2000  # training images, generated (faces, flowers) or cut from data/photos (natural)
+    batch_size: int = 16
+    ae_steps: int = 2500  # stage 1
+    prior_steps: int = 800  # stage 2
+    joint_steps: int = 2500  # stage 3
+    lr: float = 3e-4
+    joint_lr: float = 1e-4
+    ssim_weight: float = 0.05  # stage 1's structural term, next to an MSE of ~1e-3
+    seed: int = 0
+
+    def __post_init__(self):
+        self.lambdas = tuple(float(lam) for lam in self.lambdas)
+        if self.domain not in DOMAINS:
+            raise ValueError(f"unknown domain {self.domain!r}; choose one of {', '.join(DOMAINS)}")
+
+    @property
+    def name(self) -> str:
+        return f"glc_{self.domain}"
+
+    def codec(self) -> CodecConfig:
+        return CodecConfig(kind="hyperprior", n=self.n, m=self.m, lambdas=self.lambdas, bf16=True, label=self.name)
+
+
+def glc_config(domain: str, quick: bool = False) -> GLCConfig:
+    config = GLCConfig(domain=domain)
+    if quick:
+        config.n, config.m, config.images, config.batch_size = 8, 12, 24, 4
+        config.ae_steps, config.prior_steps, config.joint_steps = 6, 4, 6
+    return config
+
+
+def middle_rate_point(config: GLCConfig) -> int:
+    """The rate point whose gain starts at 1: stage 1 trains the autoencoder there."""
+    lam = torch.tensor(config.lambdas)
+    return int(torch.argmin(torch.abs(lam - lam.median()))) + 1
+
+
+def training_images(config: GLCConfig) -> torch.Tensor:
+    """(images, 3, S, S) uint8: the domain's training set (seeded; never Kodak)."""
+    images = DOMAINS[config.domain](config.images, seed=config.seed)
+    return torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2)
+
+
+def batch(images: torch.Tensor, size: int, generator: torch.Generator) -> torch.Tensor:
+    """(size, 3, S, S) floats in [0, 1]: random images, each mirrored with probability 1/2."""
+    picks = torch.randint(len(images), (size,), generator=generator)
+    x = images[picks].float() / 255.0
+    flip = torch.rand(size, generator=generator) < 0.5
+    return torch.where(flip[:, None, None, None], x.flip(-1), x)
+
+
+def structural_loss(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """1 - SSIM, averaged over the batch (images in [0, 1])."""
+    return 1.0 - _ssim_terms(x_hat * 255.0, x * 255.0)[0].mean()
+
+
+def stage1_loss(model: HyperpriorCodec, x: torch.Tensor, config: GLCConfig) -> torch.Tensor:
+    q = middle_rate_point(config)
+    y = model.gains.scale(_transform(model, model.g_a, x), torch.full((x.shape[0],), q))
+    y_hat = y + torch.empty_like(y).uniform_(-0.5, 0.5)  # the quantization it will have to survive
+    x_hat = _transform(model, model.g_s, model.gains.unscale(y_hat, torch.full((x.shape[0],), q)))
+    return torch.mean((x_hat - x) ** 2) + config.ssim_weight * structural_loss(x_hat, x)
+
+
+def rate_bpp(out: dict, x: torch.Tensor) -> torch.Tensor:
+    """(B,) bits per pixel of each image, from the entropy models' likelihoods."""
+    bits = sum(-torch.log2(lik).flatten(1).sum(1) for lik in out["likelihoods"].values())
+    return bits / (x.shape[2] * x.shape[3])
+
+
+def stage2_loss(model: HyperpriorCodec, x: torch.Tensor, quality: torch.Tensor) -> torch.Tensor:
+    return rate_bpp(model(x, quality), x).mean()
+
+
+def stage3_loss(model: HyperpriorCodec, x: torch.Tensor, quality: torch.Tensor) -> torch.Tensor:
+    out = model(x, quality)
+    lam = torch.tensor(model.config.lambdas)[quality - 1]
+    mse = torch.mean((out["x_hat"] - x) ** 2, dim=(1, 2, 3))
+    return torch.mean(rate_bpp(out, x) + lam * 255**2 * mse)
+
+
+def _optimise(parameters, steps: int, lr: float, loss_of_batch, desc: str) -> float:
+    optimizer = torch.optim.Adam(parameters, lr=lr)
+    loss = float("nan")
+    for step in progress(range(steps), desc=desc):
+        for group in optimizer.param_groups:  # a tenth of the rate for the last 10 %
+            group["lr"] = lr * (0.1 if step >= 0.9 * steps else 1.0)
+        value = loss_of_batch()
+        optimizer.zero_grad(set_to_none=True)
+        value.backward()
+        torch.nn.utils.clip_grad_norm_([p for g in optimizer.param_groups for p in g["params"]], 1.0)
+        optimizer.step()
+        loss = value.item()
+    return loss
+
+
+def train_glc(config: GLCConfig) -> tuple[dict, dict]:
+    """All three stages; returns (tensors with 'stage1.', 'stage2.' and final keys, metrics)."""
+    images = training_images(config)
+    model = HyperpriorCodec(config.codec()).train()
+    generator = torch.Generator().manual_seed(config.seed)
+    points = config.codec().rate_points
+
+    def qualities() -> torch.Tensor:
+        return torch.randint(1, points + 1, (config.batch_size,), generator=generator)
+
+    autoencoder = [*model.g_a.parameters(), *model.g_s.parameters()]
+    predictor = [*model.h_a.parameters(), *model.h_s.parameters(), *model.z_prior.parameters()]
+    metrics = {}
+    metrics["stage1_loss"] = _optimise(
+        autoencoder, config.ae_steps, config.lr,
+        lambda: stage1_loss(model, batch(images, config.batch_size, generator), config), f"{config.name}: 1 autoencoder",
+    )
+    tensors = {f"stage1.{k}": v.detach().clone() for k, v in model.state_dict().items()}
+    metrics["stage2_bpp"] = _optimise(
+        predictor, config.prior_steps, config.lr,
+        lambda: stage2_loss(model, batch(images, config.batch_size, generator), qualities()), f"{config.name}: 2 code predictor",
+    )
+    tensors |= {f"stage2.{k}": v.detach().clone() for k, v in model.state_dict().items()}
+    metrics["stage3_loss"] = _optimise(
+        model.parameters(), config.joint_steps, config.joint_lr,
+        lambda: stage3_loss(model, batch(images, config.batch_size, generator), qualities()), f"{config.name}: 3 joint",
+    )
+    tensors |= {k: v.detach().clone() for k, v in model.state_dict().items()}
+    return tensors, {k: round(v, 5) for k, v in metrics.items()}
+
+
+def load_glc(name: str, stage: str = "final") -> HyperpriorCodec:
+    """A shipped GLC codec ('glc_faces', …) as it was after `stage` ('stage1', 'stage2' or 'final')."""
+    from course.core.checkpoints import load_checkpoint
+
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}; choose one of {', '.join(STAGES)}")
+    tensors, entry = load_checkpoint(name)
+    config = GLCConfig(**entry["config"])
+    prefix = "" if stage == "final" else f"{stage}."
+    model = HyperpriorCodec(config.codec())
+    model.load_state_dict({k[len(prefix):]: v for k, v in tensors.items() if (k.startswith(prefix) if prefix else not k.startswith("stage"))})
+    return model.eval()
+
+
+# ------------------------------------------------------------------ a code without a predictor
+
+
+def fixed_length_bytes(model: HyperpriorCodec, image: np.ndarray, quality: int) -> int:
+    """Bytes of the latent written with a fixed-length code — log2(2·bound + 1) bits per symbol,
+    no code predictor — plus the same header and checksum as a real file. The rate of stage 1."""
+    import constriction
+
+    from course.compression.bitstream import Header, pack
+    from course.compression.codec import check_quality, fingerprint, pad, to_tensor
+
+    quality = check_quality(model, quality)
+    with torch.no_grad():
+        y = model.gains.scale(model.g_a(pad(to_tensor(image))), torch.tensor([quality]))
+    symbols = torch.round(y).to(torch.int64).numpy().reshape(-1)
+    bound = max(int(np.abs(symbols).max(initial=0)), 1)
+    coder = constriction.stream.stack.AnsCoder()
+    coder.encode_reverse((symbols + bound).astype(np.int32), constriction.stream.model.Uniform(2 * bound + 1))
+    coder.encode_reverse(np.array([bound], dtype=np.int32), constriction.stream.model.Uniform(2**16))
+    header = Header(image.shape[0], image.shape[1], model.name + "-fixed", quality, fingerprint(model))
+    return len(pack(header, coder.get_compressed()))
+
+
+def fixed_length_bits_per_symbol(bound: int) -> float:
+    return math.log2(2 * bound + 1)
+
+
+__all__ = ["GLCConfig", "IMAGE_SIZE", "STAGES", "fixed_length_bytes", "glc_config", "load_glc", "train_glc"]

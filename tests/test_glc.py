@@ -1,0 +1,77 @@
+"""GLC's three stages on a tiny configuration: each stage saved, each loads, real files at every stage."""
+
+import numpy as np
+import pytest
+import torch
+
+from course.compression import glc as G
+from course.compression.codec import decode, encode
+
+
+@pytest.fixture(scope="module")
+def trained():
+    torch.manual_seed(0)
+    torch.set_num_threads(1)
+    config = G.glc_config("faces", quick=True)
+    return config, *G.train_glc(config)
+
+
+def test_checkpoint_keeps_every_stage(trained):
+    config, tensors, metrics = trained
+    final = {k for k in tensors if not k.startswith("stage")}
+    assert {k[len("stage1."):] for k in tensors if k.startswith("stage1.")} == final
+    assert {k[len("stage2."):] for k in tensors if k.startswith("stage2.")} == final
+    # stage 2 trains only the code predictor: the autoencoder is untouched
+    for key in final:
+        if key.startswith(("g_a.", "g_s.", "gains.")):
+            assert torch.equal(tensors[f"stage1.{key}"], tensors[f"stage2.{key}"]), key
+    assert any(not torch.equal(tensors[f"stage1.{k}"], tensors[f"stage2.{k}"]) for k in final if k.startswith("h_s."))
+    assert set(metrics) == {"stage1_loss", "stage2_bpp", "stage3_loss"}
+
+
+def test_every_stage_loads_and_codes_real_files(trained, tmp_data_dir):
+    from dataclasses import asdict
+
+    from course.core.checkpoints import save_checkpoint
+
+    config, tensors, metrics = trained
+    save_checkpoint(config.name, tensors, config=asdict(config), seed=0, train_seconds=0, metrics=metrics)
+    image = G.DOMAINS["faces"](1, seed=11)[0]
+    for stage in G.STAGES:
+        model = G.load_glc("glc_faces", stage)
+        assert model.name == "glc_faces"
+        data = encode(image, model, 1)
+        assert decode(data, model).shape == image.shape
+        assert G.fixed_length_bytes(model, image, 1) > 0
+    with pytest.raises(ValueError, match="unknown stage"):
+        G.load_glc("glc_faces", "stage4")
+
+
+def test_fixed_length_code_costs_log2_of_the_range(trained):
+    config, tensors, _ = trained
+    from course.compression.models import HyperpriorCodec
+
+    model = HyperpriorCodec(config.codec())
+    model.load_state_dict({k: v for k, v in tensors.items() if not k.startswith("stage")})
+    image = G.DOMAINS["faces"](1, seed=2)[0]
+    y = model.gains.scale(model.g_a(torch.from_numpy(image).permute(2, 0, 1)[None].float() / 255), torch.tensor([3]))
+    symbols = torch.round(y.detach())
+    bound = max(int(symbols.abs().max()), 1)
+    payload_bits = symbols.numel() * G.fixed_length_bits_per_symbol(bound)
+    size = G.fixed_length_bytes(model.eval(), image, 3)
+    overhead = len("glc_faces-fixed") + 19 + 4  # header, checksum and the bound, in bytes (about)
+    assert abs(size - overhead - payload_bits / 8) < 12
+
+
+def test_unknown_domain_is_refused():
+    with pytest.raises(ValueError, match="unknown domain 'cats'.*faces"):
+        G.GLCConfig(domain="cats")
+
+
+def test_stage1_rate_point_is_the_one_with_unit_gain():
+    config = G.GLCConfig()
+    q = G.middle_rate_point(config)
+    from course.compression.models import HyperpriorCodec
+
+    gains = HyperpriorCodec(config.codec()).gains
+    assert torch.allclose(torch.exp(gains.log_gain[q - 1]), torch.ones(config.m))
