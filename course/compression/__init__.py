@@ -20,6 +20,7 @@ from course.compression.codec import bits_per_pixel, decode, encode
 from course.compression.glc import glc_config, train_glc
 from course.compression.models import LAMBDAS, CodecConfig, make_codec
 from course.compression.train import codec_config, train_codec
+from course.compression.vq import train_vq, vq_config
 from course.core.registry import ModelSpec
 
 MODELS = [
@@ -40,6 +41,14 @@ MODELS = [
         train=train_glc,
     )
     for domain in ("faces", "flowers", "natural")
+] + [
+    ModelSpec(
+        name="vq_faces",
+        lesson="compression",
+        description="VQ autoencoder on faces (256 codewords) and its codeword-frequency prior",
+        make_config=lambda quick: vq_config("faces", quick),
+        train=train_vq,
+    )
 ]
 
 __all__ = [
