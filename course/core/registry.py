@@ -29,6 +29,7 @@ LESSONS = {
     for lesson in [
         Lesson("embeddings", 1, "Embeddings, entanglement and distance", "course.embeddings", "01_embeddings.py"),
         Lesson("codec", 3, "Compression: a learned image codec with real bitstreams", "course.compression", None),
+        Lesson("glc", 3, "Compression: generative latent coding vs JPEG", "course.compression.experiments", None),
         Lesson("chunking", 4, "Chunking: experts compress game states", "course.chunking", "04_chunking.py"),
     ]
 }

@@ -1,0 +1,167 @@
+"""The lesson's experiments, shared by the notebook and `python -m course bench glc`.
+
+Every curve is a list of points {rate, bpp, psnr}: the mean over a test set of the bits of real
+files and of the PSNR of their decoded images. Test images come from seeds the training never
+uses (`TEST_SEED`), natural test crops from Kodak.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course.compression.baselines import jpeg
+from course.compression.codec import bits_per_pixel, decode, encode
+from course.compression.domains import DOMAINS, faces_entropy_bound_bpp
+from course.compression.metrics import bd_rate, psnr
+
+TEST_SEED = 10_000  # training sets use seeds 0, 1, …: test images never overlap them
+JPEG_SWEEP = (1, 2, 3, 5, 8, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 95)
+MODELS = []  # the lesson's models are registered with the codec (course.compression.MODELS)
+
+
+def test_images(domain: str, count: int) -> np.ndarray:
+    """(count, 128, 128, 3) uint8 test images of a domain (natural: crops of Kodak)."""
+    if domain == "natural":
+        from course.compression.bench import kodak_dir
+
+        return DOMAINS["natural"](count, seed=TEST_SEED, folder=kodak_dir())
+    return DOMAINS[domain](count, seed=TEST_SEED)
+
+
+def codec_curve(model, images: np.ndarray, qualities=None) -> list[dict]:
+    points = []
+    for q in qualities or range(1, model.config.rate_points + 1):
+        files = [encode(image, model, q) for image in images]
+        points.append({
+            "rate": q,
+            "bpp": float(np.mean([bits_per_pixel(f, *image.shape[:2]) for f, image in zip(files, images)])),
+            "psnr": float(np.mean([psnr(image, decode(f, model)) for f, image in zip(files, images)])),
+        })
+    return points
+
+
+def jpeg_curve(images: np.ndarray, qualities=JPEG_SWEEP) -> list[dict]:
+    points = []
+    for q in qualities:
+        results = [jpeg(image, q) for image in images]
+        points.append({
+            "rate": q,
+            "bpp": float(np.mean([bits_per_pixel(data, *image.shape[:2]) for (data, _), image in zip(results, images)])),
+            "psnr": float(np.mean([psnr(image, decoded) for (_, decoded), image in zip(results, images)])),
+        })
+    return points
+
+
+def bpp_at_psnr(curve: list[dict], target: float) -> float | None:
+    """The rate a curve needs for `target` dB (log-linear between its points); None if it never gets there
+    or the target lies below its lowest point."""
+    points = sorted(curve, key=lambda p: p["bpp"])
+    for a, b in zip(points, points[1:]):
+        if min(a["psnr"], b["psnr"]) <= target <= max(a["psnr"], b["psnr"]) and a["psnr"] != b["psnr"]:
+            t = (target - a["psnr"]) / (b["psnr"] - a["psnr"])
+            return float(np.exp(np.log(a["bpp"]) + t * (np.log(b["bpp"]) - np.log(a["bpp"]))))
+    return None
+
+
+def psnr_at_bpp(curve: list[dict], target: float) -> float | None:
+    """The quality a curve reaches at `target` bpp (linear in log bpp); None outside its range."""
+    points = sorted(curve, key=lambda p: p["bpp"])
+    for a, b in zip(points, points[1:]):
+        if a["bpp"] <= target <= b["bpp"]:
+            t = (np.log(target) - np.log(a["bpp"])) / (np.log(b["bpp"]) - np.log(a["bpp"]))
+            return float(a["psnr"] + t * (b["psnr"] - a["psnr"]))
+    return None
+
+
+def bd_rate_of(reference: list[dict], test: list[dict]) -> float | None:
+    """BD-rate (PSNR) of test against reference in percent; None when the curves do not overlap."""
+    try:
+        return bd_rate([p["bpp"] for p in reference], [p["psnr"] for p in reference], [p["bpp"] for p in test], [p["psnr"] for p in test])
+    except ValueError:
+        return None
+
+
+def experience_matrix(codecs: dict, test_sets: dict, at_bpp: float) -> dict:
+    """{trained_on: {tested_on: PSNR at `at_bpp`}}: every codec on every domain."""
+    return {
+        trained: {tested: psnr_at_bpp(codec_curve(model, images), at_bpp) for tested, images in test_sets.items()}
+        for trained, model in codecs.items()
+    }
+
+
+def vq_bits_ratios(vq_model, prior, tc_curve: list[dict], images: np.ndarray) -> dict:
+    """VQ bits ÷ transform-coding bits at the VQ's PSNR, for both ways of coding the VQ indices."""
+    from course.compression import vq as V
+
+    uniform = [V.uniform_bytes(vq_model, image) for image in images]
+    prior_files = [V.prior_bytes(vq_model, prior, image) for image in images]
+    quality = float(np.mean([psnr(image, V.decode_bytes(f, vq_model)) for f, image in zip(uniform, images)]))
+    tc_bpp = bpp_at_psnr(tc_curve, quality)
+    mean_bpp = lambda files: float(np.mean([bits_per_pixel(f, *im.shape[:2]) for f, im in zip(files, images)]))  # noqa: E731
+    return {
+        "vq_psnr": quality,
+        "vq_uniform_bpp": mean_bpp(uniform),
+        "vq_prior_bpp": mean_bpp(prior_files),
+        "tc_bpp_at_vq_psnr": tc_bpp,
+        "vq_uniform_bits_ratio": None if tc_bpp is None else mean_bpp(uniform) / tc_bpp,
+        "vq_prior_bits_ratio": None if tc_bpp is None else mean_bpp(prior_files) / tc_bpp,
+    }
+
+
+def bench(quick: bool = False) -> dict:
+    """The figures of the GLC issue, from the shipped checkpoints."""
+    from course.compression.glc import load_glc
+    from course.compression.vq import load_vq
+
+    count = 4 if quick else 48
+    faces = test_images("faces", count)
+    faces_codec = load_glc("glc_faces")
+    ours = codec_curve(faces_codec, faces)
+    jpeg_points = jpeg_curve(faces, JPEG_SWEEP[::3] if quick else JPEG_SWEEP)
+    lowest = min(ours, key=lambda p: p["bpp"])
+    jpeg_same = bpp_at_psnr(jpeg_points, lowest["psnr"])
+    if jpeg_same is None and lowest["psnr"] < min(p["psnr"] for p in jpeg_points):
+        jpeg_same = min(p["bpp"] for p in jpeg_points)  # JPEG's lowest quality is already better: its smallest file
+    codecs = {domain: load_glc(f"glc_{domain}") for domain in ("faces", "flowers", "natural")}
+    tests = {domain: test_images(domain, count) for domain in codecs}
+    at_bpp = 0.1
+    matrix = experience_matrix(codecs, tests, at_bpp)
+    gap = None
+    if matrix["flowers"]["flowers"] is not None and matrix["faces"]["flowers"] is not None:
+        gap = matrix["flowers"]["flowers"] - matrix["faces"]["flowers"]
+    vq_model, prior = load_vq("vq_faces")
+    vq = vq_bits_ratios(vq_model, prior, ours, faces)
+    return {
+        "test_images_per_domain": count,
+        "faces_entropy_bound_bpp": faces_entropy_bound_bpp(),
+        "faces_points": ours,
+        "jpeg_faces_points": jpeg_points,
+        "faces_lowest_bpp": lowest["bpp"],
+        "faces_lowest_psnr": lowest["psnr"],
+        "jpeg_bpp_for_same_psnr_faces": jpeg_same,
+        "jpeg_reaches_that_psnr": bpp_at_psnr(jpeg_points, lowest["psnr"]) is not None,
+        "faces_bd_rate_vs_jpeg_pct": bd_rate_of(jpeg_points, ours),
+        "experience_matrix_at_bpp": at_bpp,
+        "experience_matrix": matrix,
+        "experience_gap_db": gap,
+        **vq,
+        "notebook_seconds": notebook_seconds(),
+    }
+
+
+def notebook_seconds() -> float | None:
+    """Wall time of the lesson's notebook, run top to bottom from its jupytext source (None: no notebook yet)."""
+    import time
+
+    from course.core.paths import NOTEBOOKS_DIR
+
+    source = NOTEBOOKS_DIR / "03_compression.py"
+    if not source.exists():
+        return None
+    import jupytext
+    from nbclient import NotebookClient
+
+    notebook = jupytext.read(source)
+    start = time.perf_counter()
+    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}).execute()
+    return round(time.perf_counter() - start, 1)

@@ -1,0 +1,73 @@
+"""`bench glc --quick` end to end on tiny models: every key of the issue, honest Nones where a curve cannot say."""
+
+import numpy as np
+import pytest
+import torch
+
+
+@pytest.fixture(scope="module")
+def tiny_models(tmp_path_factory):
+    import os
+    from dataclasses import asdict
+
+    from PIL import Image
+
+    from course.compression.glc import glc_config, train_glc
+    from course.compression.vq import train_vq, vq_config
+    from course.core.checkpoints import save_checkpoint, sha256_file
+    from course.core.paths import REPO_ROOT
+
+    root = tmp_path_factory.mktemp("glc")
+    old = {k: os.environ.get(k) for k in ("COURSE_DATA_DIR", "COURSE_KODAK_DIR")}
+    os.environ["COURSE_DATA_DIR"] = str(root / "data")
+    (root / "data").mkdir()
+    (root / "data" / "photos").symlink_to(REPO_ROOT / "data" / "photos")  # the natural domain's training photos
+    kodak = root / "kodak"
+    kodak.mkdir()
+    rng = np.random.default_rng(0)
+    lines = []
+    for i in range(2):
+        path = kodak / f"kodim{i:02d}.png"
+        smooth = np.cumsum(rng.normal(0, 4, (160, 200, 3)), axis=1) + 120
+        Image.fromarray(np.clip(smooth, 0, 255).astype(np.uint8)).save(path)
+        lines.append(f"{sha256_file(path)}  {path.name}")
+    (kodak / "SHA256SUMS").write_text("\n".join(lines) + "\n")
+    os.environ["COURSE_KODAK_DIR"] = str(kodak)
+    torch.manual_seed(0)
+    torch.set_num_threads(1)
+    for domain in ("faces", "flowers", "natural"):
+        config = glc_config(domain, quick=True)
+        tensors, metrics = train_glc(config)
+        save_checkpoint(config.name, tensors, config=asdict(config), seed=0, train_seconds=0, metrics=metrics)
+    config = vq_config("faces", quick=True)
+    tensors, metrics = train_vq(config)
+    save_checkpoint(config.name, tensors, config=asdict(config), seed=0, train_seconds=0, metrics=metrics)
+    yield
+    for key, value in old.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def test_bench_glc_has_every_key(tiny_models):
+    from course.compression.experiments import bench
+
+    result = bench(quick=True)
+    for key in ("faces_entropy_bound_bpp", "faces_lowest_bpp", "faces_lowest_psnr", "jpeg_bpp_for_same_psnr_faces",
+                "faces_bd_rate_vs_jpeg_pct", "experience_matrix", "experience_gap_db", "vq_uniform_bits_ratio",
+                "vq_prior_bits_ratio", "notebook_seconds"):
+        assert key in result, key
+    assert set(result["experience_matrix"]) == {"faces", "flowers", "natural"}
+    assert all(set(row) == {"faces", "flowers", "natural"} for row in result["experience_matrix"].values())
+    assert result["faces_lowest_bpp"] == min(p["bpp"] for p in result["faces_points"])
+    assert result["vq_uniform_bpp"] > 0 and result["vq_prior_bpp"] > 0
+
+
+def test_interpolation_helpers():
+    from course.compression.experiments import bpp_at_psnr, psnr_at_bpp
+
+    curve = [{"bpp": 0.1, "psnr": 20.0}, {"bpp": 0.4, "psnr": 30.0}]
+    assert psnr_at_bpp(curve, 0.2) == pytest.approx(25.0)  # halfway in log bpp
+    assert bpp_at_psnr(curve, 25.0) == pytest.approx(0.2)
+    assert psnr_at_bpp(curve, 0.5) is None and bpp_at_psnr(curve, 31.0) is None
