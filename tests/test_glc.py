@@ -42,7 +42,11 @@ def test_every_stage_loads_and_codes_real_files(trained, tmp_data_dir):
         assert model.name == "glc_faces"
         data = encode(image, model, 1)
         assert decode(data, model).shape == image.shape
-        assert G.fixed_length_bytes(model, image, 1) > 0
+        fixed = G.fixed_length_file(model, image, 1)
+        assert len(fixed) == G.fixed_length_bytes(model, image, 1)
+        expected = model.g_s(model.gains.unscale(torch.round(model.gains.scale(model.g_a(torch.from_numpy(image).permute(2, 0, 1)[None].float() / 255), torch.tensor([1]))), torch.tensor([1]))).clamp(0, 1)
+        expected = (expected[0] * 255).round().byte().permute(1, 2, 0).numpy()
+        assert np.array_equal(G.fixed_length_decode(fixed, model), expected)
     with pytest.raises(ValueError, match="unknown stage"):
         G.load_glc("glc_faces", "stage4")
 

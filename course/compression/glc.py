@@ -186,8 +186,13 @@ def load_glc(name: str, stage: str = "final") -> HyperpriorCodec:
 
 
 def fixed_length_bytes(model: HyperpriorCodec, image: np.ndarray, quality: int) -> int:
-    """Bytes of the latent written with a fixed-length code — log2(2·bound + 1) bits per symbol,
-    no code predictor — plus the same header and checksum as a real file. The rate of stage 1."""
+    """Size of `fixed_length_file`: the rate of stage 1."""
+    return len(fixed_length_file(model, image, quality))
+
+
+def fixed_length_file(model: HyperpriorCodec, image: np.ndarray, quality: int) -> bytes:
+    """The latent written with a fixed-length code — log2(2·bound + 1) bits per symbol, no code
+    predictor — with the same header and checksum as every file. `fixed_length_decode` reads it."""
     import constriction
 
     from course.compression.bitstream import Header, pack
@@ -202,11 +207,32 @@ def fixed_length_bytes(model: HyperpriorCodec, image: np.ndarray, quality: int) 
     coder.encode_reverse((symbols + bound).astype(np.int32), constriction.stream.model.Uniform(2 * bound + 1))
     coder.encode_reverse(np.array([bound], dtype=np.int32), constriction.stream.model.Uniform(2**16))
     header = Header(image.shape[0], image.shape[1], model.name + "-fixed", quality, fingerprint(model))
-    return len(pack(header, coder.get_compressed()))
+    return pack(header, coder.get_compressed())
+
+
+@torch.no_grad()
+def fixed_length_decode(data: bytes, model: HyperpriorCodec) -> np.ndarray:
+    """A file from `fixed_length_file` -> the (H, W, 3) uint8 image (the stage-1 autoencoder's output)."""
+    import constriction
+
+    from course.compression.bitstream import WrongModelError, unpack
+    from course.compression.codec import padded_size, to_array
+
+    header, words = unpack(data)
+    if header.model != model.name + "-fixed":
+        raise WrongModelError(f"the file was written as {header.model!r}; this decoder reads {model.name}-fixed")
+    coder = constriction.stream.stack.AnsCoder(words)
+    bound = int(coder.decode(constriction.stream.model.Uniform(2**16), 1)[0])
+    ph, pw = padded_size(header.height, header.width)
+    shape = (1, model.config.m, ph // 16, pw // 16)
+    flat = coder.decode(constriction.stream.model.Uniform(2 * bound + 1), int(np.prod(shape)))
+    y_hat = torch.from_numpy((np.asarray(flat, dtype=np.int64) - bound).reshape(shape).astype(np.float32))
+    x_hat = model.g_s(model.gains.unscale(y_hat, torch.tensor([header.quality]))).clamp(0, 1)
+    return to_array(x_hat[..., : header.height, : header.width])
 
 
 def fixed_length_bits_per_symbol(bound: int) -> float:
     return math.log2(2 * bound + 1)
 
 
-__all__ = ["GLCConfig", "IMAGE_SIZE", "STAGES", "fixed_length_bytes", "glc_config", "load_glc", "train_glc"]
+__all__ = ["GLCConfig", "IMAGE_SIZE", "STAGES", "fixed_length_bytes", "fixed_length_decode", "fixed_length_file", "glc_config", "load_glc", "train_glc"]
