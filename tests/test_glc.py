@@ -79,3 +79,19 @@ def test_stage1_rate_point_is_the_one_with_unit_gain():
 
     gains = HyperpriorCodec(config.codec()).gains
     assert torch.allclose(torch.exp(gains.log_gain[q - 1]), torch.ones(config.m))
+
+
+def test_bit_allocation_adds_up_to_the_file(trained):
+    from course.compression.experiments import bit_allocation
+    from course.compression.models import HyperpriorCodec
+
+    config, tensors, _ = trained
+    model = HyperpriorCodec(config.codec())
+    model.load_state_dict({k: v for k, v in tensors.items() if not k.startswith("stage")})
+    model.eval()
+    image = G.DOMAINS["faces"](1, seed=3)[0]
+    allocation = bit_allocation(model, image, 4)
+    assert allocation["per_channel"].shape == (config.m,) and allocation["per_position"].shape == (8, 8)
+    assert allocation["per_channel"].sum() == pytest.approx(allocation["per_position"].sum())
+    payload = 8 * len(encode(image, model, 4)) - 8 * (19 + len("glc_faces") + 4)  # minus header and checksum
+    assert abs(allocation["total_bits"] - payload) < 0.05 * payload + 64  # the coding model's bits are the file's

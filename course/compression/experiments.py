@@ -8,6 +8,7 @@ uses (`TEST_SEED`), natural test crops from Kodak.
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from course.compression.baselines import jpeg
 from course.compression.codec import bits_per_pixel, decode, encode
@@ -165,3 +166,23 @@ def notebook_seconds() -> float | None:
     start = time.perf_counter()
     NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}).execute()
     return round(time.perf_counter() - start, 1)
+
+
+@torch.no_grad()
+def bit_allocation(model, image: np.ndarray, quality: int) -> dict:
+    """Where a hyperprior codec spends its bits on one image, from the coding model itself:
+    {'per_channel': (M,) bits of y per latent channel, 'per_position': (h, w) bits of y per latent
+    pixel (each covers 16×16 image pixels), 'side_bits': bits of z, 'total_bits'}."""
+    from scipy.special import ndtr
+
+    from course.compression.codec import check_quality, pad, to_tensor
+
+    quality = check_quality(model, quality)
+    symbols = model.analyse(pad(to_tensor(image)), quality)
+    _, scale = model._mean_scale(torch.from_numpy(symbols["z"].astype(np.float32))[None])
+    scales = model.y_model.coding_scales(scale).reshape(symbols["y"].shape)
+    k = np.abs(symbols["y"].astype(np.float64))
+    p = ndtr((0.5 - k) / scales) - ndtr((-0.5 - k) / scales)
+    bits = -np.log2(np.maximum(p, 2.0**-24))  # (M, h, w)
+    side = model.z_prior.information_bits(symbols["z"])
+    return {"per_channel": bits.sum(axis=(1, 2)), "per_position": bits.sum(axis=0), "side_bits": side, "total_bits": bits.sum() + side}
