@@ -95,3 +95,12 @@ def test_bit_allocation_adds_up_to_the_file(trained):
     assert allocation["per_channel"].sum() == pytest.approx(allocation["per_position"].sum())
     payload = 8 * len(encode(image, model, 4)) - 8 * (19 + len("glc_faces") + 4)  # minus header and checksum
     assert abs(allocation["total_bits"] - payload) < 0.05 * payload + 64  # the coding model's bits are the file's
+
+
+def test_rate_bits_check_accepts_the_reference_and_rejects_a_natural_log():
+    from course.compression.checks import check_rate_bits
+    from course.core.checking import ExerciseCheckFailed
+
+    check_rate_bits(lambda p: -torch.log2(p).sum())
+    with pytest.raises(ExerciseCheckFailed, match="-log2"):
+        check_rate_bits(lambda p: -torch.log(p).sum())

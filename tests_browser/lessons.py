@@ -96,6 +96,18 @@ LESSONS: dict[str, Lesson] = {
         ),
         gallery=("rotation_explorer", "neighbour_explorer"),
     ),
+    # Lesson 02: the builders in course/novelty/widgets.py.
+    "02_novelty": Lesson(
+        widgets=(
+            Widget("episode_player", (slider("step", IMAGE, READOUT, keys=("PageUp",)),)),
+            Widget("novelty_explorer", (
+                toggle("compare in", "raw pixels", CAPTION, PLOT),
+                slider("k", CAPTION, PLOT, keys=("ArrowLeft", "ArrowLeft", "ArrowLeft")),
+                slider("log10 ε", CAPTION, PLOT, keys=("PageUp",)),
+            )),
+        ),
+        gallery=("novelty_explorer", "episode_player"),
+    ),
     # Lesson 04: the builders in course/chunking/widgets.py. Their board and readout are both HTML.
     "04_chunking": Lesson(
         widgets=(
@@ -111,6 +123,35 @@ LESSONS: dict[str, Lesson] = {
             )),
         ),
         gallery=("expertise_explorer",),
+    ),
+    # Lesson 04b: the builders in course/arc/widgets.py.
+    "04_compressarc": Lesson(
+        widgets=(
+            # the record slider starts at the last step of the run
+            Widget("run_explorer", (
+                slider("record", IMAGE, READOUT, PLOT, keys=("PageDown",)),
+                dropdown("task", "60b61512", IMAGE, READOUT, PLOT),
+            )),
+            Widget("puzzle_editor", (
+                dropdown("colour", "5", READOUT),
+                button("solve", READOUT, IMAGE),
+            )),
+        ),
+        gallery=("run_explorer", "puzzle_editor"),
+    ),
+    # Lesson 05: the builders in course/dreamer/widgets.py.
+    "05_dreamer": Lesson(
+        widgets=(
+            Widget("dream_viewer", (
+                slider("game", IMAGE, CAPTION),
+                slider("start step", IMAGE, CAPTION),
+                dropdown("actions", "always right", IMAGE, CAPTION),
+                # it starts at 9; after "start step" moved to 1 the dream is 8 steps long already
+                slider("horizon", IMAGE, CAPTION, keys=("ArrowLeft", "ArrowLeft")),
+            )),
+            Widget("drift_explorer", (slider("steps dreamed", CAPTION, PLOT, keys=("PageUp",)),)),
+        ),
+        gallery=("dream_viewer", "drift_explorer"),
     ),
 }
 

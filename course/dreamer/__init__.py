@@ -1,7 +1,39 @@
 """Lesson 05: world models — Dreamer.
 
-Small pixel games with a known optimal return (`envs`), DreamerV3 in one readable file — a
+A small pixel game with a known optimal return (`envs`), DreamerV3 in one readable file — a
 world model with discrete latent codes, and an actor and a critic trained on trajectories
-imagined in that latent space (`dreamer`) — and the model-free baseline it is measured
-against, DQN, with the same evaluation protocol (`dqn`).
+imagined in that latent space (`dreamer`) — the model-free baseline it is measured against, DQN,
+with the same evaluation protocol (`dqn`), training curves over seeds (`runs`), planning by search
+in latent space and in pixel space (`planning`), the lesson's experiments and benchmark
+(`analysis`) and the interactive views (`widgets`).
 """
+
+from course.core.registry import ModelSpec
+from course.dreamer.analysis import (
+    DREAMER_NAME,
+    UMAP_NAME,
+    agent_config,
+    bench,
+    latent_map_config,
+    train_agent,
+    train_latent_map,
+)
+
+MODELS = [
+    ModelSpec(
+        name=DREAMER_NAME,
+        lesson="dreamer",
+        description="DreamerV3 on Catch, seed 0: world model, actor and critic",
+        make_config=agent_config,
+        train=train_agent,
+    ),
+    ModelSpec(
+        name=UMAP_NAME,
+        lesson="dreamer",
+        description="UMAP map of the agent's latent codes (needs dreamer_catch first)",
+        make_config=latent_map_config,
+        train=train_latent_map,
+    ),
+]
+
+__all__ = ["MODELS", "bench"]

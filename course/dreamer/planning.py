@@ -1,0 +1,142 @@
+"""Acting by search instead of by habit: plan in the world model, in latent space or in pixels.
+
+The learned actor answers in one forward pass. A planner instead asks the world model "what if?"
+many times per move: the cross-entropy method (CEM) samples action sequences, imagines each one
+with the model, keeps the best tenth, refits its sampling distribution to them and repeats; the
+first action of the best sequence is played and everything is planned again at the next step
+(model-predictive control).
+
+Two ways to imagine a sequence with the same trained world model:
+
+* **latent**: step the RSSM forward on its own codes (h, z) — what Dreamer's actor is trained on;
+* **pixels**: after every imagined step, decode the frame, snap it to 0/1 pixels and read it back
+  through the encoder, as if the model had seen it. The state then lives in pixel space and every
+  step pays for a decoder and an encoder.
+
+`compare_planners` plays the same games with the actor and both planners and reports returns and
+the compute each needs per move.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from course.dreamer.dreamer import Dreamer, WorldModel
+from course.dreamer.envs import evaluate
+
+
+@dataclass
+class PlannerConfig:
+    horizon: int = 9  # one whole Catch episode: every plan can see its ending
+    candidates: int = 64  # action sequences imagined per iteration
+    iterations: int = 3
+    elite_fraction: float = 0.1
+    smoothing: float = 0.5  # keep half of the old distribution at each refit
+    space: str = "latent"  # "latent" or "pixels"
+
+
+def rollout_returns(wm: WorldModel, h: torch.Tensor, z: torch.Tensor, actions: torch.Tensor, space: str) -> torch.Tensor:
+    """Predicted return of action sequences, each from its own state.
+
+    h (N, H), z (N, S): the states; actions (N, T) ints. Returns (N,): the sum of imagined
+    rewards, each weighted by the model's probability that the episode is still running."""
+    if space not in ("latent", "pixels"):
+        raise ValueError(f"unknown planning space {space!r}: use 'latent' or 'pixels'")
+    n, steps = actions.shape
+    alive = torch.ones(n)
+    total = torch.zeros(n)
+    for t in range(steps):
+        a = F.one_hot(actions[:, t], wm.n_actions).float()
+        h, z, _ = wm.rssm.img_step(h, z, a)
+        if space == "pixels":  # through pixel space: decode, snap to 0/1, read back in
+            frame = (wm.decode(torch.cat([h, z], -1)) > 0.5).float()  # (N, 1, H, W)
+            z, _ = wm.rssm._dist(wm.rssm.post_net(torch.cat([h, wm.encoder(frame.flatten(1))], -1)))
+        feat = torch.cat([h, z], -1)
+        total = total + alive * wm.predict_reward(feat)
+        alive = alive * torch.sigmoid(wm.cont(feat).squeeze(-1))
+    return total
+
+
+def cem_first_actions(wm: WorldModel, h, z, config: PlannerConfig, generator: torch.Generator) -> tuple[torch.Tensor, int]:
+    """CEM over discrete action sequences for G games at once, from states h (G, H), z (G, S).
+
+    Returns (the first action of each game's best sequence (G,), model steps imagined per game)."""
+    g, c, t, n_actions = len(h), config.candidates, config.horizon, wm.n_actions
+    probs = torch.full((g, t, n_actions), 1.0 / n_actions)
+    n_elite = max(1, int(round(config.elite_fraction * c)))
+    best = torch.zeros(g, t, dtype=torch.long)
+    best_return = torch.full((g,), -float("inf"))
+    for _ in range(config.iterations):
+        flat = torch.multinomial(probs.reshape(g * t, n_actions), c, replacement=True, generator=generator)
+        actions = flat.reshape(g, t, c).transpose(1, 2)  # (G, C, T)
+        returns = rollout_returns(wm, h.repeat_interleave(c, 0), z.repeat_interleave(c, 0),
+                                  actions.reshape(g * c, t), config.space).reshape(g, c)
+        top = returns.topk(n_elite, dim=1).indices  # (G, E)
+        elite = actions.gather(1, top[..., None].expand(-1, -1, t))  # (G, E, T)
+        better = returns.gather(1, top[:, :1])[:, 0] > best_return
+        best[better] = elite[better, 0]
+        best_return = torch.maximum(best_return, returns.gather(1, top[:, :1])[:, 0])
+        counts = F.one_hot(elite, n_actions).float().mean(1)  # (G, T, A)
+        probs = config.smoothing * probs + (1 - config.smoothing) * counts
+    return best[:, 0], config.iterations * c * t
+
+
+class Planner:
+    """Plays by CEM/MPC in the world model; called like `Player` (obs, first) -> actions."""
+
+    def __init__(self, agent: Dreamer, config: PlannerConfig, seed: int = 0):
+        self.agent, self.config = agent, config
+        self.generator = torch.Generator().manual_seed(seed)
+        self.h = self.z = self.a = None
+        self.imagined_steps = 0
+        self.decisions = 0
+
+    @torch.no_grad()
+    def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
+        wm, n = self.agent.wm, len(obs)
+        if self.h is None:
+            self.h, self.z = wm.rssm.initial(n)
+            self.a = torch.zeros(n, wm.n_actions)
+        keep = (~first).float().unsqueeze(-1)
+        self.h, self.z, _, _ = wm.rssm.obs_step(self.h * keep, self.z * keep, self.a * keep, wm.encoder(obs.flatten(1)))
+        actions, imagined = cem_first_actions(wm, self.h, self.z, self.config, self.generator)
+        self.imagined_steps += imagined * n
+        self.decisions += n
+        self.a = F.one_hot(actions, wm.n_actions).float()
+        return actions
+
+
+def play(agent: Dreamer, how: str, episodes: int, seed: int, config: PlannerConfig | None = None) -> dict:
+    """Mean return of `how` ('actor', 'latent' or 'pixels') on `episodes` games, with its cost."""
+    if how == "actor":
+        policy = agent.policy(greedy=True)
+    elif how in ("latent", "pixels"):
+        base = config or PlannerConfig()
+        policy = Planner(agent, PlannerConfig(**{**base.__dict__, "space": how}), seed=seed)
+    else:
+        raise ValueError(f"unknown way to act {how!r}: use 'actor', 'latent' or 'pixels'")
+    start = time.perf_counter()
+    score = evaluate(policy, "catch", episodes, seed=seed)
+    seconds = time.perf_counter() - start
+    decisions = episodes * 9  # every Catch game is 9 moves
+    imagined = getattr(policy, "imagined_steps", 0)
+    # the games are played side by side, so the time per move is the batch's time shared out
+    return {"return": score, "ms_per_move": 1000 * seconds / decisions,
+            "imagined_steps_per_move": imagined / decisions}
+
+
+def compare_planners(agent: Dreamer, episodes: int = 100, seed: int = 7, config: PlannerConfig | None = None) -> dict:
+    """{'actor' | 'latent' | 'pixels': {'return', 'ms_per_move', 'imagined_steps_per_move'}}."""
+    torch.manual_seed(seed)
+    return {how: play(agent, how, episodes, seed, config) for how in ("actor", "latent", "pixels")}
+
+
+def random_return(episodes: int = 1000, seed: int = 0) -> float:
+    """Mean return of uniformly random play (a reference point for every plot)."""
+    rng = np.random.default_rng(seed)
+    return evaluate(lambda obs, first: torch.from_numpy(rng.integers(0, 3, len(obs))), "catch", episodes, seed)

@@ -1,0 +1,161 @@
+"""Interactive views for Lesson 05: the dream viewer and the drift explorer.
+
+Each view is a plain function that computes what to show (tested on its own) and a small
+ipywidgets builder that calls it when a control moves. Builders return the container widget;
+its `.controls` and `.views` attributes let tests move a control and see the output change.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import numpy as np
+
+from course.dreamer.analysis import dream, observe_episode
+from course.dreamer.dreamer import Dreamer
+from course.embeddings.widgets import to_png
+
+ACTION_PLANS = {
+    "random": None,
+    "always left": 0,
+    "stay": 1,
+    "always right": 2,
+    "left, then right": "lr",
+}
+ACTION_LETTERS = "LSR"  # 0 left, 1 stay, 2 right
+
+# ---------------------------------------------------------------- plain functions
+
+
+def plan_actions(plan: str, length: int, seed: int) -> np.ndarray:
+    """The action sequence a plan name stands for (ints 0 left, 1 stay, 2 right)."""
+    if plan not in ACTION_PLANS:
+        raise ValueError(f"unknown action plan {plan!r}: choose one of {', '.join(ACTION_PLANS)}")
+    kind = ACTION_PLANS[plan]
+    if kind is None:
+        return np.random.default_rng(seed).integers(0, 3, length)
+    if kind == "lr":
+        return np.array([0] * (length // 2) + [2] * (length - length // 2))
+    return np.full(length, kind)
+
+
+def frame_strip(frames: np.ndarray, marks=None, gap: int = 1) -> np.ndarray:
+    """(T, 1, H, W) frames in [0, 1] -> one (H, T·(W+gap), 3) RGB strip; marks[t] False tints red."""
+    t, _, h, w = frames.shape
+    strip = np.full((h, max(t * (w + gap) - gap, 1), 3), 0.35, np.float32)
+    for i, frame in enumerate(frames):
+        rgb = np.repeat(frame[0][..., None], 3, -1)
+        if marks is not None and not marks[i]:
+            rgb = rgb * np.array([1.0, 0.45, 0.45]) + np.array([0.25, 0.0, 0.0])
+        strip[:, i * (w + gap): i * (w + gap) + w] = rgb
+    return strip
+
+
+def dream_vs_real(agent: Dreamer, game: int, start: int, plan: str, horizon: int) -> dict:
+    """Imagine `horizon` steps open-loop from real step `start` of game `game`, and play the same
+    actions for real. Returns real and imagined frames, codes, matches and the action letters."""
+    length = 9  # a Catch game
+    start = int(np.clip(start, 0, length - 1))
+    horizon = int(np.clip(horizon, 1, length - start))
+    actions = plan_actions(plan, length, seed=game)
+    real = observe_episode(agent, seed=game, actions=actions)
+    imagined = dream(agent, real["feats"][start], actions[start:start + horizon], seed=game)
+    truth = real["frames"][start + 1:start + 1 + horizon]
+    matches = [bool(np.array_equal(a > 0.5, b > 0.5)) for a, b in zip(imagined["frames"], truth)]
+    return {"real": truth, "imagined": imagined["frames"], "codes": imagined["probs"], "matches": matches,
+            "start_frame": real["frames"][start], "letters": "".join(ACTION_LETTERS[a] for a in actions[start:start + horizon]),
+            "rewards": imagined["rewards"]}
+
+
+def dream_picture(view: dict, scale: int = 9) -> bytes:
+    """Top: the start frame, then what really happened; bottom: what the model imagined (red:
+    wrong); right: the imagined categorical codes of the last step (rows: variables, columns:
+    classes)."""
+    real = frame_strip(np.concatenate([view["start_frame"][None], view["real"]]))
+    imagined = frame_strip(np.concatenate([view["start_frame"][None], view["imagined"]]), [True] + view["matches"])
+    codes = view["codes"][-1]  # (stoch, classes)
+    code_img = np.repeat((codes / codes.max())[..., None], 3, -1)
+    height = real.shape[0] * 2 + 1
+    code_panel = np.full((height, codes.shape[1], 3), 0.35, np.float32)
+    code_panel[: min(height, codes.shape[0])] = code_img[: height]
+    left = np.concatenate([real, np.full((1, real.shape[1], 3), 0.35, np.float32), imagined], 0)
+    sep = np.full((height, 2, 3), 1.0, np.float32)
+    return to_png(np.concatenate([left, sep, code_panel], 1), scale)
+
+
+def dream_caption(view: dict) -> str:
+    right = sum(view["matches"])
+    return (f"actions <b>{view['letters']}</b> · {right} of {len(view['matches'])} imagined frames match reality · "
+            f"imagined reward at the last step {view['rewards'][-1]:+.2f}<br><small>top row: reality (start frame "
+            f"first); bottom row: the dream, red where it is wrong; right: the last imagined code "
+            f"(one row per categorical variable, brightness = probability)</small>")
+
+
+# ---------------------------------------------------------------- widget builders
+
+
+def _box(children, controls, views):
+    box = W.VBox(children)
+    box.controls, box.views = controls, views
+    return box
+
+
+def dream_viewer(agent: Dreamer, game: int = 0):
+    """Pick a game, a start step, an action plan and a horizon; see the dream beside reality."""
+    wide = W.Layout(width="420px")
+    game_slider = W.IntSlider(value=game, min=0, max=99, description="game", layout=wide)
+    start = W.IntSlider(value=0, min=0, max=8, description="start step", layout=wide)
+    plan = W.Dropdown(options=list(ACTION_PLANS), value="random", description="actions")
+    horizon = W.IntSlider(value=9, min=1, max=9, description="horizon", layout=wide)
+    image = W.Image(format="png")
+    caption = W.HTML()
+
+    def update(_=None):
+        view = dream_vs_real(agent, game_slider.value, start.value, plan.value, horizon.value)
+        image.value = dream_picture(view)
+        caption.value = dream_caption(view)
+
+    for control in (game_slider, start, plan, horizon):
+        control.observe(update, "value")
+    update()
+    controls = [game_slider, start, plan, horizon]
+    return _box([W.HBox([W.VBox(controls), image]), caption], controls, [image, caption])
+
+
+def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6):
+    """A horizon slider: the share of exact imagined frames up to that step, and several dreams
+    cut at that horizon next to reality."""
+    horizon = W.IntSlider(value=3, min=1, max=len(accuracy_by_step), description="steps dreamed",
+                          continuous_update=False, layout=W.Layout(width="420px"))
+    caption = W.HTML()
+    out = W.Output()
+
+    def update(_=None):
+        k = horizon.value
+        rows = []
+        wrong = 0
+        for g in range(games):
+            view = dream_vs_real(agent, 200 + g, 0, "random", k)
+            rows.append((view["real"][-1], view["imagined"][-1]))
+            wrong += not view["matches"][-1]
+        out.clear_output(wait=True)
+        with out:
+            fig, axes = plt.subplots(1, 2, figsize=(8.5, 2.8), gridspec_kw={"width_ratios": [1.3, 1]})
+            steps = np.arange(1, len(accuracy_by_step) + 1)
+            axes[0].plot(steps, accuracy_by_step, "o-")
+            axes[0].axvline(k, color="tab:red", ls="--")
+            axes[0].set(xlabel="open-loop imagined step", ylabel="share of exact frames", ylim=(0, 1.05),
+                        title="how far dreams stay true")
+            pairs = np.concatenate([np.concatenate([r, i], -1) for r, i in rows], -1)  # (1, H, games·2W)
+            axes[1].imshow(pairs[0], cmap="gray", vmin=0, vmax=1)
+            for g in range(1, games):
+                axes[1].axvline(g * 10 - 0.5, color="tab:orange")
+            axes[1].set(title=f"step {k}: real | imagined, {games} games", xticks=[], yticks=[])
+            plt.tight_layout()
+            plt.show()
+        caption.value = (f"at step {k}: {accuracy_by_step[k - 1]:.0%} of imagined frames are exact "
+                         f"(here {games - wrong} of {games} games)")
+
+    horizon.observe(update, "value")
+    update()
+    return _box([horizon, caption, out], [horizon], [caption, out])

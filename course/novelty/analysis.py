@@ -1,0 +1,317 @@
+"""The lesson's experiments: shipped agents, recorded episodes, coverage, TV share, the benchmark.
+
+Four agents ship as checkpoints (no extrinsic reward at all, only novelty):
+    novelty_pixel_four_rooms, novelty_ngu_four_rooms   how much of FourRooms they cover
+    novelty_pixel_noisy_tv, novelty_ngu_noisy_tv       how much of their time the TV takes
+The sparse-reward comparison on MultiRoom-N4-S5 (plain PPO, RND, NGU over seeds) is trained by
+`bench` itself: it is the long part of `python -m course bench ngu`.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from course.core.checkpoints import load_checkpoint
+from course.novelty.envs import N_ACTIONS, OBS_DIM, encode, make_env, pixels, tv_in_view, watching_tv
+from course.novelty.ngu import EpisodicMemory, InverseDynamics, NGUConfig, RandomNetworkDistillation, intrinsic_reward
+from course.novelty.ppo import Agent, PPOConfig, train
+
+NOVELTY_STEPS = 200_000  # environment steps for each shipped novelty-only agent
+MULTIROOM_STEPS = 1_000_000
+MULTIROOM_SEEDS = (0, 1, 2)
+EVAL_EPISODES = 32
+METHOD_LABELS = {"random": "random policy", "pixel": "episodic novelty on pixels", "ngu": "NGU (learned embedding)",
+                 "none": "PPO, extrinsic only", "rnd": "PPO + RND"}
+
+
+def model_name(kind: str, env: str) -> str:
+    return f"novelty_{kind}_{env}"
+
+
+def novelty_config(kind: str, env: str, quick: bool = False) -> PPOConfig:
+    """A shipped novelty-only agent; `quick` trains two rollouts, for tests."""
+    steps = 2 * 16 * 128 if quick else NOVELTY_STEPS
+    return PPOConfig(env=env, novelty=kind, extrinsic=False, total_steps=steps, seed=0)
+
+
+def multiroom_config(kind: str, seed: int, quick: bool = False) -> PPOConfig:
+    steps = 2 * 16 * 128 if quick else MULTIROOM_STEPS
+    # Smaller bonuses than in the novelty-only runs: reaching the goal ends the episode, and with it
+    # the stream of novelty. With β = 0.003 (r_i averages ≈ 20 a step in FourRooms; an episode
+    # here lasts up to 80 steps) that stream outweighed the goal's reward of at most 1: seed 0
+    # reached 22 % success at 300k steps and was back at 3 % by 1M.
+    return PPOConfig(env="multiroom", novelty=kind, extrinsic=True, total_steps=steps, seed=seed,
+                     beta=0.0005, beta_rnd=0.005)
+
+
+# ---------------------------------------------------------------- checkpoints
+
+
+def agent_tensors(result: dict) -> dict[str, torch.Tensor]:
+    """What a notebook needs of a trained agent: its policy, and for NGU its novelty models."""
+    tensors = {f"actor.{k}": v for k, v in result["agent"].actor.state_dict().items()}
+    novelty = result["novelty"]
+    if novelty.kind == "ngu":
+        tensors.update({f"embed.{k}": v for k, v in novelty.inverse.embed.state_dict().items()})
+        tensors.update({f"rnd.{k}": v for k, v in novelty.rnd.state_dict().items()})
+        rnd = novelty.rnd
+        tensors["rnd_error_stats"] = torch.tensor([rnd.error_mean, rnd.error_var, rnd.error_count], dtype=torch.float64)
+        tensors["mean_sq_distance"] = torch.tensor([np.mean([m.mean_sq_distance for m in novelty.memories])],
+                                                   dtype=torch.float64)
+    return {k: v.detach().clone().contiguous() for k, v in tensors.items()}
+
+
+def train_novelty_agent(config: PPOConfig) -> tuple[dict, dict]:
+    """ModelSpec.train: train, then measure the agent on fresh episodes."""
+    result = train(config)
+    agent = TrainedAgent.from_tensors(agent_tensors(result), config)
+    episodes = 8 if config.total_steps < 50_000 else EVAL_EPISODES  # a quick run: a quick check
+    stats = evaluate(agent.policy, config.env, episodes=episodes, seed=10_000)
+    metrics = dict(coverage=stats["coverage"], tv_share=stats["tv_share"], watching=stats["watching"],
+                   env_steps=result["env_steps"],
+                   steps_per_second=round(result["steps_per_second"]))
+    if config.novelty == "ngu":
+        metrics["inverse_accuracy"] = result["updates"][-1].get("inverse_accuracy")
+    return agent_tensors(result), metrics
+
+
+@dataclass
+class TrainedAgent:
+    """A loaded agent: a policy and, for NGU, the embedding f and RND with its statistics."""
+
+    config: PPOConfig
+    agent: Agent
+    embed: torch.nn.Module | None = None
+    rnd: RandomNetworkDistillation | None = None
+    mean_sq_distance: float = 1.0
+
+    @classmethod
+    def from_tensors(cls, tensors: dict, config: PPOConfig) -> "TrainedAgent":
+        agent = Agent(config.hidden)
+        agent.actor.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("actor.")})
+        out = cls(config, agent.eval())
+        if "embed.0.weight" in tensors:
+            inverse = InverseDynamics(OBS_DIM, N_ACTIONS, config.ngu, hidden=config.novelty_hidden)
+            inverse.embed.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("embed.")})
+            rnd = RandomNetworkDistillation(OBS_DIM, hidden=config.novelty_hidden, out=config.novelty_hidden)
+            rnd.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("rnd.")})
+            rnd.error_mean, rnd.error_var, rnd.error_count = (float(v) for v in tensors["rnd_error_stats"])
+            out.embed, out.rnd = inverse.embed.eval(), rnd.eval()
+            out.mean_sq_distance = float(tensors["mean_sq_distance"][0])
+        return out
+
+    @classmethod
+    def load(cls, kind: str, env: str) -> "TrainedAgent":
+        name = model_name(kind, env)
+        tensors, entry = load_checkpoint(name)
+        return cls.from_tensors(tensors, PPOConfig(**entry["config"]))
+
+    def policy(self, obs: np.ndarray, rng: np.random.Generator) -> int:
+        with torch.no_grad():
+            logits = self.agent.actor(torch.as_tensor(obs)[None])[0].double().numpy()
+        p = np.exp(logits - logits.max())
+        return int(rng.choice(N_ACTIONS, p=p / p.sum()))
+
+    @torch.no_grad()
+    def embedding(self, obs: np.ndarray) -> np.ndarray:
+        """(T, OBS_DIM) -> (T, D), f(x)."""
+        return self.embed(torch.as_tensor(obs, dtype=torch.float32)).double().numpy()
+
+    @torch.no_grad()
+    def alpha(self, obs: np.ndarray) -> np.ndarray:
+        """RND's life-long modulator for (T, OBS_DIM) with the statistics frozen at the end of training."""
+        err = self.rnd.error(torch.as_tensor(obs, dtype=torch.float32)).double().numpy()
+        return 1.0 + (err - self.rnd.error_mean) / np.sqrt(self.rnd.error_var + 1e-8)
+
+
+def random_policy(obs: np.ndarray, rng: np.random.Generator) -> int:
+    """Uniform over all seven actions (the baseline of the acceptance figures)."""
+    return int(rng.integers(N_ACTIONS))
+
+
+# ---------------------------------------------------------------- episodes
+
+
+@dataclass
+class Episode:
+    obs: np.ndarray  # (T + 1, OBS_DIM), x_0 … x_T
+    images: np.ndarray  # (T + 1, 7, 7, 3) the symbolic views they encode
+    positions: np.ndarray  # (T + 1, 2) agent cells
+    actions: np.ndarray  # (T,)
+    tv: np.ndarray  # (T + 1,) bool: the TV in view
+    watching: np.ndarray  # (T + 1,) bool: in front of the TV with it in view (envs.watching_tv)
+    frames: list | None  # (T + 1) RGB views of the whole maze, if recorded
+    success: bool
+    grid_size: tuple[int, int]
+
+    @property
+    def coverage(self) -> int:
+        return len({tuple(p) for p in self.positions})
+
+    def cumulative_coverage(self) -> np.ndarray:
+        seen, out = set(), []
+        for p in self.positions:
+            seen.add(tuple(p))
+            out.append(len(seen))
+        return np.array(out)
+
+    @property
+    def tv_share(self) -> float:
+        """Share of steps with the TV in view (from near or far): the bench's `tv_share_*`."""
+        return float(self.tv[1:].mean())
+
+    @property
+    def watching_share(self) -> float:
+        """Share of steps standing in front of the TV (at most two cells away) with it in view."""
+        return float(self.watching[1:].mean())
+
+    def pixels(self) -> np.ndarray:
+        """(T + 1, 147) the views as raw pixels, what the pixel-novelty agent compares."""
+        return np.stack([pixels(image) for image in self.images]).astype(np.float64)
+
+
+def run_episode(policy, env_name: str, seed: int, record_frames: bool = False, tile_size: int = 8) -> Episode:
+    """One episode of `policy(obs, rng) -> action` in a fresh environment seeded with `seed`."""
+    env = make_env(env_name)
+    rng = np.random.default_rng(seed)
+    o, _ = env.reset(seed=seed)
+    obs, positions, actions, tv, frames = [encode(o["image"], o["direction"])], [tuple(env.agent_pos)], [], [], []
+    images, watching = [o["image"]], [watching_tv(env, o["image"])]
+    tv.append(tv_in_view(o["image"]))
+    if record_frames:
+        frames.append(env.get_frame(highlight=True, tile_size=tile_size))
+    success, done = False, False
+    while not done:
+        action = policy(obs[-1], rng)
+        o, r, terminated, truncated, _ = env.step(action)
+        done, success = terminated or truncated, success or r > 0
+        obs.append(encode(o["image"], o["direction"]))
+        images.append(o["image"])
+        positions.append(tuple(env.agent_pos))
+        actions.append(action)
+        tv.append(tv_in_view(o["image"]))
+        watching.append(watching_tv(env, o["image"]))
+        if record_frames:
+            frames.append(env.get_frame(highlight=True, tile_size=tile_size))
+    return Episode(np.stack(obs), np.stack(images), np.array(positions), np.array(actions), np.array(tv),
+                   np.array(watching), frames if record_frames else None, success, (env.width, env.height))
+
+
+def watch_tv_episode(steps: int = 40, seed: int = 0) -> Episode:
+    """An agent that stands two cells in front of the TV, facing it, and presses the remote."""
+    env = make_env("noisy_tv")
+    env.reset(seed=seed)
+    env.agent_pos, env.agent_dir = np.array([4, 2]), 3  # facing up, at the TV
+    o = env.gen_obs()
+    obs, images = [encode(o["image"], env.agent_dir)], [o["image"]]
+    for _ in range(steps):
+        o, *_ = env.step(env.actions.done)
+        obs.append(encode(o["image"], o["direction"]))
+        images.append(o["image"])
+    n = steps + 1
+    return Episode(np.stack(obs), np.stack(images), np.tile(env.agent_pos, (n, 1)),
+                   np.full(steps, int(env.actions.done)), np.ones(n, bool), np.ones(n, bool), None, False,
+                   (env.width, env.height))
+
+
+def evaluate(policy, env_name: str, episodes: int = EVAL_EPISODES, seed: int = 10_000) -> dict:
+    """Mean coverage (distinct cells), TV share (in view), watching share and success over fresh
+    episodes, with the episodes themselves."""
+    runs = [run_episode(policy, env_name, seed + i) for i in range(episodes)]
+    return dict(coverage=float(np.mean([e.coverage for e in runs])),
+                tv_share=float(np.mean([e.tv_share for e in runs])),
+                watching=float(np.mean([e.watching_share for e in runs])),
+                success=float(np.mean([e.success for e in runs])), episodes=runs)
+
+
+def visit_map(episodes: list[Episode]) -> np.ndarray:
+    """(H, W) share of all steps spent in each cell."""
+    width, height = episodes[0].grid_size
+    counts = np.zeros((height, width))
+    for e in episodes:
+        for x, y in e.positions:
+            counts[y, x] += 1
+    return counts / counts.sum()
+
+
+# ---------------------------------------------------------------- the reward along an episode
+
+
+def episode_rewards(obs: np.ndarray, embeddings: np.ndarray, alpha: np.ndarray | None, config: NGUConfig,
+                    mean_sq_distance: float | None = None) -> dict:
+    """Replay an episode through a fresh episodic memory: r_episodic, and r_i if α is given.
+
+    `mean_sq_distance` starts d_m² at the agent's end-of-training value (None: learn it here).
+    Also returns, for each step, the indices of the k nearest memories.
+    """
+    memory = EpisodicMemory(config)
+    if mean_sq_distance is not None:
+        memory.mean_sq_distance, memory.count = mean_sq_distance, 1000
+    memory.embeddings.append(embeddings[0])
+    episodic, neighbours = [0.0], [np.array([], dtype=int)]
+    for t in range(1, len(obs)):
+        stored = np.stack(memory.embeddings)
+        neighbours.append(np.argsort(((stored - embeddings[t]) ** 2).sum(1))[: config.k])
+        episodic.append(memory.episodic_reward(embeddings[t]))
+    episodic = np.array(episodic)
+    out = dict(episodic=episodic, neighbours=neighbours)
+    if alpha is not None:
+        out["alpha"] = alpha
+        out["intrinsic"] = intrinsic_reward(episodic, alpha, config)
+    return out
+
+
+# ---------------------------------------------------------------- the benchmark
+
+
+def multiroom_run(kind: str, seed: int, quick: bool = False) -> dict:
+    """Train one agent on MultiRoom-N4-S5; its success rate over its last 100 training episodes."""
+    torch.set_num_threads(1)
+    result = train(multiroom_config(kind, seed, quick), show_progress=not quick)
+    last = result["episodes"][-100:]
+    curve = [(u["step"], u.get("success", 0.0)) for u in result["updates"]]
+    return dict(kind=kind, seed=seed, success=float(np.mean([e["success"] for e in last])) if last else 0.0,
+                seconds=round(result["seconds"], 1), env_steps=result["env_steps"],
+                curve=curve[:: max(1, len(curve) // 20)])
+
+
+def multiroom_comparison(quick: bool = False, seeds=MULTIROOM_SEEDS, kinds=("none", "rnd", "ngu")) -> dict:
+    """Each kind on MultiRoom-N4-S5 for each seed: {kind: [run, ...]}."""
+    return {kind: [multiroom_run(kind, seed, quick) for seed in seeds] for kind in kinds}
+
+
+def exploration_figures(quick: bool = False) -> dict:
+    """coverage_* in FourRooms and tv_share_* in the noisy-TV maze, from the shipped agents
+    (quick: agents trained for two rollouts), over EVAL_EPISODES fresh episodes each."""
+    episodes = 4 if quick else EVAL_EPISODES
+    out = {"coverage_random": evaluate(random_policy, "four_rooms", episodes)["coverage"]}
+    for kind, key in (("pixel", "pixel_novelty"), ("ngu", "ngu")):
+        for env, measure in (("four_rooms", "coverage"), ("noisy_tv", "tv_share")):
+            if quick:
+                result = train(novelty_config(kind, env, quick=True), show_progress=False)
+                agent = TrainedAgent.from_tensors(agent_tensors(result), result["novelty"].config)
+            else:
+                agent = TrainedAgent.load(kind, env)
+            out[f"{measure}_{key}"] = evaluate(agent.policy, env, episodes)[measure]
+    return out
+
+
+def bench(quick: bool = False) -> dict:
+    """The figures of the README, under exactly the issue's keys. Coverage and TV share come from
+    the shipped agents (quick: from agents trained for two rollouts); the MultiRoom comparison
+    is trained here. Per-seed successes go to stderr, for the spread the README states."""
+    out = exploration_figures(quick)
+    seeds = MULTIROOM_SEEDS[:1] if quick else MULTIROOM_SEEDS
+    runs = multiroom_comparison(quick, seeds)
+    for kind, key in (("none", "success_ppo"), ("rnd", "success_rnd"), ("ngu", "success_ngu")):
+        per_seed = [r["success"] for r in runs[kind]]
+        out[key] = float(np.median(per_seed))
+        print(f"{key} per seed {list(seeds)}: {per_seed}", file=sys.stderr)
+    out["seeds"] = list(seeds)
+    out["env_steps"] = runs["ngu"][0]["env_steps"]
+    out["train_seconds"] = round(max(r["seconds"] for rs in runs.values() for r in rs), 1)
+    return out

@@ -1,0 +1,329 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lesson 02 — Novelty: an embedding that ignores the noisy TV
+#
+# An agent that gets a reward only at the end of a long maze must first *find* that reward.
+# A popular fix is to pay it for novelty: for reaching states unlike those it has seen. But
+# "unlike" in which space? Put a television showing random noise on a wall: in raw pixels every
+# frame of it is brand new, for ever, and an agent paid for pixel novelty can sit and watch.
+#
+# **Never Give Up** (NGU; Badia et al., 2020) measures novelty in a *learned* space instead. An
+# embedding f(x) is trained for one job — from f(x_t) and f(x_{t+1}), predict the action a_t that
+# led from one to the other (an **inverse-dynamics** model). Whatever the agent's actions do not
+# change is useless for that job, so the embedding has no reason to keep it: noise the agent
+# cannot control should fade out. **Can a learned embedding ignore the noisy TV — and does that
+# make exploration better?**
+#
+# NGU's intrinsic reward has two parts:
+#
+# * **episodic novelty** — a memory of this episode's embeddings; a state is novel when its k
+#   nearest neighbours in memory are far away:
+#   $$K(x, y) = \frac{\varepsilon}{d^2(x, y)/d_m^2 + \varepsilon}, \qquad
+#   r^{\text{episodic}} = \frac{1}{\sqrt{\sum_{j=1}^{k} K(f(x_t), f_j)} + c}$$
+#   with d_m² a running mean of the squared k-NN distances, distances below ξ treated as zero, and
+#   r = 0 once the square root exceeds s_m (the state is simply too familiar);
+# * a **life-long** modulator α from Random Network Distillation (RND): a predictor imitates a
+#   fixed random network on visited states; where its error is large the state is rare across all
+#   episodes. r_i = r^episodic · min(max(α, 1), L).
+#
+# The paper's values are the defaults here: k = 10, ε = 10⁻⁴, ξ = 0.008, c = 0.001, s_m = 8,
+# L = 5 (`course.novelty.ngu.NGUConfig`). The agent is PPO (`course/novelty/ppo.py`, one file in
+# the CleanRL style) maximising r_extrinsic + β · r_i.
+#
+# All agents below ship as checkpoints in `data/checkpoints/` (verified by SHA-256 when loaded);
+# `python -m course train novelty_ngu_noisy_tv` retrains one in a few minutes.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import display
+
+from course.novelty import analysis, envs, widgets
+from course.novelty.ngu import NGUConfig, kernel_sum_reward
+
+plt.rcParams.update({"figure.dpi": 90, "axes.grid": False})
+CONFIG = NGUConfig()
+print(CONFIG)
+
+# %% [markdown]
+# ## 1. The world
+# MiniGrid's **FourRooms**: four 8×8 rooms joined by gaps in the walls (drawn anew every
+# episode), 100 steps per episode. The agent sees only the 7×7 cells in front of it (the
+# highlighted square), and walls block its view. Seven actions: turn left, turn right, forward,
+# pick up, drop, toggle, done. There is no goal here: the only reward will be novelty.
+#
+# The **noisy-TV** variant hangs a TV along the top wall of the top-left room, where the agent
+# starts. Every step the TV shows a new random picture (each of its cells a random colour and
+# pattern); the `done` action is its remote and switches to a new random picture too. Nothing the
+# TV shows depends on the action taken.
+#
+# **What you should see:** the same maze four steps in a row; only the TV changes.
+
+# %%
+tv_env = envs.make_env("noisy_tv")
+tv_env.reset(seed=1)
+tv_env.agent_pos, tv_env.agent_dir = np.array([4, 2]), 3  # two cells below the TV, facing it
+frames = []
+for action in (6, 6, 6, 6):
+    tv_env.step(action)
+    frames.append(tv_env.get_frame(highlight=True, tile_size=10))
+fig, axes = plt.subplots(1, 4, figsize=(12, 3.3))
+for t, (ax, frame) in enumerate(zip(axes, frames), start=1):
+    ax.imshow(frame)
+    ax.set(xticks=[], yticks=[], title=f"step {t}: the remote pressed")
+fig.suptitle("The noisy-TV maze (the agent is the red triangle; its view is highlighted)")
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The networks see the view as numbers: each of the 49 cells one-hot in object type, colour and
+# state, plus the heading (984 numbers). The *pixel* novelty baseline compares raw pixels instead
+# — one RGB pixel per cell, each tile's colour (`envs.pixels`).
+#
+# **What you should see:** from the same spot, two consecutive views differ only in the TV's
+# cells — in pixels, by a lot.
+
+# %%
+image_a = tv_env.gen_obs()["image"]
+tv_env.step(6)
+image_b = tv_env.gen_obs()["image"]
+fig, axes = plt.subplots(1, 3, figsize=(8, 3))
+for ax, img, title in ((axes[0], image_a, "view, step t"), (axes[1], image_b, "view, step t + 1")):
+    ax.imshow(envs.pixels(img).reshape(7, 7, 3).transpose(1, 0, 2))
+    ax.set(xticks=[], yticks=[], title=title)
+change = np.abs(envs.pixels(image_a) - envs.pixels(image_b)).reshape(7, 7, 3).sum(-1).T
+axes[2].imshow(change, cmap="magma")
+axes[2].set(xticks=[], yticks=[], title="|pixel change|")
+plt.tight_layout()
+plt.show()
+print(f"squared pixel distance between the two views: {((envs.pixels(image_a) - envs.pixels(image_b)) ** 2).sum():.2f}")
+
+# %% [markdown]
+# ## 2. The episodic reward
+# **Exercise.** Write r^episodic from the squared distances d² to the k nearest memories and the
+# running mean d_m², following the formula above: normalise by d_m², subtract ξ (clip at 0),
+# apply the kernel, and return 1 / (sqrt(Σ K) + c) — or 0 if that square root plus c exceeds s_m.
+
+# %% tags=["exercise"]
+def episodic_reward(sq_distances, mean_sq_distance, config):
+    """r_episodic from (k,) squared distances to the nearest memories and the running mean d_m²."""
+    # BEGIN SOLUTION
+    normalised = np.maximum(np.asarray(sq_distances) / mean_sq_distance - config.cluster_distance, 0.0)
+    kernel = config.kernel_epsilon / (normalised + config.kernel_epsilon)
+    similarity = np.sqrt(kernel.sum()) + config.pseudo_count
+    return 0.0 if similarity > config.max_similarity else float(1.0 / similarity)
+    # END SOLUTION
+
+
+# %% tags=["check"]
+from course.novelty.checks import check_episodic_reward
+
+check_episodic_reward(episodic_reward)
+
+# %% [markdown]
+# **What you should see:** ten exact twins give 1/(√10 + c) ≈ 0.32 — a state seen before pays
+# little; neighbours far away (relative to d_m²) pay a lot, and because ε is tiny the kernel is
+# sharp: almost any real difference counts as "far".
+
+# %%
+distances = np.logspace(-4, 1, 60)
+plt.figure(figsize=(6, 3.2))
+plt.semilogx(distances, [kernel_sum_reward(np.full(10, d), 1.0, CONFIG) for d in distances])  # the course's version
+plt.axvline(CONFIG.cluster_distance, color="grey", ls=":", label="ξ")
+plt.xlabel("d² / d_m² to all 10 nearest memories")
+plt.ylabel("r_episodic")
+plt.title("the episodic reward with the paper's constants")
+plt.legend()
+plt.show()
+
+# %% [markdown]
+# ## 3. Exploring without any reward from the world
+# Three agents in FourRooms with no goal: a **random** policy (uniform over all seven actions),
+# PPO paid by **episodic novelty on pixels**, and PPO paid by **NGU**'s reward. Each PPO agent
+# trained for 200,000 steps (a few minutes on one CPU thread). We count the distinct cells each
+# visits in a 100-step episode, over 16 fresh episodes.
+#
+# **What you should see:** the random walk stays near where it started; both novelty seekers
+# walk through doors into other rooms.
+
+# %%
+policies = {
+    "random": analysis.random_policy,
+    "pixel": analysis.TrainedAgent.load("pixel", "four_rooms").policy,
+    "ngu": analysis.TrainedAgent.load("ngu", "four_rooms").policy,
+}
+coverage = {kind: analysis.evaluate(policy, "four_rooms", episodes=16) for kind, policy in policies.items()}
+fig, axes = plt.subplots(1, 4, figsize=(15, 3.6), gridspec_kw={"width_ratios": [1.4, 1, 1, 1]})
+for kind, result in coverage.items():
+    curves = np.stack([e.cumulative_coverage() for e in result["episodes"]])
+    axes[0].plot(curves.mean(0), label=f"{analysis.METHOD_LABELS[kind]} ({result['coverage']:.1f})")
+axes[0].set(xlabel="step of the episode", ylabel="distinct cells visited (mean)", title="coverage, FourRooms")
+axes[0].legend(fontsize=8)
+for ax, (kind, result) in zip(axes[1:], coverage.items()):
+    ax.imshow(analysis.visit_map(result["episodes"]), cmap="viridis")
+    ax.set(xticks=[], yticks=[], title=f"where {kind} spends its steps")
+plt.tight_layout()
+plt.show()
+for kind, result in coverage.items():
+    print(f"{analysis.METHOD_LABELS[kind]:>28}: {result['coverage']:.1f} distinct cells per episode")
+
+# %% [markdown]
+# ## 4. The noisy TV
+# The same three kinds of agent, trained (again without any goal) in the noisy-TV maze. Which share
+# of their steps do they spend with the **TV in view**? And which standing right in front of it
+# (at most two cells away, the TV in view)?
+#
+# **What you should see:** the pixel-novelty agent keeps the TV in view most of the time —
+# mostly from across the room — and walks less than in the maze without a TV; NGU's agent, whose
+# embedding has learned that the TV says nothing about its own actions, has it in view about as
+# often as a random walk does and covers more of the maze. (It starts in the TV's room, so it
+# cannot avoid the TV altogether.)
+
+# %%
+tv_policies = {
+    "random": analysis.random_policy,
+    "pixel": analysis.TrainedAgent.load("pixel", "noisy_tv").policy,
+    "ngu": analysis.TrainedAgent.load("ngu", "noisy_tv").policy,
+}
+tv_results = {kind: analysis.evaluate(policy, "noisy_tv", episodes=16) for kind, policy in tv_policies.items()}
+fig, axes = plt.subplots(1, 4, figsize=(15, 3.6), gridspec_kw={"width_ratios": [1.2, 1, 1, 1]})
+kinds = list(tv_results)
+x = np.arange(len(kinds))
+axes[0].bar(x - 0.2, [tv_results[k]["tv_share"] for k in kinds], 0.4, label="TV in view")
+axes[0].bar(x + 0.2, [tv_results[k]["watching"] for k in kinds], 0.4, label="in front of it (≤ 2 cells)")
+axes[0].set(xticks=x, xticklabels=kinds, ylabel="share of steps", title="the noisy TV", ylim=(0, 1))
+axes[0].legend(fontsize=8)
+for ax, kind in zip(axes[1:], kinds):
+    ax.imshow(analysis.visit_map(tv_results[kind]["episodes"]), cmap="viridis")
+    ax.set(xticks=[], yticks=[], title=f"{kind}: share of steps per cell")
+plt.tight_layout()
+plt.show()
+for kind in kinds:
+    r = tv_results[kind]
+    print(f"{analysis.METHOD_LABELS[kind]:>28}: TV in view {r['tv_share']:.0%} of steps "
+          f"(in front of it {r['watching']:.0%}), {r['coverage']:.1f} distinct cells")
+assert tv_results["pixel"]["tv_share"] > tv_results["ngu"]["tv_share"], "NGU should watch less TV than pixel novelty"
+
+# %% [markdown]
+# ## 5. Why: what the TV pays in each space
+# A staged test first: the agent stands in front of the TV, facing it, and presses the remote 40
+# times. Nothing it controls changes. We replay these steps through a fresh episodic memory that
+# compares raw pixels, and through one that compares NGU's learned embedding f(x) (the shipped
+# agent's), and do the same for a random walk.
+#
+# **What you should see:** in pixels the TV pays at every step — as much as walking around; in
+# f(x) it pays what k exact twins pay, 1/(√10 + c) ≈ 0.32, the reward of a place already seen.
+
+# %%
+ngu_tv = analysis.TrainedAgent.load("ngu", "noisy_tv")
+staged = {"watching the TV": analysis.watch_tv_episode(steps=40),
+          "random walk": analysis.run_episode(analysis.random_policy, "noisy_tv", seed=5)}
+paid = {}
+for name, ep in staged.items():
+    in_pixels = analysis.episode_rewards(ep.obs, ep.pixels(), None, CONFIG)["episodic"]
+    in_f = analysis.episode_rewards(ep.obs, ngu_tv.embedding(ep.obs), None, CONFIG, ngu_tv.mean_sq_distance)["episodic"]
+    paid[name] = (in_pixels[10:].mean(), in_f[10:].mean())  # after the memory has 10 entries
+fig, ax = plt.subplots(figsize=(6, 3.2))
+x = np.arange(2)
+for i, (name, values) in enumerate(paid.items()):
+    ax.bar(x + (i - 0.5) * 0.38, values, 0.38, label=name)
+ax.set(xticks=x, xticklabels=["raw pixels", "learned f(x)"], ylabel="mean r_episodic per step", yscale="log",
+       title="what watching the TV pays")
+ax.legend()
+plt.show()
+for name, (p, f) in paid.items():
+    print(f"{name:>16}: r_episodic {p:6.2f} in pixels, {f:5.2f} in f(x)")
+assert paid["watching the TV"][1] < paid["random walk"][1] / 3, "f(x) should not find the TV novel"
+
+# %% [markdown]
+# ## 6. The reward along one episode
+# We replay one episode of the NGU agent in the noisy-TV maze through a fresh episodic memory —
+# once comparing NGU's learned embeddings f(x), once comparing raw pixels — and plot r^episodic
+# for each, with α from RND. Shaded: steps with the TV in view.
+#
+# **What you should see:** in pixels, the steps in front of the TV keep paying; in the learned
+# embedding they pay like any other familiar place.
+
+# %%
+episode = analysis.run_episode(ngu_tv.policy, "noisy_tv", seed=3, record_frames=True)
+learned = ngu_tv.embedding(episode.obs)
+trace = analysis.episode_rewards(episode.obs, learned, ngu_tv.alpha(episode.obs), CONFIG, ngu_tv.mean_sq_distance)
+pixel_trace = analysis.episode_rewards(episode.obs, episode.pixels(), None, CONFIG)
+t = np.arange(len(episode.obs))
+fig, axes = plt.subplots(3, 1, figsize=(10, 6.5), sharex=True)
+for ax, values, label in ((axes[0], pixel_trace["episodic"], "r_episodic, raw pixels"),
+                          (axes[1], trace["episodic"], "r_episodic, learned f(x)"),
+                          (axes[2], trace["alpha"], "α (RND)")):
+    ax.fill_between(t, 0, 1, where=episode.tv, transform=ax.get_xaxis_transform(), color="tab:orange", alpha=0.2, step="mid")
+    ax.plot(t, values)
+    ax.set(ylabel=label)
+axes[2].axhline(1.0, color="grey", ls=":")
+axes[2].set(xlabel="step of the episode")
+fig.suptitle("one episode of the NGU agent in the noisy-TV maze (orange: TV in view)")
+plt.tight_layout()
+plt.show()
+picks = np.linspace(0, len(episode.obs) - 1, 6).astype(int)
+plt.figure(figsize=(14, 2.8))
+plt.imshow(widgets.frame_strip(episode.frames, picks))
+plt.xticks([(i + 0.5) * (episode.frames[0].shape[1] + 4) for i in range(len(picks))],
+           [f"step {p}: r_i {trace['intrinsic'][p]:.1f}" for p in picks])
+plt.yticks([])
+plt.title("frames along the episode")
+plt.show()
+print(f"TV in view on {episode.tv.mean():.0%} of this episode's steps, {episode.coverage} distinct cells")
+
+# %% [markdown]
+# ## 7. Play with it
+# **The episode player.** Move the step slider: the frame, the five memories nearest to it in
+# NGU's embedding (which steps does f(x) consider "the same place"?), r^episodic and α.
+
+# %%
+player = widgets.episode_player(episode, trace)
+display(player)
+
+# %% [markdown]
+# **The novelty explorer.** Switch between comparing raw pixels and the learned embedding, and
+# move k and ε: which steps of the same recorded episode count as novel, and how much of the
+# reward is earned with the TV in view?
+#
+# **What you should see:** in pixels a large share of the reward comes from TV steps; in f(x)
+# much less. A larger ε softens the kernel, so nearby states start to share their reward.
+
+# %%
+explorer = widgets.novelty_explorer(
+    episode,
+    {"learned embedding f(x)": learned, "raw pixels": episode.pixels()},
+    {"learned embedding f(x)": ngu_tv.mean_sq_distance, "raw pixels": None},
+)
+display(explorer)
+
+# %% [markdown]
+# ## 8. A reward that is hard to find: MultiRoom
+# Novelty is a means: the point is to find the extrinsic reward. In **MultiRoom-N4-S5** the agent
+# must open three doors in a row to reach a goal in the fourth room within 80 steps. Plain PPO
+# almost never gets there by chance, so it never learns. Training PPO, PPO + RND and PPO + NGU for
+# a million steps on three seeds takes a while on a laptop, so it is not run here:
+#
+# ```bash
+# python -m course bench novelty --json out.json   # the whole comparison, as in the README
+# ```
+#
+# The README lists the success rates this code reached, per method and seed (`analysis.multiroom_run`).
+#
+# ## Summary
+# * Novelty needs a distance, and the space it is measured in decides what counts as new.
+# * In raw pixels, noise is endlessly new: an agent paid for it watches TV.
+# * An inverse-dynamics embedding keeps what the agent's actions change; the TV's noise fades
+#   from it, and the same kernel then rewards places, not pictures.

@@ -1,0 +1,303 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lesson 05 — World models: learning to act inside a dream
+#
+# DreamerV3 (Hafner et al., *Nature* 2025) learns a **world model** whose state is a discrete
+# code, and trains an actor and a critic entirely on trajectories *imagined* in that latent
+# space: "the world model predicts the outcomes of potential actions, the critic judges the value
+# of each outcome, and the actor chooses actions to reach the most valuable outcomes."
+#
+# **Should problem solving happen in the latent space itself?** This lesson answers with
+# experiments you can run on a laptop:
+#
+# | part | what it is |
+# |---|---|
+# | game | Catch, 10×5 pixels: a ball falls for 9 steps; +1 if the paddle is under it at the bottom, −1 if not. The best possible return is +1 |
+# | world model (RSSM) | a GRU state h plus a code z of 8 categorical variables × 8 classes; it learns to redraw each frame from (h, z), and to predict the next z, the reward and whether the game goes on **without seeing the next frame** |
+# | actor and critic | trained only on 15-step trajectories imagined by the model, with λ-returns |
+# | baseline | DQN, which learns from real steps only, evaluated on the same grid |
+# | planning | search over action sequences inside the model (CEM), in latent space and through pixels |
+#
+# The agent ships as a checkpoint in `data/checkpoints/` (verified by SHA-256 when loaded);
+# `python -m course train dreamer_catch` retrains it. The training curves over five seeds of both
+# methods ship in `data/dreamer/runs.json`; `python -m course.dreamer.runs` records them again.
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from IPython.display import display
+
+from course.dreamer import analysis, planning, runs, widgets
+from course.dreamer.checks import check_lambda_returns
+from course.dreamer.envs import Catch
+
+plt.rcParams.update({"figure.dpi": 90})
+torch.set_num_threads(1)  # small networks: one thread is fastest, and the same on every machine
+agent = analysis.load_agent()
+c = agent.c
+print(f"world model: GRU of {c.hidden} units, z = {c.stoch} categorical variables × {c.classes} classes, "
+      f"{sum(p.numel() for p in agent.wm.parameters()):,} parameters; actor and critic "
+      f"{sum(p.numel() for p in agent.actor.parameters()) + sum(p.numel() for p in agent.critic.parameters()):,}")
+
+# %% [markdown]
+# ## 1. The game
+# **What you should see:** one game, frame by frame: the ball (top) falls one row per step, the
+# paddle (bottom row) moves left, stays or moves right. Random play catches about one ball in
+# four, so its mean return is near −0.5.
+
+# %%
+game = analysis.observe_episode(agent, seed=1)
+fig, axes = plt.subplots(1, 10, figsize=(9, 2.2))
+for t, ax in enumerate(axes):
+    ax.imshow(game["frames"][t, 0], cmap="gray", vmin=0, vmax=1)
+    ax.set(xticks=[], yticks=[], title=f"t={t}" + ("" if t == 0 else f"\n{'LSR'[game['actions'][t - 1]]}"))
+plt.suptitle("a Catch game under random actions (L left, S stay, R right)")
+plt.tight_layout()
+plt.show()
+random_return = planning.random_return(episodes=1000)
+print(f"random play: mean return {random_return:+.2f} over 1,000 games; the optimum is {Catch.optimal_return:+.1f}")
+
+# %% [markdown]
+# ## 2. Return vs environment steps: Dreamer and DQN
+# Every run is evaluated every 50 real steps on 100 fresh games with greedy actions; a run is
+# **solved** at the first of two consecutive evaluations with mean return ≥ 0.9 (95 % of the way
+# from −1 to the optimal +1). DQN is the classic recipe (one update per real step); the
+# "matched" DQN makes as many updates per real step as Dreamer does.
+#
+# **What you should see:** thin lines are seeds, thick lines their median. Dreamer's curves stay
+# flat for its 200 steps of random warm-up, then climb; compare where each method crosses the
+# dashed line, seed by seed, in the table below the plot. Look for plateaus too: a run can sit
+# below 0.9 for hundreds of steps when its policy never tries the move that catches the ball in
+# some column.
+
+# %%
+recorded = runs.read_runs()
+efficiency = analysis.sample_efficiency(recorded)
+colours = {"dreamer": "tab:blue", "dqn": "tab:orange", "dqn_matched": "tab:green"}
+labels = {"dreamer": "Dreamer", "dqn": "DQN (1 update/step)",
+          "dqn_matched": f"DQN ({recorded['config']['dreamer_updates_per_step']:g} updates/step)"}
+fig, ax = plt.subplots(figsize=(8, 4))
+for method, colour in colours.items():
+    curves = [np.array(run["curve"]) for run in recorded[method].values()]
+    for curve in curves:
+        ax.plot(curve[:, 0], curve[:, 1], color=colour, alpha=0.3, lw=1)
+    grid = np.arange(50, max(c[-1, 0] for c in curves) + 1, 50)
+    # a run that stopped once solved keeps its last value afterwards
+    filled = np.array([np.interp(grid, c[:, 0], c[:, 1], left=np.nan) for c in curves])
+    ax.plot(grid, np.nanmedian(filled, 0), color=colour, lw=2.5, label=labels[method])
+ax.axhline(0.9, color="k", ls="--", lw=1, label="solved (0.9)")
+ax.axhline(random_return, color="grey", ls=":", lw=1, label="random play")
+ax.set(xlabel="real environment steps", ylabel="mean return (100 greedy games)", ylim=(-1.05, 1.05),
+       xlim=(0, 2000), title="Catch: return vs real experience")
+ax.legend(loc="lower right", fontsize=8)
+plt.show()
+
+print(f"{'seed':>4} | {'Dreamer':>8} | {'DQN':>6} | {'DQN matched':>11} | {'ratio':>5} | {'ratio matched':>13}")
+for i, seed in enumerate(sorted(recorded["dreamer"], key=int)):
+    fmt = lambda v: "—" if v is None else f"{v:g}"
+    ratio = lambda v: "—" if v is None else f"{v:.2f}"
+    print(f"{seed:>4} | {fmt(efficiency['dreamer'][i]):>8} | {fmt(efficiency['dqn'][i]):>6} | "
+          f"{fmt(efficiency['dqn_matched'][i]):>11} | {ratio(efficiency['ratios'][i]):>5} | "
+          f"{ratio(efficiency['ratios_matched'][i]):>13}")
+print(f"median ratio DQN / Dreamer in real steps to solve: {efficiency['ratio']} (matched: {efficiency['ratio_matched']})")
+
+# %% [markdown]
+# ## 3. What the world model sees: reconstructions
+# The model never stores frames: it compresses each one into (h, z) and redraws it with its
+# decoder. **What you should see:** the top row is reality, the bottom row the decoder's picture
+# from the model's state — the ball and paddle where they are, nothing else.
+
+# %%
+fig, axes = plt.subplots(2, 10, figsize=(9, 4))
+for t in range(10):
+    axes[0, t].imshow(game["frames"][t, 0], cmap="gray", vmin=0, vmax=1)
+    axes[1, t].imshow(game["recon"][t, 0], cmap="gray", vmin=0, vmax=1)
+    for ax in axes[:, t]:
+        ax.set(xticks=[], yticks=[])
+axes[0, 0].set_ylabel("real")
+axes[1, 0].set_ylabel("redrawn")
+plt.suptitle("frames and their reconstructions from (h, z)")
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## 4. Dreams: open-loop imagination next to reality
+# Now the model sees only the **first** frame. From then on it imagines every frame from the
+# actions alone — it is never corrected by what it would have seen. We play the same actions in
+# the real game and compare.
+#
+# **What you should see:** the dreamed ball falls and the dreamed paddle follows the actions,
+# frame by frame like reality. Red frames are where the dream differs from reality.
+
+# %%
+fig, axes = plt.subplots(6, 10, figsize=(9, 8))
+for row, seed in enumerate([11, 12, 13]):
+    real = analysis.observe_episode(agent, seed=seed)
+    imagined = analysis.dream(agent, real["feats"][0], real["actions"], seed=seed)
+    for t in range(10):
+        axes[2 * row, t].imshow(real["frames"][t, 0], cmap="gray", vmin=0, vmax=1)
+        frame = real["frames"][0, 0] if t == 0 else imagined["frames"][t - 1, 0]
+        wrong = t > 0 and not np.array_equal(frame > 0.5, real["frames"][t, 0] > 0.5)
+        axes[2 * row + 1, t].imshow(frame, cmap="Reds" if wrong else "gray", vmin=0, vmax=1)
+        for ax in axes[2 * row: 2 * row + 2, t]:
+            ax.set(xticks=[], yticks=[])
+    axes[2 * row, 0].set_ylabel(f"game {seed}\nreal")
+    axes[2 * row + 1, 0].set_ylabel("dreamed")
+plt.suptitle("open-loop dreams from the first frame (actions as in the real game)")
+plt.tight_layout()
+plt.show()
+
+drift = analysis.dream_drift(agent, episodes=100)
+accuracy = float(drift.mean())
+print("share of exact imagined frames at open-loop step 1..9:", np.round(drift, 2))
+print(f"imagination accuracy over whole games (100 random games): {accuracy:.3f}")
+assert drift[0] >= 0.9, "one step ahead, the shipped world model should almost always be exact"
+
+# %% [markdown]
+# ### Dream viewer
+# Pick a game, the real step the dream starts from, an action plan and a horizon. The top row is
+# what really happened (the start frame first), the bottom row the dream — red where it is
+# wrong — and on the right the categorical code z the model imagined at the last step: one row
+# per variable, one column per class, brightness its probability.
+
+# %%
+display(widgets.dream_viewer(agent))
+
+# %% [markdown]
+# ### When do dreams drift?
+# **What you should see:** move the horizon. On the left, the share of exact imagined frames at
+# each open-loop step (from 100 games); on the right, several games' real frame beside the
+# imagined one at that step. Errors, where there are any, appear late: each imagined step builds
+# on the last.
+
+# %%
+display(widgets.drift_explorer(agent, drift))
+
+# %% [markdown]
+# ## 5. What the codes mean: a map of the latent space
+# Every frame gets a code z: 8 variables, each a probability over 8 classes. UMAP (as in Lesson 01)
+# lays the codes of 2,000 frames from random games out in 2-d, computed once with
+# `python -m course train dreamer_catch_umap` and loaded here.
+#
+# **What you should see:** one panel per part of the true state. A part the codes follow shows as
+# regions of one colour; a part they ignore looks like confetti. Below the maps, how often a
+# frame's 10 nearest neighbours on the map share that part of the state, against chance.
+
+# %%
+latent_map = analysis.load_latent_map()
+fig, axes = plt.subplots(1, 3, figsize=(11, 3.6))
+for ax, (j, name) in zip(axes, enumerate(["ball row", "ball column", "paddle column"])):
+    points = ax.scatter(*latent_map["xy"].T, c=latent_map["states"][:, j], cmap="viridis", s=6)
+    ax.set(title=f"coloured by {name}", xlabel="UMAP 1", ylabel="UMAP 2", xticks=[], yticks=[])
+    plt.colorbar(points, ax=ax)
+plt.tight_layout()
+plt.show()
+distinct = len({tuple(s) for s in latent_map["states"]})
+print(f"{len(latent_map['xy'])} frames, {distinct} distinct true states")
+from sklearn.neighbors import NearestNeighbors
+
+_, neighbours = NearestNeighbors(n_neighbors=11).fit(latent_map["xy"]).kneighbors(latent_map["xy"])
+map_purity = {}
+for j, name in enumerate(["ball row", "ball column", "paddle column"]):
+    values = latent_map["states"][:, j]
+    same = (values[neighbours[:, 1:]] == values[:, None]).mean()
+    chance = sum((np.bincount(values) / len(values)) ** 2)
+    map_purity[name] = (same, chance)
+    print(f"{name:>14}: {same:.0%} of map neighbours share it (chance {chance:.0%})")
+
+# %% [markdown]
+# ## 6. Exercise: λ-returns
+# The critic and the actor learn from **λ-returns** of imagined trajectories: a blend of the
+# rewards the model imagines and the critic's own estimates,
+#
+# R_t = r_{t+1} + γ c_{t+1} ((1 − λ) v_{t+1} + λ R_{t+1}),  with R_H = v_H,
+#
+# where c is the model's "the game goes on" flag. λ = 0 trusts the critic after one step; λ = 1
+# sums all imagined rewards. Dreamer uses λ = 0.95 and γ = 0.99.
+#
+# **Exercise.** Write `lambda_returns(rewards, continues, values, discount, lambda_)`: rewards and
+# continues have shape (H, ...) for steps 1..H, values (H + 1, ...) for steps 0..H; return
+# (H, ...) for steps 0..H − 1.
+
+# %% tags=["exercise"]
+import torch
+
+
+def lambda_returns(rewards, continues, values, discount, lambda_):
+    # BEGIN SOLUTION
+    returns = [values[-1]]
+    for t in reversed(range(len(rewards))):
+        bootstrap = (1 - lambda_) * values[t + 1] + lambda_ * returns[-1]
+        returns.append(rewards[t] + discount * continues[t] * bootstrap)
+    return torch.stack(returns[1:][::-1])
+    # END SOLUTION
+
+
+# %% tags=["check"]
+check_lambda_returns(lambda_returns)
+
+# %% [markdown]
+# ## 7. Acting by habit or by search?
+# The actor answers in one forward pass: a habit, learned in the dream. A planner instead asks
+# the model "what if?" at every move: the cross-entropy method (CEM) imagines 64 action sequences
+# of 9 steps, keeps the best tenth, refits and repeats three times, then plays the first action
+# of the best sequence and plans again at the next step. We plan two ways with the **same**
+# world model:
+#
+# * **in latent space** — step the codes (h, z) forward, as the actor's training does;
+# * **in pixel space** — after each imagined step decode the frame, snap it to 0/1 pixels and read
+#   it back in through the encoder, so the plan's state is a picture.
+#
+# **What you should see:** the actor costs a fraction of a millisecond per move; the planners
+# imagine 1,728 steps per move and cost hundreds of times more, and planning through pixels adds
+# a decoder and an encoder to every imagined step. Watch the returns too: a planner trusts the
+# model's predictions for *every* action sequence it tries, including ones the agent never played
+# — where the model has seen little data, search finds the model's mistakes, not good moves.
+
+# %%
+start = time.perf_counter()
+comparison = planning.compare_planners(agent, episodes=20)
+print(f"{'how it acts':>22} | {'mean return':>11} | {'ms per move':>11} | {'imagined steps per move':>23}")
+for how, name in [("actor", "actor (habit)"), ("latent", "CEM in latent space"), ("pixels", "CEM through pixels")]:
+    r = comparison[how]
+    print(f"{name:>22} | {r['return']:>+11.2f} | {r['ms_per_move']:>11.2f} | {r['imagined_steps_per_move']:>23.0f}")
+print(f"({time.perf_counter() - start:.0f} s, 20 games each)")
+assert comparison["latent"]["return"] > random_return + 0.5
+
+# %% [markdown]
+# ## 8. So, should problem solving happen in latent space?
+# The numbers below are the ones this notebook just measured.
+
+# %%
+dreamer_steps, dqn_steps = runs.median_or_none(efficiency["dreamer"]), runs.median_or_none(efficiency["dqn"])
+matched_steps = runs.median_or_none(efficiency["dqn_matched"])
+print(f"""
+1. Real experience: the median Dreamer run solved Catch after {dreamer_steps} real steps, DQN after {dqn_steps}
+   ({matched_steps} with as many updates per real step as Dreamer): a ratio of {efficiency['ratio']} (matched:
+   {efficiency['ratio_matched']}) over {len(efficiency['dreamer'])} seeds. On a game this small a model-free learner is
+   already efficient; Dreamer pays for exploration — see the plateaus in its curves, where the
+   policy had stopped trying the moves that catch the ball in some column.
+2. The dreams: {drift[0]:.0%} of imagined frames are exact one step ahead, {drift[-1]:.0%} nine steps ahead,
+   {accuracy:.0%} over whole games, from the first frame and the actions alone.
+3. The map of the codes: """ + "; ".join(f"{n} {s:.0%} (chance {c:.0%})" for n, (s, c) in map_purity.items()) + f"""
+   of neighbours agree — the codes were never told the state, only to redraw and predict frames.
+4. Acting: the actor (a habit learned in the dream) scored {comparison['actor']['return']:+.2f} at {comparison['actor']['ms_per_move']:.2f} ms a move; search in
+   latent space {comparison['latent']['return']:+.2f} at {comparison['latent']['ms_per_move']:.0f} ms; search through pixels {comparison['pixels']['return']:+.2f} at {comparison['pixels']['ms_per_move']:.0f} ms.
+   Thinking in the compact code is cheaper than thinking in pictures, and a habit trained inside it
+   is cheaper still — but search is only as good as the model is off the beaten track.
+""")

@@ -1,0 +1,174 @@
+"""Lesson 05 end to end: the shipped agent, its dreams, planning, recorded runs, bench, widgets, exercise."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from course.dreamer import analysis, checks, planning, runs, widgets
+from course.dreamer import dreamer as D
+from course.dreamer.envs import Catch
+
+
+@pytest.fixture(scope="module")
+def agent():
+    return analysis.load_agent()
+
+
+@pytest.fixture(scope="module")
+def tiny_agent():
+    torch.manual_seed(0)
+    return D.Dreamer(D.DreamerConfig(hidden=16, stoch=4, classes=4), (1, 10, 5), 3).eval()
+
+
+# ---------------------------------------------------------------- the shipped agent
+
+
+def test_shipped_agent_plays_well_and_dreams_accurately(agent):
+    score = planning.play(agent, "actor", episodes=100, seed=321)["return"]  # fresh games, not the bench's
+    assert score >= 0.9 > planning.random_return(episodes=300)
+    drift = analysis.dream_drift(agent, episodes=50, seed=123)
+    assert drift[0] >= 0.9  # one step ahead the dream is almost always exact ...
+    assert drift[-1] <= drift[0]  # ... and errors compound with the horizon
+    assert D.imagination_accuracy(agent.wm, episodes=30, seed=123) >= 0.7
+
+
+def test_observe_episode_reads_real_games(agent):
+    run = analysis.observe_episode(agent, seed=5)
+    assert run["frames"].shape == (10, 1, 10, 5) and run["actions"].shape == (9,)
+    assert run["states"][0][0] == 0 and run["states"][-1][0] == 9  # the ball falls a row per step
+    # reconstructions from the posterior put every object where it is
+    assert np.mean([np.array_equal(r > 0.5, f > 0.5) for r, f in zip(run["recon"], run["frames"])]) >= 0.9
+    assert np.allclose(run["probs"].sum(-1), 1.0, atol=1e-5)
+
+
+def test_dreams_follow_actions_and_drift_is_measured(agent):
+    run = analysis.observe_episode(agent, seed=9)
+    left = analysis.dream(agent, run["feats"][0], [0] * 9)
+    right = analysis.dream(agent, run["feats"][0], [2] * 9)
+    assert left["frames"].shape == (9, 1, 10, 5)
+    # the imagined paddle ends at opposite walls
+    assert analysis.object_positions(left["frames"][-2])[1] == 0
+    assert analysis.object_positions(right["frames"][-2])[1] == 4
+    drift = analysis.dream_drift(agent, episodes=10)
+    assert drift.shape == (9,) and ((0 <= drift) & (drift <= 1)).all()
+
+
+def test_object_positions():
+    frame = np.zeros((1, 10, 5), np.float32)
+    frame[0, 3, 1] = frame[0, 9, 4] = 1
+    assert analysis.object_positions(frame) == ((3, 1), 4)
+    assert analysis.object_positions(np.zeros((1, 10, 5))) == (None, None)
+
+
+# ---------------------------------------------------------------- planning
+
+
+def test_latent_planner_catches_and_costs_more_than_the_actor(agent):
+    config = planning.PlannerConfig(candidates=32, iterations=2)
+    actor = planning.play(agent, "actor", episodes=20, seed=11)
+    latent = planning.play(agent, "latent", episodes=20, seed=11, config=config)
+    assert latent["return"] > planning.random_return(episodes=300) + 0.5  # search in the model beats chance
+    assert latent["imagined_steps_per_move"] == 32 * 2 * 9 and actor["imagined_steps_per_move"] == 0
+    assert latent["ms_per_move"] > actor["ms_per_move"]
+
+
+def test_rollout_returns_shapes_and_errors(tiny_agent):
+    wm = tiny_agent.wm
+    h, z = wm.rssm.initial(7)
+    actions = torch.randint(0, 3, (7, 4))
+    for space in ("latent", "pixels"):
+        assert planning.rollout_returns(wm, h, z, actions, space).shape == (7,)
+    with pytest.raises(ValueError, match="latent"):
+        planning.rollout_returns(wm, h, z, actions, "voxels")
+    with pytest.raises(ValueError, match="actor"):
+        planning.play(tiny_agent, "oracle", 2, 0)
+
+
+# ---------------------------------------------------------------- recorded runs and bench
+
+
+def test_recorded_runs_are_consistent():
+    recorded = runs.read_runs()
+    for method in ("dreamer", "dqn", "dqn_matched"):
+        assert len(recorded[method]) >= 1, method
+        for run in recorded[method].values():
+            curve = run["curve"]
+            steps = [s for s, _ in curve]
+            assert steps == sorted(steps) and all(s % recorded["config"]["eval_every"] == 0 for s in steps)
+            # the recorded solve point is the first of two consecutive evaluations >= 0.9
+            assert run["env_steps_to_solve"] == runs.solved_at_curve(curve, recorded["config"]["solve_return"])
+
+
+def test_median_and_ratios_count_unsolved_runs_as_worst():
+    assert runs.median_or_none([300, None, 500]) == 500
+    assert runs.median_or_none([300, None, None]) is None
+    assert runs.median_or_none([100, 200, 300, 400]) == 250
+    fake = {m: {str(i): {"env_steps_to_solve": v} for i, v in enumerate(vals)}
+            for m, vals in [("dreamer", [200, 400, None]), ("dqn", [800, 800, 900]), ("dqn_matched", [400, None, 600])]}
+    eff = analysis.sample_efficiency(fake)
+    assert eff["ratios"] == [4.0, 2.0, 0.0] and eff["ratio"] == 2.0
+    assert eff["ratios_matched"] == [2.0, None, 0.0] and eff["ratio_matched"] == 2.0
+
+
+def test_quick_bench_has_exactly_the_issue_keys():
+    result = analysis.bench(quick=True)
+    assert list(result) == [
+        "optimal_return", "dreamer_return", "seeds", "seeds_solved", "dreamer_env_steps_to_95pct",
+        "dqn_env_steps_to_95pct", "dqn_matched_env_steps_to_95pct", "sample_efficiency_ratio",
+        "sample_efficiency_ratio_matched", "imagination_accuracy", "planning_return", "train_seconds",
+    ]
+    assert result["optimal_return"] == 1.0 and result["seeds"] >= 1
+    assert 0 <= result["seeds_solved"] <= result["seeds"] and 0.0 <= result["imagination_accuracy"] <= 1.0
+    json.dumps(result)
+
+
+def test_quick_recording_writes_a_runs_file(tmp_path):
+    path = tmp_path / "runs.json"
+    recorded = runs.record(seeds=(0,), path=path, quick=True)
+    assert set(recorded) >= {"dreamer", "dqn", "dqn_matched", "config"}
+    assert json.loads(path.read_text())["dreamer"]["0"]["curve"]
+
+
+# ---------------------------------------------------------------- widgets and exercise
+
+
+def test_dream_view_functions(agent):
+    view = widgets.dream_vs_real(agent, game=3, start=2, plan="always left", horizon=5)
+    assert view["real"].shape == view["imagined"].shape == (5, 1, 10, 5) and len(view["matches"]) == 5
+    assert view["letters"] == "LLLLL" and view["codes"].shape == (5, agent.c.stoch, agent.c.classes)
+    assert widgets.dream_picture(view)[:4] == b"\x89PNG"
+    assert widgets.dream_vs_real(agent, 3, 8, "random", 9)["real"].shape[0] == 1  # clipped to the game
+    with pytest.raises(ValueError, match="always left"):
+        widgets.plan_actions("teleport", 9, 0)
+
+
+def test_moving_each_widget_control_changes_its_output(agent):
+    viewer = widgets.dream_viewer(agent)
+    image, caption = viewer.views
+    for control, value in zip(viewer.controls, [5, 3, "always right", 2]):
+        before = (image.value, caption.value)
+        control.value = value
+        assert (image.value, caption.value) != before, control.description
+    drift = widgets.drift_explorer(agent, np.linspace(1.0, 0.5, 9), games=3)
+    (horizon,), (text, _) = drift.controls, drift.views
+    before = text.value
+    horizon.value = 7
+    assert text.value != before
+
+
+def test_lambda_returns_check_accepts_the_reference_and_rejects_a_wrong_one():
+    checks.check_lambda_returns(D.lambda_returns)
+
+    def forgets_to_bootstrap(rewards, continues, values, discount, lambda_):
+        return D.lambda_returns(rewards, continues, torch.zeros_like(values), discount, lambda_)
+
+    with pytest.raises(AssertionError):
+        checks.check_lambda_returns(forgets_to_bootstrap)
+
+
+def test_catch_state_matches_the_game():
+    env = Catch(seed=0)
+    env.reset()
+    assert analysis.catch_state(env) == (0, env.ball_col, 2)
