@@ -127,14 +127,15 @@ LESSONS: dict[str, Lesson] = {
     # Lesson 04b: the builders in course/arc/widgets.py.
     "04_compressarc": Lesson(
         widgets=(
-            # the record slider starts at the last step of the run
+            # the record slider starts at the last step of the run, where the guess has settled:
+            # go back far enough to reach a different guess
             Widget("run_explorer", (
-                slider("record", IMAGE, READOUT, PLOT, keys=("PageDown",)),
+                slider("record", IMAGE, READOUT, PLOT, keys=("PageDown",) * 6),
                 dropdown("task", "60b61512", IMAGE, READOUT, PLOT),
             )),
             Widget("puzzle_editor", (
                 dropdown("colour", "5", READOUT),
-                button("solve", READOUT, IMAGE),
+                button("solve", IMAGE),  # the first HTML in this widget is the brush's swatch, not the readout
             )),
         ),
         gallery=("run_explorer", "puzzle_editor"),
