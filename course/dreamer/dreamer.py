@@ -412,7 +412,8 @@ class Player:
         self.h = self.z = self.a = None
 
     @torch.no_grad()
-    def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
+    def observe(self, obs: torch.Tensor, first: torch.Tensor) -> None:
+        """Fold the new frames into the belief (h, z); a game that has just begun starts from zeros."""
         wm, n = self.agent.wm, len(obs)
         if self.h is None:
             self.h, self.z = wm.rssm.initial(n)
@@ -420,6 +421,10 @@ class Player:
         keep = (~first).float().unsqueeze(-1)
         embed = wm.encoder(obs.flatten(1))
         self.h, self.z, _, _ = wm.rssm.obs_step(self.h * keep, self.z * keep, self.a * keep, embed)
+
+    @torch.no_grad()
+    def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
+        self.observe(obs, first)
         probs = self.agent.actor.probs(torch.cat([self.h, self.z], -1))
         action = probs.argmax(-1) if self.greedy else torch.multinomial(probs, 1).squeeze(-1)
         self.took(action)

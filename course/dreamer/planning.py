@@ -26,7 +26,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from course.dreamer.dreamer import Dreamer, WorldModel
+from course.dreamer.dreamer import Dreamer, Player, WorldModel
 from course.dreamer.envs import evaluate
 
 
@@ -86,28 +86,23 @@ def cem_first_actions(wm: WorldModel, h, z, config: PlannerConfig, generator: to
     return best[:, 0], config.iterations * c * t
 
 
-class Planner:
-    """Plays by CEM/MPC in the world model; called like `Player` (obs, first) -> actions."""
+class Planner(Player):
+    """Plays by CEM/MPC in the world model; the same belief as `Player`, actions from search."""
 
     def __init__(self, agent: Dreamer, config: PlannerConfig, seed: int = 0):
-        self.agent, self.config = agent, config
+        super().__init__(agent, greedy=True)
+        self.config = config
         self.generator = torch.Generator().manual_seed(seed)
-        self.h = self.z = self.a = None
         self.imagined_steps = 0
         self.decisions = 0
 
     @torch.no_grad()
     def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
-        wm, n = self.agent.wm, len(obs)
-        if self.h is None:
-            self.h, self.z = wm.rssm.initial(n)
-            self.a = torch.zeros(n, wm.n_actions)
-        keep = (~first).float().unsqueeze(-1)
-        self.h, self.z, _, _ = wm.rssm.obs_step(self.h * keep, self.z * keep, self.a * keep, wm.encoder(obs.flatten(1)))
-        actions, imagined = cem_first_actions(wm, self.h, self.z, self.config, self.generator)
-        self.imagined_steps += imagined * n
-        self.decisions += n
-        self.a = F.one_hot(actions, wm.n_actions).float()
+        self.observe(obs, first)
+        actions, imagined = cem_first_actions(self.agent.wm, self.h, self.z, self.config, self.generator)
+        self.imagined_steps += imagined * len(obs)
+        self.decisions += len(obs)
+        self.took(actions)
         return actions
 
 
