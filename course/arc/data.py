@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course.core.checkpoints import sha256_file
+from course.core.checkpoints import read_sha256sums, sha256_file
 from course.core.paths import REPO_ROOT, data_dir
 
 N_COLOURS = 10
@@ -125,12 +125,7 @@ def _expected_sums(folder: Path) -> dict[str, str]:
     sums = folder / "SHA256SUMS"
     if not sums.exists():
         raise ArcDataError(f"{sums} is missing, so the ARC tasks cannot be checked. {RESTORE}")
-    expected = {}
-    for line in sums.read_text().splitlines():
-        if line.strip():
-            digest, rel = line.split(maxsplit=1)
-            expected[rel.strip().lstrip("*")] = digest
-    return expected
+    return read_sha256sums(sums)
 
 
 def task_names() -> list[str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course.core.checkpoints import sha256_file
+from course.core.checkpoints import read_sha256sums, sha256_file
 from course.core.paths import REPO_ROOT, data_dir
 
 PGN_FILES = ("capablanca.pgn", "london1851.pgn")
@@ -49,11 +49,7 @@ def verify_chess_files(folder: Path | None = None) -> dict[str, str]:
     restore = "Restore it with `git checkout -- data/chess/` (the files also sit in ../shared/datasets/chess/)."
     if not sums.exists():
         raise ChessDataError(f"{sums} is missing, so the chess games cannot be checked. {restore}")
-    expected = {}
-    for line in sums.read_text().splitlines():
-        if line.strip():
-            digest, name = line.split(maxsplit=1)
-            expected[name.strip().lstrip("*")] = digest
+    expected = read_sha256sums(sums)
     for name in PGN_FILES:
         path = folder / name
         if name not in expected:

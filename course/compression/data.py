@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from course.core.checkpoints import sha256_file
+from course.core.checkpoints import read_sha256sums, sha256_file
 from course.core.paths import data_dir
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".ppm", ".bmp", ".tif", ".tiff"}
@@ -40,14 +40,13 @@ def verify_photo_folder(folder: Path, *, training: bool = True) -> list[Path]:
             f"{sums} is missing: the training photos must come with their checksums. Create it with "
             f"`cd {folder} && sha256sum *.png > SHA256SUMS` after checking the images are the intended ones."
         )
+    try:
+        listing = read_sha256sums(sums)
+    except ValueError as err:
+        raise PhotoSetError(str(err)) from err
     files = []
-    for number, line in enumerate(sums.read_text().splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = line.split(maxsplit=1)
-        if len(parts) != 2:
-            raise PhotoSetError(f"{sums}:{number}: expected 'SHA256  FILE', got {line!r}")
-        expected, name = parts[0].lower(), parts[1].strip().lstrip("*")
+    for name, expected in listing.items():
+        expected = expected.lower()
         path = folder / name
         if Path(name).suffix.lower() not in IMAGE_SUFFIXES:
             continue  # README and the like

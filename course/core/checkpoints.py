@@ -135,15 +135,26 @@ def save_checkpoint(
     return path
 
 
+def read_sha256sums(sums: Path) -> dict[str, str]:
+    """{file name: expected SHA-256} from a `sha256sum` listing, in its order (the binary-mode '*'
+    dropped). A line that is not 'DIGEST  NAME' raises ValueError naming the file and line."""
+    expected = {}
+    for number, line in enumerate(Path(sums).read_text().splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.split(maxsplit=1)
+        if len(parts) != 2:
+            raise ValueError(f"{sums}:{number}: expected 'SHA256  FILE', got {line!r}")
+        expected[parts[1].strip().lstrip("*")] = parts[0]
+    return expected
+
+
 def verify_datasets() -> list[tuple[str, str]]:
     """Check every `SHA256SUMS` file under the data folder; return (file, status) pairs."""
     results = []
     for sums in sorted(data_dir().rglob("SHA256SUMS")):
-        for line in sums.read_text().splitlines():
-            if not line.strip():
-                continue
-            expected, rel = line.split(maxsplit=1)
-            path = sums.parent / rel.lstrip("*")
+        for rel, expected in read_sha256sums(sums).items():
+            path = sums.parent / rel
             if not path.exists():
                 status = "missing"
             else:
