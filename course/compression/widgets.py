@@ -84,6 +84,17 @@ def bit_map_figure(model, image: np.ndarray, quality: int):
 # ---------------------------------------------------------------- widgets
 
 
+def _builder(rows: list, controls: list, views: list, update) -> W.VBox:
+    """The lesson's widget: `update` runs now and whenever a control moves; tests reach the
+    controls and views through `.controls` and `.views`."""
+    for control in controls:
+        control.observe(update, "value")
+    update()
+    box = W.VBox(rows)
+    box.controls, box.views = controls, views
+    return box
+
+
 def _panel(image: np.ndarray, caption: str) -> W.VBox:
     return W.VBox([W.Image(value=to_png(image), format="png"), W.HTML(f"<small>{caption}</small>")])
 
@@ -105,12 +116,7 @@ def rate_explorer(images: dict, model) -> W.VBox:
             _panel(other["decoded"], f"JPEG q{other['quality']}: {other['bytes']} bytes, {other['bpp']:.3f} bpp, {other['psnr']:.1f} dB"),
         ]
 
-    picker.observe(update, "value")
-    rate.observe(update, "value")
-    update()
-    box = W.VBox([W.HBox([picker, rate]), row])
-    box.controls, box.views = [picker, rate], [row]
-    return box
+    return _builder([W.HBox([picker, rate]), row], [picker, rate], [row], update)
 
 
 def experience_explorer(codecs: dict, test_sets: dict) -> W.VBox:
@@ -129,12 +135,7 @@ def experience_explorer(codecs: dict, test_sets: dict) -> W.VBox:
             _panel(result["decoded"], f"{trained.value} codec: {result['bpp']:.3f} bpp, {result['psnr']:.1f} dB"),
         ]
 
-    for control in (trained, tested, index, rate):
-        control.observe(update, "value")
-    update()
-    box = W.VBox([W.HBox([trained, tested]), W.HBox([index, rate]), row])
-    box.controls, box.views = [trained, tested, index, rate], [row]
-    return box
+    return _builder([W.HBox([trained, tested]), W.HBox([index, rate]), row], [trained, tested, index, rate], [row], update)
 
 
 def figure_png(fig) -> bytes:
@@ -156,9 +157,4 @@ def bit_map_explorer(images: dict, model) -> W.VBox:
     def update(*_):
         view.value = figure_png(bit_map_figure(model, images[picker.value], rate.value))
 
-    picker.observe(update, "value")
-    rate.observe(update, "value")
-    update()
-    box = W.VBox([W.HBox([picker, rate]), view])
-    box.controls, box.views = [picker, rate], [view]
-    return box
+    return _builder([W.HBox([picker, rate]), view], [picker, rate], [view], update)
