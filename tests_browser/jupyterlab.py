@@ -196,11 +196,12 @@ class LessonPage:
     def kernel_name(self) -> str | None:
         """The kernel's name as the notebook's toolbar shows it ("No Kernel" before one starts)."""
         name = self.panel.locator(".jp-Toolbar-kernelName")
-        return name.first.text_content().strip() if name.count() else None
+        text = name.evaluate_all("els => els.length ? els[0].textContent : null")
+        return text.strip() if text is not None else None
 
     def kernel_status(self) -> str | None:
         indicator = self.panel.locator(".jp-Notebook-ExecutionIndicator")
-        return indicator.first.get_attribute("data-status") if indicator.count() else None
+        return indicator.evaluate_all("els => els.length ? els[0].getAttribute('data-status') : null")
 
     def run_all_cells(self, timeout_s: float) -> float:
         """Run → Run All Cells, and wait until no cell is queued and the kernel is idle."""
@@ -303,5 +304,6 @@ class LessonPage:
     @staticmethod
     def fingerprint(widget: Locator, selector: str) -> str | None:
         """What a learner would see of an output: its HTML (an <img>'s includes its src)."""
-        found = widget.locator(selector)
-        return found.first.evaluate("e => e.outerHTML") if found.count() else None
+        # One read of the page, no waiting: an output that re-renders between a count and a read
+        # would otherwise leave a stale handle that waits out the locator timeout.
+        return widget.locator(selector).evaluate_all("els => els.length ? els[0].outerHTML : null")
