@@ -62,6 +62,20 @@ def test_bench_glc_has_every_key(tiny_models):
     assert all(set(row) == {"faces", "flowers", "natural"} for row in result["experience_matrix"].values())
     assert result["faces_lowest_bpp"] == min(p["bpp"] for p in result["faces_points"])
     assert result["vq_uniform_bpp"] > 0 and result["vq_prior_bpp"] > 0
+    assert result["notebook_seconds"] is None  # quick runs do not time the lesson
+
+
+def test_natural_test_crops_come_from_kodak_or_a_packaged_photo(tiny_models, monkeypatch, tmp_path):
+    from course.compression.experiments import natural_test_photos, test_images
+
+    source, _ = natural_test_photos()
+    assert source == "Kodak"
+    from_kodak = test_images("natural", 2)
+    monkeypatch.setenv("COURSE_KODAK_DIR", str(tmp_path / "nowhere"))
+    source, photos = natural_test_photos()
+    assert "china.jpg" in source and len(photos) == 1
+    fallback = test_images("natural", 2)
+    assert fallback.shape == from_kodak.shape == (2, 128, 128, 3) and not np.array_equal(fallback, from_kodak)
 
 
 def test_interpolation_helpers():

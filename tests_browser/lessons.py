@@ -108,6 +108,26 @@ LESSONS: dict[str, Lesson] = {
         ),
         gallery=("novelty_explorer", "episode_player"),
     ),
+    # Lesson 03: the builders in course/compression/widgets.py. Each draws new image panels.
+    "03_compression": Lesson(
+        widgets=(
+            Widget("rate_explorer", (
+                dropdown("image", "face 1", IMAGE, CAPTION),
+                slider("rate point", IMAGE, CAPTION),
+            )),
+            Widget("experience_explorer", (
+                dropdown("trained on", "flowers", IMAGE, CAPTION),
+                dropdown("tested on", "flowers", IMAGE, CAPTION),
+                slider("image", IMAGE, CAPTION),
+                slider("rate point", IMAGE, CAPTION),
+            )),
+            Widget("bit_map_explorer", (
+                dropdown("bit map of", "face 1", IMAGE),
+                slider("rate point", IMAGE),
+            )),
+        ),
+        gallery=("rate_explorer", "experience_explorer", "bit_map_explorer"),
+    ),
     # Lesson 04: the builders in course/chunking/widgets.py. Their board and readout are both HTML.
     "04_chunking": Lesson(
         widgets=(

@@ -22,5 +22,5 @@ def check_rate_bits(rate_bits) -> None:
     expect(isinstance(value, torch.Tensor) and value.requires_grad, "the rate can be trained: it keeps the gradient",
            "compute it with torch operations on the tensor, not with numpy or .item()")
     expected = float(-np.log2(p.detach().numpy()).sum())
-    expect(abs(float(value) - expected) < 1e-3 * expected, "random probabilities give -Σ log2 p",
+    expect(abs(float(value.detach()) - expected) < 1e-3 * expected, "random probabilities give -Σ log2 p",
            "sum over every element, across all dimensions")

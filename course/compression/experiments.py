@@ -21,12 +21,29 @@ MODELS = []  # the lesson's models are registered with the codec (course.compres
 
 
 def test_images(domain: str, count: int) -> np.ndarray:
-    """(count, 128, 128, 3) uint8 test images of a domain (natural: crops of Kodak)."""
+    """(count, 128, 128, 3) uint8 test images of a domain, from seeds training never uses.
+    Natural test crops come from Kodak where it is installed (`natural_test_source`)."""
     if domain == "natural":
-        from course.compression.bench import kodak_dir
+        from course.compression.domains import _photo_crops
 
-        return DOMAINS["natural"](count, seed=TEST_SEED, folder=kodak_dir())
+        _, photos = natural_test_photos()
+        return _photo_crops(photos, count, np.random.default_rng(TEST_SEED), 128)
     return DOMAINS[domain](count, seed=TEST_SEED)
+
+
+def natural_test_photos() -> tuple[str, list[np.ndarray]]:
+    """(where they come from, photographs) for natural test crops: the Kodak set when it is there
+    (../shared/datasets/kodak or $COURSE_KODAK_DIR), else the photograph of a Chinese temple that
+    ships with scikit-learn. Neither is ever trained on."""
+    from course.compression.bench import kodak_dir
+    from course.compression.evaluate import load_image_folder
+
+    try:
+        return "Kodak", load_image_folder(kodak_dir())
+    except FileNotFoundError:
+        from sklearn.datasets import load_sample_image
+
+        return "scikit-learn's china.jpg (Kodak is not installed)", [np.array(load_sample_image("china.jpg"))]
 
 
 def codec_curve(model, images: np.ndarray, qualities=None) -> list[dict]:
@@ -146,7 +163,7 @@ def bench(quick: bool = False) -> dict:
         "experience_matrix": matrix,
         "experience_gap_db": gap,
         **vq,
-        "notebook_seconds": notebook_seconds(),
+        "notebook_seconds": None if quick else notebook_seconds(),  # quick: tiny test models, no lesson to time
     }
 
 

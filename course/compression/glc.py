@@ -40,14 +40,16 @@ class GLCConfig:
     domain: str = "faces"  # faces | flowers | natural: what the codec learns from (its experience)
     n: int = 32  # channels of the hidden layers and of z
     m: int = 48  # channels of y
-    lambdas: tuple = (0.0005, 0.001, 0.002, 0.004, 0.008, 0.016)  # one rate point each (R + λ·255²·MSE)
+    # one rate point each (R + λ·255²·MSE), about ×3 apart: from a few dozen bytes per face to ~0.4 bpp
+    lambdas: tuple = (0.000003, 0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01)
     images: int = 2000  # training images, generated (faces, flowers) or cut from data/photos (natural)
-    batch_size: int = 16
-    ae_steps: int = 2500  # stage 1
-    prior_steps: int = 800  # stage 2
-    joint_steps: int = 2500  # stage 3
-    lr: float = 3e-4
-    joint_lr: float = 1e-4
+    batch_size: int = 8  # small batches, many steps: more updates per CPU second
+    ae_steps: int = 4000  # stage 1
+    prior_steps: int = 500  # stage 2 (stage 3 goes on training the predictor)
+    joint_steps: int = 6500  # stage 3
+    lr: float = 1e-3  # GDN transforms sit on a plateau for hundreds of steps at 3e-4
+    joint_lr: float = 3e-4
+    rounded_synthesis: bool = True  # stage 3 decodes rounded latents, as at test time (see CodecConfig)
     ssim_weight: float = 0.05  # stage 1's structural term, next to an MSE of ~1e-3
     seed: int = 0
 
@@ -61,7 +63,8 @@ class GLCConfig:
         return f"glc_{self.domain}"
 
     def codec(self) -> CodecConfig:
-        return CodecConfig(kind="hyperprior", n=self.n, m=self.m, lambdas=self.lambdas, bf16=True, label=self.name)
+        return CodecConfig(kind="hyperprior", n=self.n, m=self.m, lambdas=self.lambdas, bf16=True, label=self.name,
+                           rounded_synthesis=self.rounded_synthesis)
 
 
 def glc_config(domain: str, quick: bool = False) -> GLCConfig:

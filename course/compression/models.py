@@ -61,6 +61,9 @@ class CodecConfig:
     bf16: bool = True  # training runs the transforms in bfloat16 (about 2x faster on a CPU); coding is always float32
     seed: int = 0
     label: str = ""  # the model's name in bitstreams, if not codec_<kind> (the lesson's codecs have their own)
+    # Training feeds the synthesis the *rounded* latent (gradients pass straight through) while the
+    # rate still sees the noisy one (Minnen & Singh 2020): the decoder then trains on what it decodes.
+    rounded_synthesis: bool = False
 
     def __post_init__(self):
         self.lambdas = tuple(float(lam) for lam in self.lambdas)  # a list from a JSON manifest, too
@@ -142,8 +145,11 @@ class HyperpriorCodec(nn.Module):
         z_hat = quantize(z, self.training)
         mean, scale = _transform(self, self.h_s, z_hat).chunk(2, dim=1)  # each (B, M, H/16, W/16)
         y_hat = quantize(y - mean, self.training) + mean
+        y_dec = y_hat
+        if self.training and self.config.rounded_synthesis:
+            y_dec = y + (torch.round(y - mean) + mean - y).detach()  # rounded forward, identity backward
         return {
-            "x_hat": _transform(self, self.g_s, self.gains.unscale(y_hat, q)),
+            "x_hat": _transform(self, self.g_s, self.gains.unscale(y_dec, q)),
             "likelihoods": {"y": self.y_model.likelihood(y_hat, mean, scale), "z": self.z_prior.likelihood(z_hat)},
         }
 

@@ -34,9 +34,9 @@ class VQConfig:
     m: int = 48  # codeword dimension (= the GLC codec's latent channels)
     codewords: int = 256  # K: an index costs log2(K) = 8 bits without a prior
     images: int = 2000
-    batch_size: int = 16
-    steps: int = 3000
-    lr: float = 3e-4
+    batch_size: int = 8  # as the GLC codec's stage 1
+    steps: int = 5000
+    lr: float = 1e-3
     commitment: float = 0.25  # β of the VQ-VAE loss: keeps the encoder close to its codewords
     ssim_weight: float = 0.05
     seed: int = 0

@@ -84,6 +84,11 @@ def bit_map_figure(model, image: np.ndarray, quality: int):
 # ---------------------------------------------------------------- widgets
 
 
+def middle_rate(model) -> int:
+    """The rate point a widget starts at: the middle of the curve (about 0.1 bpp for the faces codec)."""
+    return model.config.rate_points // 2 + 1
+
+
 def _builder(rows: list, controls: list, views: list, update) -> W.VBox:
     """The lesson's widget: `update` runs now and whenever a control moves; tests reach the
     controls and views through `.controls` and `.views`."""
@@ -100,20 +105,20 @@ def _panel(image: np.ndarray, caption: str) -> W.VBox:
 
 
 def rate_explorer(images: dict, model) -> W.VBox:
-    """Original | ours | JPEG at the nearest rate, for a chosen image and rate point."""
+    """Ours | JPEG at the nearest rate | original, for a chosen image and rate point."""
     names = list(images)
     picker = W.Dropdown(options=names, value=names[0], description="image")
-    rate = W.IntSlider(value=1, min=1, max=model.config.rate_points, description="rate point", continuous_update=False)
+    rate = W.IntSlider(value=middle_rate(model), min=1, max=model.config.rate_points, description="rate point", continuous_update=False)
     row = W.HBox()
 
     def update(*_):
         image = images[picker.value]
         result = rate_comparison(image, model, rate.value)
         ours, other = result["ours"], result["jpeg"]
-        row.children = [
-            _panel(image, f"original: {image.shape[0] * image.shape[1] * 3:,} bytes of pixels"),
+        row.children = [  # what changes comes first: the decoded images, then the original
             _panel(ours["decoded"], f"ours: {ours['bytes']} bytes, {ours['bpp']:.3f} bpp, {ours['psnr']:.1f} dB"),
             _panel(other["decoded"], f"JPEG q{other['quality']}: {other['bytes']} bytes, {other['bpp']:.3f} bpp, {other['psnr']:.1f} dB"),
+            _panel(image, f"original: {image.shape[0] * image.shape[1] * 3:,} bytes of pixels"),
         ]
 
     return _builder([W.HBox([picker, rate]), row], [picker, rate], [row], update)
@@ -124,15 +129,15 @@ def experience_explorer(codecs: dict, test_sets: dict) -> W.VBox:
     trained = W.Dropdown(options=list(codecs), description="trained on")
     tested = W.Dropdown(options=list(test_sets), description="tested on")
     index = W.IntSlider(value=0, min=0, max=min(len(v) for v in test_sets.values()) - 1, description="image")
-    rate = W.IntSlider(value=2, min=1, max=next(iter(codecs.values())).config.rate_points, description="rate point", continuous_update=False)
+    rate = W.IntSlider(value=middle_rate(next(iter(codecs.values()))), min=1, max=next(iter(codecs.values())).config.rate_points, description="rate point", continuous_update=False)
     row = W.HBox()
 
     def update(*_):
         image = test_sets[tested.value][index.value]
         result = cross_domain(codecs[trained.value], image, rate.value)
         row.children = [
-            _panel(image, f"a {tested.value} image"),
             _panel(result["decoded"], f"{trained.value} codec: {result['bpp']:.3f} bpp, {result['psnr']:.1f} dB"),
+            _panel(image, f"the {tested.value} image"),
         ]
 
     return _builder([W.HBox([trained, tested]), W.HBox([index, rate]), row], [trained, tested, index, rate], [row], update)
@@ -150,8 +155,8 @@ def figure_png(fig) -> bytes:
 def bit_map_explorer(images: dict, model) -> W.VBox:
     """Where the bits go in a chosen image, at a chosen rate point."""
     names = list(images)
-    picker = W.Dropdown(options=names, value=names[0], description="image")
-    rate = W.IntSlider(value=3, min=1, max=model.config.rate_points, description="rate point", continuous_update=False)
+    picker = W.Dropdown(options=names, value=names[0], description="bit map of")
+    rate = W.IntSlider(value=middle_rate(model), min=1, max=model.config.rate_points, description="rate point", continuous_update=False)
     view = W.Image(format="png")
 
     def update(*_):

@@ -10,6 +10,7 @@ figures the course states.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import json
@@ -118,6 +119,30 @@ def save_checkpoint(
     path = checkpoint_dir() / f"{name}.safetensors"
     tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
     _write_atomically(path, lambda tmp: save_file(tensors, str(tmp)))
+    with _manifest_lock():  # two trainings that finish together must not drop each other's entry
+        _update_manifest(name, path, config=config, seed=seed, train_seconds=train_seconds, metrics=metrics)
+    return path
+
+
+@contextlib.contextmanager
+def _manifest_lock():
+    checkpoint_dir().mkdir(parents=True, exist_ok=True)
+    with open(checkpoint_dir() / ".manifest.lock", "w") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; train one model at a time there
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _update_manifest(name: str, path: Path, *, config, seed, train_seconds, metrics) -> None:
+    import torch
+
     manifest = read_manifest()
     manifest[name] = {
         "file": path.name,
@@ -132,7 +157,6 @@ def save_checkpoint(
     }
     text = json.dumps(dict(sorted(manifest.items())), indent=2) + "\n"
     _write_atomically(manifest_path(), lambda tmp: tmp.write_text(text))
-    return path
 
 
 def read_sha256sums(sums: Path) -> dict[str, str]:

@@ -30,7 +30,7 @@ LESSONS = {
         Lesson("embeddings", 1, "Embeddings, entanglement and distance", "course.embeddings", "01_embeddings.py"),
         Lesson("ngu", 2, "Novelty: an embedding that ignores the noisy TV", "course.novelty", "02_novelty.py"),
         Lesson("codec", 3, "Compression: a learned image codec with real bitstreams", "course.compression", None),
-        Lesson("glc", 3, "Compression: generative latent coding vs JPEG", "course.compression.experiments", None),
+        Lesson("glc", 3, "Compression: generative latent coding vs JPEG", "course.compression.experiments", "03_compression.py"),
         Lesson("chunking", 4, "Chunking: experts compress game states", "course.chunking", "04_chunking.py"),
         Lesson("arc", 4, "Compression solves puzzles: ARC without pretraining", "course.arc", "04_compressarc.py"),
         Lesson("dreamer", 5, "World models: learning to act inside a dream", "course.dreamer", "05_dreamer.py"),
