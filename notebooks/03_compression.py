@@ -165,17 +165,22 @@ from course.compression.checks import check_rate_bits
 check_rate_bits(rate_bits)
 
 # %% [markdown]
-# **What you should see:** the rate your function computes from the model's likelihoods is the
+# The training code computes the same term (`glc.rate_bpp`, in bits per pixel). Is it the size of
+# a real file?
+#
+# **What you should see:** the rate term computed from the model's likelihoods is the
 # payload of the file, give or take the entropy coder's final state and the rounding up to whole
 # 32-bit words (a dozen bytes at most): the entropy model *is* the code. Header and checksum come on top.
 
 # %%
 from course.compression.codec import pad, to_tensor
+from course.compression.glc import rate_bpp
 
 faces_codec.eval()
+x = pad(to_tensor(face))
 with torch.no_grad():
-    out = faces_codec(pad(to_tensor(face)), 3)
-estimate = sum(float(rate_bits(lik)) for lik in out["likelihoods"].values()) / 8
+    out = faces_codec(x, 3)
+estimate = float(rate_bpp(out, x)[0]) * x.shape[2] * x.shape[3] / 8  # bytes
 data = encode(face, faces_codec, 3)
 payload = 4 * len(unpack(data)[1])
 print(f"rate term: {estimate:.0f} bytes; real payload: {payload} bytes; header and checksum: {len(data) - payload} bytes")
