@@ -118,7 +118,7 @@ LESSONS: dict[str, Lesson] = {
             Widget("experience_explorer", (
                 dropdown("trained on", "flowers", IMAGE, CAPTION),
                 dropdown("tested on", "flowers", IMAGE, CAPTION),
-                slider("image", IMAGE, CAPTION),
+                slider("test image", IMAGE, CAPTION),
                 slider("rate point", IMAGE, CAPTION),
             )),
             Widget("bit_map_explorer", (

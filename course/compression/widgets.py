@@ -128,7 +128,7 @@ def experience_explorer(codecs: dict, test_sets: dict) -> W.VBox:
     """A codec trained on one domain, tested on an image of another: its experience, live."""
     trained = W.Dropdown(options=list(codecs), description="trained on")
     tested = W.Dropdown(options=list(test_sets), description="tested on")
-    index = W.IntSlider(value=0, min=0, max=min(len(v) for v in test_sets.values()) - 1, description="image")
+    index = W.IntSlider(value=0, min=0, max=min(len(v) for v in test_sets.values()) - 1, description="test image")
     rate = W.IntSlider(value=middle_rate(next(iter(codecs.values()))), min=1, max=next(iter(codecs.values())).config.rate_points, description="rate point", continuous_update=False)
     row = W.HBox()
 
