@@ -16,6 +16,7 @@ from matplotlib.colors import ListedColormap
 
 from course.arc.data import Task, task_from_dict
 from course.arc.solver import SolverConfig, solve
+from course.core.widgets import widget_box
 
 # ARC's usual palette: 0 black, 1 blue, 2 red, 3 green, 4 yellow, 5 grey, 6 magenta, 7 orange, 8 azure, 9 maroon
 PALETTE = ["#000000", "#0074D9", "#FF4136", "#2ECC40", "#FFDC00", "#AAAAAA", "#F012BE", "#FF851B", "#7FDBFF", "#870C25"]
@@ -116,12 +117,6 @@ def puzzle_from_grids(train_inputs, train_outputs, test_input) -> Task:
 # ---------------------------------------------------------------- widget builders
 
 
-def _box(children, controls, views):
-    box = W.VBox(children)
-    box.controls, box.views = controls, views
-    return box
-
-
 def run_explorer(runs: dict, tasks: dict[str, Task]):
     """Pick a recorded run and move through its steps: the guess, and the description length."""
     names = list(runs)
@@ -164,7 +159,7 @@ def run_explorer(runs: dict, tasks: dict[str, Task]):
     task_menu.observe(new_task, "value")
     step.observe(draw, "value")
     new_task()
-    return _box([task_menu, step, image, readout, out], [task_menu, step], [image, readout, out])
+    return widget_box([task_menu, step, image, readout, out], [task_menu, step], [image, readout, out])
 
 
 class GridEditor:
@@ -235,7 +230,7 @@ def puzzle_editor(seconds: float = 20.0, puzzle: dict | None = None):
     button.on_click(run)
     pairs = W.HBox([W.VBox([a.widget, b.widget]) for a, b in zip(editors_in, editors_out)] + [editor_test.widget],
                    layout=W.Layout(grid_gap="16px"))
-    box = _box([W.HBox([brush, swatch]), pairs, W.HBox([budget, button]), readout, answer],
+    box = widget_box([W.HBox([brush, swatch]), pairs, W.HBox([budget, button]), readout, answer],
                [brush, budget, button], [readout, answer])
     box.editors = editors_in + editors_out + [editor_test]
     return box

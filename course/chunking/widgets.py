@@ -18,6 +18,7 @@ from course.chunking.chunks import EXPERTISE, ChunkLevels
 from course.chunking.compression import PLAIN_BITS, ChunkCode
 from course.chunking.data import board_items, item_name, parse_item, random_board, to_chess_board
 from course.chunking.recall import RecallTrial, simulate_recall
+from course.core.widgets import widget_box
 
 CHUNK_COLOURS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324",
                  "#469990", "#808000"]
@@ -100,12 +101,6 @@ def score_placements(board: np.ndarray, placed) -> dict:
 # ---------------------------------------------------------------- widget builders
 
 
-def _box(children, controls, views):
-    box = W.VBox(children)
-    box.controls, box.views = controls, views
-    return box
-
-
 def expertise_explorer(levels: ChunkLevels, real_boards: np.ndarray, seed: int = 0):
     """A board with the chunks a learner sees outlined; slide expertise, draw new positions."""
     options = [(level_label(levels, int(level)), int(level)) for level in levels.levels]
@@ -139,7 +134,7 @@ def expertise_explorer(levels: ChunkLevels, real_boards: np.ndarray, seed: int =
     real_button.on_click(lambda _: new_position("real"))
     random_button.on_click(lambda _: new_position("random"))
     update()
-    return _box([expertise, W.HBox([real_button, random_button]), board_view, readout],
+    return widget_box([expertise, W.HBox([real_button, random_button]), board_view, readout],
                 [expertise, real_button, random_button], [board_view, readout])
 
 
@@ -196,7 +191,7 @@ def recall_yourself(levels: ChunkLevels, real_boards: np.ndarray, seconds: float
 
     show.on_click(on_show)
     score.on_click(on_score)
-    return _box([W.HBox([kind, show]), board_view, answer, score, readout], [kind, show, answer, score],
+    return widget_box([W.HBox([kind, show]), board_view, answer, score, readout], [kind, show, answer, score],
                 [board_view, readout])
 
 

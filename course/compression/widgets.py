@@ -15,6 +15,7 @@ import numpy as np
 from course.compression.baselines import jpeg
 from course.compression.codec import bits_per_pixel, decode, encode
 from course.compression.metrics import psnr
+from course.core.widgets import widget_box
 
 # ---------------------------------------------------------------- plain functions
 
@@ -95,9 +96,7 @@ def _builder(rows: list, controls: list, views: list, update) -> W.VBox:
     for control in controls:
         control.observe(update, "value")
     update()
-    box = W.VBox(rows)
-    box.controls, box.views = controls, views
-    return box
+    return widget_box(rows, controls, views)
 
 
 def _panel(image: np.ndarray, caption: str) -> W.VBox:

@@ -11,6 +11,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 
+from course.core.widgets import widget_box
 from course.dreamer.analysis import dream, observe_episode
 from course.dreamer.dreamer import Dreamer
 from course.embeddings.widgets import to_png
@@ -94,12 +95,6 @@ def dream_caption(view: dict) -> str:
 # ---------------------------------------------------------------- widget builders
 
 
-def _box(children, controls, views):
-    box = W.VBox(children)
-    box.controls, box.views = controls, views
-    return box
-
-
 def dream_viewer(agent: Dreamer, game: int = 0):
     """Pick a game, a start step, an action plan and a horizon; see the dream beside reality."""
     wide = W.Layout(width="420px")
@@ -119,7 +114,7 @@ def dream_viewer(agent: Dreamer, game: int = 0):
         control.observe(update, "value")
     update()
     controls = [game_slider, start, plan, horizon]
-    return _box([W.HBox([W.VBox(controls), image]), caption], controls, [image, caption])
+    return widget_box([W.HBox([W.VBox(controls), image]), caption], controls, [image, caption])
 
 
 def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6):
@@ -158,4 +153,4 @@ def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6)
 
     horizon.observe(update, "value")
     update()
-    return _box([horizon, caption, out], [horizon], [caption, out])
+    return widget_box([horizon, caption, out], [horizon], [caption, out])

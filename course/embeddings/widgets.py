@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
+from course.core.widgets import widget_box
 from course.embeddings import metrics as M
 from course.embeddings.sprites import FACTOR_NAMES, FACTORS, SpriteDataset
 
@@ -85,12 +86,6 @@ def factor_colours(data: SpriteDataset, factor: str) -> np.ndarray:
 # ---------------------------------------------------------------- widget builders
 
 
-def _box(children, controls, views):
-    box = W.VBox(children)
-    box.controls, box.views = controls, views
-    return box
-
-
 def latent_traversal(model, z_start: np.ndarray, span: float = 3.0):
     """A slider per latent dimension; the decoded sprite follows."""
     sliders = [
@@ -109,7 +104,7 @@ def latent_traversal(model, z_start: np.ndarray, span: float = 3.0):
     reset = W.Button(description="reset")
     reset.on_click(lambda _: [setattr(s, "value", float(v)) for s, v in zip(sliders, z_start)])
     grid = W.GridBox(sliders, layout=W.Layout(grid_template_columns="repeat(2, 330px)"))
-    return _box([W.HBox([grid, image]), reset], sliders, [image])
+    return widget_box([W.HBox([grid, image]), reset], sliders, [image])
 
 
 def neighbour_explorer(z: np.ndarray, data: SpriteDataset, k: int = 8, start: int = 0):
@@ -130,7 +125,7 @@ def neighbour_explorer(z: np.ndarray, data: SpriteDataset, k: int = 8, start: in
     index.observe(update, "value")
     metric.observe(update, "value")
     update()
-    return _box([index, metric, image, caption], [index, metric], [image, caption])
+    return widget_box([index, metric, image, caption], [index, metric], [image, caption])
 
 
 def umap_explorer(coords: np.ndarray, data: SpriteDataset, title: str = "UMAP of the embedding"):
@@ -155,7 +150,7 @@ def umap_explorer(coords: np.ndarray, data: SpriteDataset, title: str = "UMAP of
 
     factor.observe(update, "value")
     update()
-    return _box([factor, caption, out], [factor], [caption, out])
+    return widget_box([factor, caption, out], [factor], [caption, out])
 
 
 def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7):
@@ -184,4 +179,4 @@ def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7):
 
     amount.observe(update, "value")
     update()
-    return _box([amount, readout, out], [amount], [readout, out])
+    return widget_box([amount, readout, out], [amount], [readout, out])

@@ -14,6 +14,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 
+from course.core.widgets import widget_box
 from course.novelty.analysis import Episode, episode_rewards
 from course.novelty.ngu import NGUConfig
 
@@ -62,12 +63,6 @@ def reward_trace(episode: Episode, embeddings: np.ndarray, k: int, epsilon: floa
 # ---------------------------------------------------------------- widget builders
 
 
-def _box(children, controls, views):
-    box = W.VBox(children)
-    box.controls, box.views = controls, views
-    return box
-
-
 def episode_player(episode: Episode, trace: dict, scale: int = 2):
     """A step slider: the frame, its nearest memories in the embedding, r_episodic and α."""
     steps = W.IntSlider(value=1, min=0, max=len(episode.obs) - 1, description="step",
@@ -91,7 +86,7 @@ def episode_player(episode: Episode, trace: dict, scale: int = 2):
 
     steps.observe(update, "value")
     update()
-    return _box([steps, readout, W.HBox([frame, memories])], [steps], [frame, memories, readout])
+    return widget_box([steps, readout, W.HBox([frame, memories])], [steps], [frame, memories, readout])
 
 
 def novelty_explorer(episode: Episode, embeddings: dict[str, np.ndarray], mean_sq_distance: dict[str, float | None]):
@@ -122,4 +117,4 @@ def novelty_explorer(episode: Episode, embeddings: dict[str, np.ndarray], mean_s
     for control in (space, k, log_eps):
         control.observe(update, "value")
     update()
-    return _box([space, W.HBox([k, log_eps]), readout, out], [space, k, log_eps], [readout, out])
+    return widget_box([space, W.HBox([k, log_eps]), readout, out], [space, k, log_eps], [readout, out])
