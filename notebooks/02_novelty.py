@@ -159,12 +159,7 @@ plt.show()
 # walk through doors into other rooms.
 
 # %%
-policies = {
-    "random": analysis.random_policy,
-    "pixel": analysis.TrainedAgent.load("pixel", "four_rooms").policy,
-    "ngu": analysis.TrainedAgent.load("ngu", "four_rooms").policy,
-}
-coverage = {kind: analysis.evaluate(policy, "four_rooms", episodes=16) for kind, policy in policies.items()}
+coverage = analysis.evaluate_agents("four_rooms", episodes=16)
 fig, axes = plt.subplots(1, 4, figsize=(15, 3.6), gridspec_kw={"width_ratios": [1.4, 1, 1, 1]})
 for kind, result in coverage.items():
     curves = np.stack([e.cumulative_coverage() for e in result["episodes"]])
@@ -192,12 +187,7 @@ for kind, result in coverage.items():
 # cannot avoid the TV altogether.)
 
 # %%
-tv_policies = {
-    "random": analysis.random_policy,
-    "pixel": analysis.TrainedAgent.load("pixel", "noisy_tv").policy,
-    "ngu": analysis.TrainedAgent.load("ngu", "noisy_tv").policy,
-}
-tv_results = {kind: analysis.evaluate(policy, "noisy_tv", episodes=16) for kind, policy in tv_policies.items()}
+tv_results = analysis.evaluate_agents("noisy_tv", episodes=16)
 fig, axes = plt.subplots(1, 4, figsize=(15, 3.6), gridspec_kw={"width_ratios": [1.2, 1, 1, 1]})
 kinds = list(tv_results)
 x = np.arange(len(kinds))

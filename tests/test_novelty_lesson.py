@@ -218,3 +218,10 @@ def test_watching_the_tv_is_new_in_pixels_at_every_step():
     assert trace["episodic"][12:].min() > 5 * twin  # never familiar: the picture is always new
     unchanged = analysis.episode_rewards(episode.obs, np.zeros((21, 4)), None, NGUConfig(), mean_sq_distance=1.0)
     assert np.allclose(unchanged["episodic"][11:], twin)  # an embedding blind to the TV: k twins
+
+
+def test_evaluate_agents_compares_the_three_kinds_on_the_same_seeds():
+    results = analysis.evaluate_agents("four_rooms", episodes=2)
+    assert list(results) == ["random", "pixel", "ngu"]
+    random_again = analysis.evaluate(analysis.random_policy, "four_rooms", episodes=2)
+    assert results["random"]["coverage"] == random_again["coverage"]  # same seeds, same episodes

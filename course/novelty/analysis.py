@@ -228,6 +228,13 @@ def evaluate(policy, env_name: str, episodes: int = EVAL_EPISODES, seed: int = 1
                 success=float(np.mean([e.success for e in runs])), episodes=runs)
 
 
+def evaluate_agents(env_name: str, episodes: int = EVAL_EPISODES) -> dict:
+    """{kind: `evaluate` result} for a random walk and the shipped novelty-only agents trained in
+    `env_name` ('pixel' and 'ngu'): the lesson's side-by-side comparison, on the same episodes' seeds."""
+    policies = {"random": random_policy, **{kind: TrainedAgent.load(kind, env_name).policy for kind in ("pixel", "ngu")}}
+    return {kind: evaluate(policy, env_name, episodes=episodes) for kind, policy in policies.items()}
+
+
 def visit_map(episodes: list[Episode]) -> np.ndarray:
     """(H, W) share of all steps spent in each cell."""
     width, height = episodes[0].grid_size
