@@ -230,7 +230,7 @@ plt.show()
 # %%
 codecs = {domain: load_glc(f"glc_{domain}") for domain in ("faces", "flowers", "natural")}
 test_sets = {domain: experiments.test_images(domain, 8) for domain in codecs}
-print(f"natural test crops from {experiments.natural_test_photos()[0]}")
+print(f"natural test crops from {experiments.natural_test_source()}")
 at_bpp = 0.1
 matrix = experiments.experience_matrix(codecs, test_sets, at_bpp)
 grid = np.array([[np.nan if matrix[a][b] is None else matrix[a][b] for b in test_sets] for a in codecs])

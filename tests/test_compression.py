@@ -482,23 +482,25 @@ def test_training_state_from_before_a_new_config_field_still_resumes():
     assert not _same_config(None, CodecConfig())
 
 
-def test_rounded_synthesis_decodes_integers_in_training_and_still_trains_the_encoder():
-    config = CodecConfig(kind="hyperprior", n=8, m=12, bf16=False, rounded_synthesis=True)
-    model = make_codec(config).train()
+def _decoded_residual(model, x: torch.Tensor, quality: int) -> tuple[torch.Tensor, dict]:
+    """(what the synthesis received, rescaled, minus the predicted mean; the forward's output)."""
     seen = {}
     model.h_s.register_forward_hook(lambda mod, args, out: seen.__setitem__("mean", out.chunk(2, dim=1)[0]))
     model.g_s.register_forward_pre_hook(lambda mod, args: seen.__setitem__("y_dec", args[0]))
+    out = model(x, quality)
+    qualities = torch.full((x.shape[0],), quality)
+    return model.gains.scale(seen["y_dec"], qualities) - seen["mean"], out
+
+
+def test_rounded_synthesis_decodes_integers_in_training_and_still_trains_the_encoder():
+    model = make_codec(CodecConfig(kind="hyperprior", n=8, m=12, bf16=False, rounded_synthesis=True)).train()
     torch.manual_seed(0)
     x = torch.rand(2, 3, 64, 64)
-    out = model(x, 3)
-    residual = model.gains.scale(seen["y_dec"], torch.tensor([3, 3])) - seen["mean"]
+    residual, out = _decoded_residual(model, x, 3)
     assert torch.allclose(residual, torch.round(residual), atol=1e-3)  # the decoder saw rounded latents
     out["x_hat"].square().mean().backward()
     assert model.g_a[0].weight.grad.abs().sum() > 0  # …and the encoder still gets a gradient through them
     noisy = make_codec(CodecConfig(kind="hyperprior", n=8, m=12, bf16=False)).train()
     noisy.load_state_dict(model.state_dict())
-    noisy.h_s.register_forward_hook(lambda mod, args, out: seen.__setitem__("mean", out.chunk(2, dim=1)[0]))
-    noisy.g_s.register_forward_pre_hook(lambda mod, args: seen.__setitem__("y_dec", args[0]))
-    noisy(x, 3)
-    residual = noisy.gains.scale(seen["y_dec"], torch.tensor([3, 3])) - seen["mean"]
+    residual, _ = _decoded_residual(noisy, x, 3)
     assert not torch.allclose(residual, torch.round(residual), atol=1e-3)  # the default decodes noisy ones

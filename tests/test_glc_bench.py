@@ -66,14 +66,13 @@ def test_bench_glc_has_every_key(tiny_models):
 
 
 def test_natural_test_crops_come_from_kodak_or_a_packaged_photo(tiny_models, monkeypatch, tmp_path):
-    from course.compression.experiments import natural_test_photos, test_images
+    from course.compression.experiments import natural_test_photos, natural_test_source, test_images
 
-    source, _ = natural_test_photos()
-    assert source == "Kodak"
+    assert natural_test_source() == "Kodak" and len(natural_test_photos()) == 2
     from_kodak = test_images("natural", 2)
     monkeypatch.setenv("COURSE_KODAK_DIR", str(tmp_path / "nowhere"))
-    source, photos = natural_test_photos()
-    assert "china.jpg" in source and len(photos) == 1
+    photos = natural_test_photos()
+    assert "china.jpg" in natural_test_source() and len(photos) == 1
     fallback = test_images("natural", 2)
     assert fallback.shape == from_kodak.shape == (2, 128, 128, 3) and not np.array_equal(fallback, from_kodak)
 

@@ -231,6 +231,6 @@ def puzzle_editor(seconds: float = 20.0, puzzle: dict | None = None):
     pairs = W.HBox([W.VBox([a.widget, b.widget]) for a, b in zip(editors_in, editors_out)] + [editor_test.widget],
                    layout=W.Layout(grid_gap="16px"))
     box = widget_box([W.HBox([brush, swatch]), pairs, W.HBox([budget, button]), readout, answer],
-               [brush, budget, button], [readout, answer])
+                     [brush, budget, button], [readout, answer])
     box.editors = editors_in + editors_out + [editor_test]
     return box

@@ -135,7 +135,7 @@ def expertise_explorer(levels: ChunkLevels, real_boards: np.ndarray, seed: int =
     random_button.on_click(lambda _: new_position("random"))
     update()
     return widget_box([expertise, W.HBox([real_button, random_button]), board_view, readout],
-                [expertise, real_button, random_button], [board_view, readout])
+                      [expertise, real_button, random_button], [board_view, readout])
 
 
 def _later(seconds: float, action) -> None:
@@ -192,7 +192,7 @@ def recall_yourself(levels: ChunkLevels, real_boards: np.ndarray, seconds: float
     show.on_click(on_show)
     score.on_click(on_score)
     return widget_box([W.HBox([kind, show]), board_view, answer, score, readout], [kind, show, answer, score],
-                [board_view, readout])
+                      [board_view, readout])
 
 
 def describe_units(units) -> str:

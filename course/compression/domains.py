@@ -277,14 +277,12 @@ def flowers(count: int, seed: int, size: int = IMAGE_SIZE, photo_share: float = 
     return np.stack(images)[order]
 
 
-def natural(count: int, seed: int, size: int = IMAGE_SIZE, folder=None) -> np.ndarray:
+def natural(count: int, seed: int, size: int = IMAGE_SIZE, photos: list[np.ndarray] | None = None) -> np.ndarray:
     """(count, size, size, 3) uint8 crops of natural photographs: the training photos by default;
-    pass the Kodak folder to draw evaluation crops."""
+    pass other photographs (e.g. Kodak's) to draw evaluation crops."""
     from course.compression.data import load_photos
-    from course.compression.evaluate import load_image_folder
 
-    photos = load_image_folder(folder) if folder is not None else load_photos()
-    return _photo_crops(photos, count, np.random.default_rng(seed), size)
+    return _photo_crops(load_photos() if photos is None else photos, count, np.random.default_rng(seed), size)
 
 
 DOMAINS = {"faces": faces, "flowers": flowers, "natural": natural}

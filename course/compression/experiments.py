@@ -22,28 +22,39 @@ MODELS = []  # the lesson's models are registered with the codec (course.compres
 
 def test_images(domain: str, count: int) -> np.ndarray:
     """(count, 128, 128, 3) uint8 test images of a domain, from seeds training never uses.
-    Natural test crops come from Kodak where it is installed (`natural_test_source`)."""
+    Natural test crops come from `natural_test_photos`."""
     if domain == "natural":
-        from course.compression.domains import _photo_crops
-
-        _, photos = natural_test_photos()
-        return _photo_crops(photos, count, np.random.default_rng(TEST_SEED), 128)
+        return DOMAINS["natural"](count, seed=TEST_SEED, photos=natural_test_photos())
     return DOMAINS[domain](count, seed=TEST_SEED)
 
 
-def natural_test_photos() -> tuple[str, list[np.ndarray]]:
-    """(where they come from, photographs) for natural test crops: the Kodak set when it is there
-    (../shared/datasets/kodak or $COURSE_KODAK_DIR), else the photograph of a Chinese temple that
-    ships with scikit-learn. Neither is ever trained on."""
+KODAK = "Kodak"
+PACKAGED_PHOTO = "scikit-learn's china.jpg (Kodak is not installed)"
+
+
+def natural_test_source() -> str:
+    """Where natural test crops come from: the Kodak set when it is installed (../shared/datasets/kodak
+    or $COURSE_KODAK_DIR), else the photograph of a Chinese temple that ships with scikit-learn.
+    Neither is ever trained on."""
     from course.compression.bench import kodak_dir
-    from course.compression.evaluate import load_image_folder
 
     try:
-        return "Kodak", load_image_folder(kodak_dir())
+        kodak_dir()
     except FileNotFoundError:
-        from sklearn.datasets import load_sample_image
+        return PACKAGED_PHOTO
+    return KODAK
 
-        return "scikit-learn's china.jpg (Kodak is not installed)", [np.array(load_sample_image("china.jpg"))]
+
+def natural_test_photos() -> list[np.ndarray]:
+    """The photographs `natural_test_source` names (Kodak's checked against its SHA256SUMS)."""
+    if natural_test_source() == KODAK:
+        from course.compression.bench import kodak_dir
+        from course.compression.evaluate import load_image_folder
+
+        return load_image_folder(kodak_dir())
+    from sklearn.datasets import load_sample_image
+
+    return [np.array(load_sample_image("china.jpg"))]
 
 
 def codec_curve(model, images: np.ndarray, qualities=None) -> list[dict]:
