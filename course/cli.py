@@ -6,6 +6,7 @@ Every command fails with a one-line message that says what is wrong and how to f
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import sys
@@ -41,14 +42,17 @@ def _cmd_bench(args) -> int:
     from course.core.registry import get_lesson, lesson_module
 
     get_lesson(args.lesson)
+    bench = lesson_module(args.lesson).bench
     options = {"quick": args.quick}
-    if args.all:
-        import inspect
-
-        if "all_tasks" not in inspect.signature(lesson_module(args.lesson).bench).parameters:
-            raise ValueError(f"`bench {args.lesson}` has no --all; run it without --all")
-        options["all_tasks"] = True
-    result = lesson_module(args.lesson).bench(**options)
+    # flags only some lessons' benches take: (flag, bench parameter, value, given)
+    for flag, parameter, value, given in (("--all", "all_tasks", True, args.all),
+                                          ("--workers", "workers", args.workers, args.workers is not None),
+                                          ("--resume", "resume", True, args.resume)):
+        if given:
+            if parameter not in inspect.signature(bench).parameters:
+                raise ValueError(f"`bench {args.lesson}` has no {flag}; run it without {flag}")
+            options[parameter] = value
+    result = bench(**options)
     text = json.dumps(result, indent=2)
     if args.json:
         path = Path(args.json)
@@ -122,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="PATH", help="also write the JSON object to PATH")
     p.add_argument("--quick", action="store_true", help="a fast, smaller measurement (for tests)")
     p.add_argument("--all", action="store_true", help="arc: all 178 small tasks instead of the fixed sample of 20")
+    p.add_argument("--workers", type=int, help="arc: tasks solved at once, one process (and core) each")
+    p.add_argument("--resume", action="store_true",
+                   help="arc: go on from the task outcomes a stopped run recorded (build/bench/) instead of starting over")
     p.set_defaults(func=_cmd_bench)
 
     p = sub.add_parser("verify", help="SHA-256 of every shipped checkpoint and dataset")

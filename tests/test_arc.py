@@ -188,6 +188,28 @@ def test_quick_bench_has_exactly_the_issue_keys():
     json.dumps(result)
 
 
+def test_a_stopped_bench_goes_on_from_its_journal_and_two_workers_agree_with_one(tmp_path, monkeypatch):
+    journal = tmp_path / "tasks.jsonl"
+    cfg = SolverConfig(seconds=2, max_steps=20)
+    first = analysis.run_tasks(list(analysis.QUICK_TASKS[:1]), cfg, journal=journal)
+    assert len(journal.read_text().splitlines()) == 1
+
+    def no_more_solving(*args, **kwargs):
+        raise AssertionError("a task already in the journal was solved again")
+
+    monkeypatch.setattr(analysis, "solve", no_more_solving)
+    again = analysis.run_tasks(list(analysis.QUICK_TASKS[:1]), cfg, journal=journal)
+    assert again == first
+    with pytest.raises(AssertionError, match="solved again"):  # other settings: the record does not count
+        analysis.run_tasks(list(analysis.QUICK_TASKS[:1]), SolverConfig(seconds=2, max_steps=21), journal=journal)
+    monkeypatch.undo()
+
+    alone = analysis.run_tasks(list(analysis.QUICK_TASKS), SolverConfig(seconds=30, max_steps=20))
+    together = analysis.run_tasks(list(analysis.QUICK_TASKS), SolverConfig(seconds=30, max_steps=20), workers=2)
+    for key in ("tasks_tried", "solved_compression", "solved_copy", "solved_dsl"):
+        assert together[key] == alone[key], key  # a fixed number of steps: the same answers
+
+
 # ---------------------------------------------------------------- recorded runs and widgets
 
 

@@ -15,13 +15,14 @@ and the same definition of solved (two consecutive evaluations with mean return 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
 from dataclasses import asdict
 from pathlib import Path
 
 from course.core.paths import data_dir
+from course.core.runs import merge_run
+from course.core.runs import read_runs as recorded_runs
 from course.core.seeding import seed_everything
 from course.dreamer.dqn import DQNConfig, train_dqn
 from course.dreamer.dreamer import Dreamer, DreamerConfig, imagination_accuracy, train_dreamer
@@ -98,10 +99,7 @@ def record_dqn(seed: int, updates_per_step: float, quick: bool = False) -> dict:
 
 
 def read_runs(path: Path | None = None) -> dict:
-    path = path or runs_path()
-    if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: record the training curves with `python -m course.dreamer.runs`")
-    return json.loads(path.read_text())
+    return recorded_runs(path or runs_path(), "python -m course.dreamer.runs")
 
 
 def record(seeds=SEEDS, methods=("dreamer", "dqn", "dqn_matched"), path: Path | None = None, quick: bool = False,
@@ -127,13 +125,9 @@ def record(seeds=SEEDS, methods=("dreamer", "dqn", "dqn_matched"), path: Path | 
                                     train_seconds=result["train_seconds"], metrics=result)
             else:
                 result = record_dqn(seed, matched if method == "dqn_matched" else 1.0, quick)
-            # merge into the file as it is now, so runs recorded by another command are kept
-            runs = {**(json.loads(path.read_text()) if path.exists() else {}), "config": runs["config"]}
-            runs.setdefault(method, {})[str(seed)] = result
+            runs = merge_run(path, runs["config"], method, seed, result)
             print(f"{method} seed {seed}: solved at {result['env_steps_to_solve']} env steps "
                   f"({time.perf_counter() - start:.0f} s)", flush=True)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(runs, indent=1) + "\n")
     return runs
 
 

@@ -1,0 +1,30 @@
+"""Recorded training runs: curves too slow to retrain at every `bench`, kept as JSON in `data/`.
+
+A lesson's runs file maps method -> seed -> the run's figures, plus a "config" entry naming the
+command that records them. Runs are merged in one at a time, so a long recording that stops
+early keeps what it finished, and runs recorded by another command are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+
+def read_runs(path: Path, command: str) -> dict:
+    """The runs file at `path`; a missing file names the `command` that records it."""
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: record the training runs with `{command}`")
+    return json.loads(path.read_text())
+
+
+def merge_run(path: Path, config: dict, method: str, seed: int, result: dict) -> dict:
+    """Add one run to the file at `path` (written whole, then renamed: never half-written)."""
+    runs = {**(json.loads(path.read_text()) if path.exists() else {}), "config": config}
+    runs.setdefault(method, {})[str(seed)] = result
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(runs, indent=1) + "\n")
+    os.replace(partial, path)
+    return runs
