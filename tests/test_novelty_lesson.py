@@ -225,3 +225,26 @@ def test_evaluate_agents_compares_the_three_kinds_on_the_same_seeds():
     assert list(results) == ["random", "pixel", "ngu"]
     random_again = analysis.evaluate(analysis.random_policy, "four_rooms", episodes=2)
     assert results["random"]["coverage"] == random_again["coverage"]  # same seeds, same episodes
+
+
+def test_multiroom_runs_are_merged_one_at_a_time_and_a_missing_file_names_its_command(tmp_path):
+    from course.novelty import runs
+
+    path = tmp_path / "runs.json"
+    with pytest.raises(FileNotFoundError, match="python -m course.novelty.runs"):
+        runs.read_runs(path)
+    runs.record(seeds=(0,), methods=("none",), path=path, quick=True)
+    recorded = runs.record(seeds=(1,), methods=("ngu",), path=path, quick=True)
+    assert set(recorded["none"]) == {"0"} and set(recorded["ngu"]) == {"1"}  # the first run was kept
+    assert recorded == runs.read_runs(path) and not path.with_suffix(".partial").exists()
+    run = recorded["ngu"]["1"]
+    assert 0 <= run["success"] <= 1 and run["env_steps"] == 2 * 16 * 128 and run["curve"][-1][0] == run["env_steps"]
+
+
+def test_the_shipped_multiroom_runs_cover_every_method_on_every_seed():
+    from course.novelty import runs
+
+    recorded = runs.read_runs()
+    for method in runs.METHODS:
+        assert sorted(int(s) for s in recorded[method]) == list(runs.SEEDS), method
+        assert all(run["env_steps"] == runs.MULTIROOM_STEPS for run in recorded[method].values())

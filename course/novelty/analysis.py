@@ -3,14 +3,16 @@
 Four agents ship as checkpoints (no extrinsic reward at all, only novelty):
     novelty_pixel_four_rooms, novelty_ngu_four_rooms   how much of FourRooms they cover
     novelty_pixel_noisy_tv, novelty_ngu_noisy_tv       how much of their time the TV takes
-The sparse-reward comparison on MultiRoom-N4-S5 (plain PPO, RND, NGU over seeds) is trained by
-`bench` itself: it is the long part of `python -m course bench ngu`.
+The sparse-reward comparison on MultiRoom-N4-S5 (plain PPO, RND, NGU over seeds) is recorded by
+`course.novelty.runs`; `python -m course bench ngu` reads it.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -18,11 +20,10 @@ import torch
 from course.core.checkpoints import load_checkpoint
 from course.novelty.envs import N_ACTIONS, OBS_DIM, encode, make_env, pixels, tv_in_view, watching_tv
 from course.novelty.ngu import EpisodicMemory, InverseDynamics, NGUConfig, RandomNetworkDistillation, intrinsic_reward
+from course.novelty import runs
 from course.novelty.ppo import Agent, PPOConfig, train
 
 NOVELTY_STEPS = 200_000  # environment steps for each shipped novelty-only agent
-MULTIROOM_STEPS = 1_000_000
-MULTIROOM_SEEDS = (0, 1, 2)
 EVAL_EPISODES = 32
 METHOD_LABELS = {"random": "random policy", "pixel": "episodic novelty on pixels", "ngu": "NGU (learned embedding)",
                  "none": "PPO, extrinsic only", "rnd": "PPO + RND"}
@@ -36,16 +37,6 @@ def novelty_config(kind: str, env: str, quick: bool = False) -> PPOConfig:
     """A shipped novelty-only agent; `quick` trains two rollouts, for tests."""
     steps = 2 * 16 * 128 if quick else NOVELTY_STEPS
     return PPOConfig(env=env, novelty=kind, extrinsic=False, total_steps=steps, seed=0)
-
-
-def multiroom_config(kind: str, seed: int, quick: bool = False) -> PPOConfig:
-    steps = 2 * 16 * 128 if quick else MULTIROOM_STEPS
-    # Smaller bonuses than in the novelty-only runs: reaching the goal ends the episode, and with it
-    # the stream of novelty. With β = 0.003 (r_i averages ≈ 20 a step in FourRooms; an episode
-    # here lasts up to 80 steps) that stream outweighed the goal's reward of at most 1: seed 0
-    # reached 22 % success at 300k steps and was back at 3 % by 1M.
-    return PPOConfig(env="multiroom", novelty=kind, extrinsic=True, total_steps=steps, seed=seed,
-                     beta=0.0005, beta_rnd=0.005)
 
 
 # ---------------------------------------------------------------- checkpoints
@@ -221,11 +212,11 @@ def watch_tv_episode(steps: int = 40, seed: int = 0) -> Episode:
 def evaluate(policy, env_name: str, episodes: int = EVAL_EPISODES, seed: int = 10_000) -> dict:
     """Mean coverage (distinct cells), TV share (in view), watching share and success over fresh
     episodes, with the episodes themselves."""
-    runs = [run_episode(policy, env_name, seed + i) for i in range(episodes)]
-    return dict(coverage=float(np.mean([e.coverage for e in runs])),
-                tv_share=float(np.mean([e.tv_share for e in runs])),
-                watching=float(np.mean([e.watching_share for e in runs])),
-                success=float(np.mean([e.success for e in runs])), episodes=runs)
+    played = [run_episode(policy, env_name, seed + i) for i in range(episodes)]
+    return dict(coverage=float(np.mean([e.coverage for e in played])),
+                tv_share=float(np.mean([e.tv_share for e in played])),
+                watching=float(np.mean([e.watching_share for e in played])),
+                success=float(np.mean([e.success for e in played])), episodes=played)
 
 
 def evaluate_agents(env_name: str, episodes: int = EVAL_EPISODES) -> dict:
@@ -275,22 +266,6 @@ def episode_rewards(obs: np.ndarray, embeddings: np.ndarray, alpha: np.ndarray |
 # ---------------------------------------------------------------- the benchmark
 
 
-def multiroom_run(kind: str, seed: int, quick: bool = False) -> dict:
-    """Train one agent on MultiRoom-N4-S5; its success rate over its last 100 training episodes."""
-    torch.set_num_threads(1)
-    result = train(multiroom_config(kind, seed, quick), show_progress=not quick)
-    last = result["episodes"][-100:]
-    curve = [(u["step"], u.get("success", 0.0)) for u in result["updates"]]
-    return dict(kind=kind, seed=seed, success=float(np.mean([e["success"] for e in last])) if last else 0.0,
-                seconds=round(result["seconds"], 1), env_steps=result["env_steps"],
-                curve=curve[:: max(1, len(curve) // 20)])
-
-
-def multiroom_comparison(quick: bool = False, seeds=MULTIROOM_SEEDS, kinds=("none", "rnd", "ngu")) -> dict:
-    """Each kind on MultiRoom-N4-S5 for each seed: {kind: [run, ...]}."""
-    return {kind: [multiroom_run(kind, seed, quick) for seed in seeds] for kind in kinds}
-
-
 def exploration_figures(quick: bool = False) -> dict:
     """coverage_* in FourRooms and tv_share_* in the noisy-TV maze, from the shipped agents
     (quick: agents trained for two rollouts), over EVAL_EPISODES fresh episodes each."""
@@ -310,15 +285,20 @@ def exploration_figures(quick: bool = False) -> dict:
 def bench(quick: bool = False) -> dict:
     """The figures of the README, under exactly the issue's keys. Coverage and TV share come from
     the shipped agents (quick: from agents trained for two rollouts); the MultiRoom comparison
-    is trained here. Per-seed successes go to stderr, for the spread the README states."""
+    from the runs recorded by `python -m course.novelty.runs` (quick: trained here for two
+    rollouts, one seed). Per-seed successes go to stderr, for the spread the README states."""
     out = exploration_figures(quick)
-    seeds = MULTIROOM_SEEDS[:1] if quick else MULTIROOM_SEEDS
-    runs = multiroom_comparison(quick, seeds)
+    if quick:
+        with tempfile.TemporaryDirectory() as scratch:
+            recorded = runs.record(seeds=runs.SEEDS[:1], path=Path(scratch) / "runs.json", quick=True)
+    else:
+        recorded = runs.read_runs()
+    seeds = sorted({int(seed) for method in runs.METHODS for seed in recorded.get(method, {})})
     for kind, key in (("none", "success_ppo"), ("rnd", "success_rnd"), ("ngu", "success_ngu")):
-        per_seed = [r["success"] for r in runs[kind]]
-        out[key] = float(np.median(per_seed))
-        print(f"{key} per seed {list(seeds)}: {per_seed}", file=sys.stderr)
-    out["seeds"] = list(seeds)
-    out["env_steps"] = runs["ngu"][0]["env_steps"]
-    out["train_seconds"] = round(max(r["seconds"] for rs in runs.values() for r in rs), 1)
+        per_seed = runs.successes(recorded, kind)
+        out[key] = float(np.median(per_seed)) if per_seed else None
+        print(f"{key} per seed: {per_seed}", file=sys.stderr)
+    out["seeds"] = seeds
+    out["env_steps"] = recorded["config"]["env_steps"]
+    out["train_seconds"] = round(max(run["seconds"] for m in runs.METHODS for run in recorded.get(m, {}).values()), 1)
     return out
