@@ -23,7 +23,7 @@ from course.novelty.ngu import EpisodicMemory, InverseDynamics, NGUConfig, Rando
 from course.novelty import runs
 from course.novelty.ppo import Agent, PPOConfig, train
 
-NOVELTY_STEPS = 200_000  # environment steps for each shipped novelty-only agent
+NOVELTY_STEPS = 600_000  # environment steps for each shipped novelty-only agent
 EVAL_EPISODES = 32
 METHOD_LABELS = {"random": "random policy", "pixel": "episodic novelty on pixels", "ngu": "NGU (learned embedding)",
                  "none": "PPO, extrinsic only", "rnd": "PPO + RND"}
@@ -196,7 +196,7 @@ def watch_tv_episode(steps: int = 40, seed: int = 0) -> Episode:
     """An agent that stands two cells in front of the TV, facing it, and presses the remote."""
     env = make_env("noisy_tv")
     env.reset(seed=seed)
-    env.agent_pos, env.agent_dir = np.array([4, 2]), 3  # facing up, at the TV
+    env.agent_pos, env.agent_dir = np.array(env.watching_spot()), 3  # facing up, at the TV
     o = env.gen_obs()
     obs, images = [encode(o["image"], env.agent_dir)], [o["image"]]
     for _ in range(steps):
@@ -299,6 +299,10 @@ def bench(quick: bool = False) -> dict:
         out[key] = float(np.median(per_seed)) if per_seed else None
         print(f"{key} per seed: {per_seed}", file=sys.stderr)
     out["seeds"] = seeds
-    out["env_steps"] = recorded["config"]["env_steps"]
+    steps = {run["env_steps"] for m in runs.METHODS for run in recorded.get(m, {}).values()}
+    if len(steps) != 1:
+        raise ValueError(f"the recorded MultiRoom runs differ in length ({sorted(steps)} env steps); "
+                         "record them again with `python -m course.novelty.runs`")
+    out["env_steps"] = steps.pop()
     out["train_seconds"] = round(max(run["seconds"] for m in runs.METHODS for run in recorded.get(m, {}).values()), 1)
     return out
