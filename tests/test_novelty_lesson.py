@@ -48,12 +48,14 @@ def test_noisy_tv_shows_a_new_picture_that_does_not_depend_on_the_action():
     assert pictures[0] == pictures[6]  # the same seed, different actions: the same pictures
 
 
-def test_the_noisy_tv_agent_starts_in_the_tv_room_and_four_rooms_has_no_goal():
+def test_the_noisy_tv_hangs_in_the_room_next_to_the_start_and_four_rooms_has_no_goal():
     for seed in range(5):
         env = envs.make_env("noisy_tv")
         env.reset(seed=seed)
         x, y = env.agent_pos
-        assert 1 <= x < env.width // 2 and 1 <= y < env.height // 2
+        assert 1 <= x < env.width // 2 and 1 <= y < env.height // 2  # the top-left room
+        assert all(env.width // 2 < tx < env.width - 1 and ty == 0 for tx, ty in env.tv_cells)  # top-right
+        assert not env.near_tv() and not envs.tv_in_view(env.gen_obs()["image"])
         plain = envs.make_env("four_rooms")
         plain.reset(seed=seed)
         assert not any(getattr(plain.grid.get(i, j), "type", None) == "goal"
@@ -88,7 +90,7 @@ def test_pixel_novelty_pays_for_the_tv_and_ngu_can_learn_to_ignore_it():
     config = PPOConfig(env="noisy_tv", novelty="pixel", num_envs=1)
     env = envs.make_env("noisy_tv")
     o, _ = env.reset(seed=0)
-    env.agent_pos, env.agent_dir = np.array([4, 1]), 3  # facing the TV from just below it
+    env.agent_pos, env.agent_dir = np.array([env.watching_spot()[0], 1]), 3  # facing the TV from just below it
     novelty = Novelty(config)
     first = env.gen_obs()["image"]
     novelty.start(0, envs.encode(first, 3), first)

@@ -2,8 +2,8 @@
 
 * `four_rooms`: MiniGrid's FourRooms (19×19, doors and start drawn anew each episode) without its
   goal: nothing to win, only places to go. Used to measure how much of a maze an agent covers.
-* `noisy_tv`: the same maze with a TV along the top wall of the top-left room, where the agent
-  always starts. The TV shows a new random picture at every step (each of its cells a random
+* `noisy_tv`: the same maze with a TV along the top wall of the top-right room; the agent always
+  starts in the top-left room, next door, so the TV is a place to go to, not a view it is born with. The TV shows a new random picture at every step (each of its cells a random
   colour and pattern), and MiniGrid's otherwise unused `done` action is its remote: it switches to a new
   random picture too. What the TV shows never depends on the action taken, so a model that
   predicts actions has no use for it — but every frame with the TV in view is new in pixels.
@@ -65,8 +65,8 @@ class TVCell(Wall):
 
 
 class NoisyTVFourRooms(EmptyFourRooms):
-    """FourRooms with a noisy TV along the whole top wall of the top-left room, where the agent
-    starts; the TV is redrawn every step."""
+    """FourRooms with a noisy TV along the whole top wall of the top-right room; the agent starts
+    in the top-left room. The TV is redrawn every step."""
 
     def __init__(self, max_steps: int = 100, **kwargs):
         self.tv_cells: list[tuple[int, int]] = []
@@ -75,9 +75,13 @@ class NoisyTVFourRooms(EmptyFourRooms):
     def _gen_grid(self, width, height):
         super()._gen_grid(width, height)
         room = width // 2
-        self.tv_cells = [(x, 0) for x in range(1, room)]
+        self.tv_cells = [(x, 0) for x in range(room + 1, width - 1)]
         self._redraw_tv()
         self.place_agent(top=(1, 1), size=(room - 1, room - 1))
+
+    def watching_spot(self) -> tuple[int, int]:
+        """The cell two steps in front of the TV's middle: stand there facing up (direction 3) to watch."""
+        return self.tv_cells[len(self.tv_cells) // 2][0], WATCHING_DISTANCE
 
     def near_tv(self) -> bool:
         """Whether the agent stands in front of the TV: at most WATCHING_DISTANCE cells from it."""
