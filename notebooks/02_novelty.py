@@ -153,7 +153,7 @@ plt.show()
 # ## 3. Exploring without any reward from the world
 # Three agents in FourRooms with no goal: a **random** policy (uniform over all seven actions),
 # PPO paid by **episodic novelty on pixels**, and PPO paid by **NGU**'s reward. Each PPO agent
-# trained for 200,000 steps (a few minutes on one CPU thread). We count the distinct cells each
+# trained for 600,000 steps (about five minutes on one CPU thread). We count the distinct cells each
 # visits in a 100-step episode, over 16 fresh episodes.
 #
 # **What you should see:** the random walk stays near where it started; both novelty seekers
