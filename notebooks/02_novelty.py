@@ -319,7 +319,6 @@ display(explorer)
 # %%
 recorded = runs.read_runs()
 colours = {"none": "tab:grey", "rnd": "tab:orange", "ngu": "tab:blue"}
-labels = {"none": "PPO, extrinsic only", "rnd": "PPO + RND", "ngu": "PPO + NGU"}
 fig, ax = plt.subplots(figsize=(8, 4))
 for method, colour in colours.items():
     curves = [np.array(run["curve"]) for run in recorded[method].values()]
@@ -327,7 +326,7 @@ for method, colour in colours.items():
         ax.plot(curve[:, 0], curve[:, 1], color=colour, alpha=0.3, lw=1)
     grid = np.linspace(0, recorded["config"]["env_steps"], 50)
     median = np.median([np.interp(grid, c[:, 0], c[:, 1]) for c in curves], 0)
-    ax.plot(grid, median, color=colour, lw=2.5, label=labels[method])
+    ax.plot(grid, median, color=colour, lw=2.5, label=runs.LABELS[method])
 ax.set(xlabel="environment steps", ylabel="success (share of recent episodes)", ylim=(-0.02, 1.02),
        title="MultiRoom-N4-S5: reaching the goal")
 ax.legend(loc="center right", fontsize=8)
@@ -335,7 +334,7 @@ plt.show()
 
 final = {method: runs.successes(recorded, method) for method in colours}
 for method, per_seed in final.items():
-    print(f"{labels[method]:>19}: success over the last 100 episodes, per seed "
+    print(f"{runs.LABELS[method]:>19}: success over the last 100 episodes, per seed "
           f"{', '.join(f'{s:.2f}' for s in per_seed)} (median {np.median(per_seed):.2f})")
 assert np.median(final["ngu"]) > np.median(final["none"]) + 0.5, "NGU should find the goal where plain PPO does not"
 

@@ -18,16 +18,15 @@ import numpy as np
 import torch
 
 from course.core.checkpoints import load_checkpoint
+from course.novelty import runs
 from course.novelty.envs import N_ACTIONS, OBS_DIM, encode, make_env, pixels, tv_in_view, watching_tv
 from course.novelty.ngu import EpisodicMemory, InverseDynamics, NGUConfig, RandomNetworkDistillation, intrinsic_reward
-from course.novelty import runs
 from course.novelty.ppo import Agent, PPOConfig, train
 
 NOVELTY_STEPS = 600_000  # environment steps for each shipped novelty-only agent
 EVAL_EPISODES = 32
 EVAL_SEED = 10_000  # the test episodes' environment seeds start here
-METHOD_LABELS = {"random": "random policy", "pixel": "episodic novelty on pixels", "ngu": "NGU (learned embedding)",
-                 "none": "PPO, extrinsic only", "rnd": "PPO + RND"}
+METHOD_LABELS = {"random": "random policy", "pixel": "episodic novelty on pixels", "ngu": "NGU (learned embedding)"}
 
 
 def model_name(kind: str, env: str) -> str:

@@ -29,7 +29,8 @@ from course.novelty.ppo import PPOConfig, train
 
 MULTIROOM_STEPS = 1_000_000
 SEEDS = (0, 1, 2)
-METHODS = ("none", "rnd", "ngu")  # PPOConfig.novelty: plain PPO, PPO + RND, PPO + NGU
+METHODS = ("none", "rnd", "ngu")  # PPOConfig.novelty
+LABELS = {"none": "PPO, extrinsic only", "rnd": "PPO + RND", "ngu": "PPO + NGU"}
 LAST_EPISODES = 100
 
 
