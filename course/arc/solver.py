@@ -39,6 +39,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from course.arc.data import N_COLOURS, Task
+from course.core.seeding import torch_threads
 
 LN2 = math.log(2.0)
 N_FEATURES = 7
@@ -256,12 +257,8 @@ def solve(task: Task, cfg: SolverConfig | None = None,
     outputs under the model, when known and the predicted shape is right), train_fitted, guess.
     """
     cfg = cfg or SolverConfig()
-    threads = torch.get_num_threads()
-    torch.set_num_threads(cfg.threads)
-    try:
+    with torch_threads(cfg.threads):
         return _solve(task, cfg, on_log)
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _solve(task: Task, cfg: SolverConfig, on_log) -> SolveResult:

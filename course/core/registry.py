@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
 from course.core.checkpoints import CheckpointError, save_checkpoint
-from course.core.seeding import seed_everything
+from course.core.seeding import seed_everything, torch_threads
 
 
 @dataclass(frozen=True)
@@ -75,17 +75,9 @@ def train_model(name: str, *, quick: bool = False, seed: int | None = None) -> d
     if seed is not None:
         config.seed = seed
     seed_everything(config.seed)
-    # One thread: floating-point sums then run in one order on every machine, so the same seed
-    # gives the same checkpoint on a laptop with 8 cores and on CI with 2.
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
     start = time.perf_counter()
-    try:
+    with torch_threads(1):  # the same seed gives the same checkpoint on any number of cores
         tensors, metrics = spec.train(config)
-    finally:
-        torch.set_num_threads(threads)
     seconds = time.perf_counter() - start
     save_checkpoint(name, tensors, config=asdict(config), seed=config.seed, train_seconds=seconds, metrics=metrics)
     return {"name": name, "train_seconds": round(seconds, 1), **metrics}

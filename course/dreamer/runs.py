@@ -23,7 +23,7 @@ from pathlib import Path
 from course.core.paths import data_dir
 from course.core.runs import merge_run
 from course.core.runs import read_runs as recorded_runs
-from course.core.seeding import seed_everything
+from course.core.seeding import seed_everything, torch_threads
 from course.dreamer.dqn import DQNConfig, train_dqn
 from course.dreamer.dreamer import Dreamer, DreamerConfig, imagination_accuracy, train_dreamer
 from course.dreamer.envs import solved_at
@@ -73,28 +73,16 @@ def train_agent(config: DreamerConfig) -> tuple[dict, dict]:
 
 def record_dreamer(seed: int, quick: bool = False) -> tuple[dict, dict]:
     """(tensors, metrics) of one seeded, single-thread Dreamer run, as `python -m course train` makes it."""
-    import torch
-
     config = dreamer_config(seed, quick)
     seed_everything(seed)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with torch_threads(1):
         return train_agent(config)
-    finally:
-        torch.set_num_threads(threads)
 
 
 def record_dqn(seed: int, updates_per_step: float, quick: bool = False) -> dict:
-    import torch
-
     seed_everything(seed)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with torch_threads(1):
         _, metrics, history = train_dqn(dqn_config(seed, updates_per_step, quick))
-    finally:
-        torch.set_num_threads(threads)
     return {**metrics, "curve": _curve(history)}
 
 

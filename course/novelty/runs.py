@@ -19,12 +19,11 @@ import time
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from course.core.paths import data_dir
 from course.core.runs import merge_run
 from course.core.runs import read_runs as recorded_runs
-from course.core.seeding import seed_everything
+from course.core.seeding import seed_everything, torch_threads
 from course.novelty.ppo import PPOConfig, train
 
 MULTIROOM_STEPS = 1_000_000
@@ -48,12 +47,8 @@ def multiroom_run(kind: str, seed: int, quick: bool = False) -> dict:
     """Train one agent on MultiRoom-N4-S5 on one thread: its success over its last 100 training
     episodes, its time, and its success curve (share of the last 50 episodes, ~20 points)."""
     seed_everything(seed)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with torch_threads(1):
         result = train(multiroom_config(kind, seed, quick), show_progress=not quick)
-    finally:
-        torch.set_num_threads(threads)
     last = result["episodes"][-LAST_EPISODES:]
     curve = [[u["step"], round(u.get("success", 0.0), 3)] for u in result["updates"]]
     return dict(success=float(np.mean([e["success"] for e in last])) if last else 0.0,
