@@ -312,7 +312,9 @@ def test_quick_training_resumes_to_the_same_weights(tmp_path, monkeypatch):
     assert set(metrics) == {f"crop_{m}_{q}" for m in ("bpp", "psnr") for q in ("lowest", "highest")} | {
         "train_seconds_all_runs",
         "train_device",
+        "train_runs",
     }
+    assert metrics["train_runs"] == [{"device": "cpu", "from_step": 0, "to_step": config.steps}]
 
     monkeypatch.setenv("COURSE_TRAINING_DIR", str(tmp_path / "resumed"))
     import course.compression.train as T
@@ -337,7 +339,12 @@ def test_quick_training_resumes_to_the_same_weights(tmp_path, monkeypatch):
     with pytest.raises(T.TrainingStateError, match="different config"):
         train_codec(other)
     torch.manual_seed(123)  # the resumed run restores its own random state
-    resumed, _ = train_codec(config)
+    resumed, resumed_metrics = train_codec(config)
+    # the interrupted run and the one that finished it, each with the steps it did
+    assert resumed_metrics["train_runs"] == [
+        {"device": "cpu", "from_step": 0, "to_step": config.save_every},
+        {"device": "cpu", "from_step": config.save_every, "to_step": config.steps},
+    ]
     for key in straight:
         assert torch.equal(straight[key], resumed[key]), key
     model = make_codec(config)

@@ -67,7 +67,8 @@ def rd_loss(model, x: torch.Tensor, quality: torch.Tensor) -> dict[str, torch.Te
     return {"loss": torch.mean(bpp + lam * 255**2 * mse), "bpp": bpp, "mse": mse}
 
 
-def _save_state(path: Path, config: CodecConfig, model, optimizer, generator: torch.Generator, step: int, seconds: float) -> None:
+def _save_state(path: Path, config: CodecConfig, model, optimizer, generator: torch.Generator, step: int, seconds: float,
+                history: list[dict]) -> None:
     from safetensors.torch import save_file
 
     tensors = {f"model.{k}": v.detach().cpu().clone().contiguous() for k, v in model.state_dict().items()}
@@ -78,7 +79,8 @@ def _save_state(path: Path, config: CodecConfig, model, optimizer, generator: to
     tensors["torch_rng"] = torch.get_rng_state().clone()  # the quantization noise (on the CPU)
     if torch.cuda.is_available():
         tensors["cuda_rng"] = torch.cuda.get_rng_state().clone()  # (on a GPU)
-    metadata = {"config": json.dumps(asdict(config), sort_keys=True), "step": str(step), "seconds": f"{seconds:.1f}"}
+    metadata = {"config": json.dumps(asdict(config), sort_keys=True), "step": str(step), "seconds": f"{seconds:.1f}",
+                "history": json.dumps(history)}
     _write_atomically(path, lambda tmp: save_file(tensors, str(tmp), metadata=metadata))
 
 
@@ -95,8 +97,9 @@ def _same_config(saved_json: str | None, config: CodecConfig) -> bool:
     return saved == current
 
 
-def _load_state(path: Path, config: CodecConfig, model, optimizer, generator: torch.Generator) -> tuple[int, float]:
-    """Restore everything; return (steps done, training seconds spent in all earlier runs)."""
+def _load_state(path: Path, config: CodecConfig, model, optimizer, generator: torch.Generator) -> tuple[int, float, list[dict]]:
+    """Restore everything; return (steps done, training seconds spent in all earlier runs, those runs:
+    [{"device", "from_step", "to_step"}, …], empty for a state written before runs were recorded)."""
     from safetensors import safe_open
 
     try:
@@ -127,7 +130,7 @@ def _load_state(path: Path, config: CodecConfig, model, optimizer, generator: to
             f"training state {path} does not fit this version of the model ({str(err).splitlines()[0]}); "
             "delete it to start over"
         ) from err
-    return int(metadata["step"]), float(metadata.get("seconds", 0.0))
+    return int(metadata["step"]), float(metadata.get("seconds", 0.0)), json.loads(metadata.get("history", "[]"))
 
 
 def train_codec(config: CodecConfig, images: list[np.ndarray] | None = None, device=None) -> tuple[dict, dict]:
@@ -145,7 +148,8 @@ def train_codec(config: CodecConfig, images: list[np.ndarray] | None = None, dev
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     generator = torch.Generator().manual_seed(config.seed)
     path = training_state_path(config.name)
-    start, earlier = _load_state(path, config, model, optimizer, generator) if path.exists() else (0, 0.0)
+    start, earlier, history = _load_state(path, config, model, optimizer, generator) if path.exists() else (0, 0.0, [])
+    device_name = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
     run_start = time.monotonic()
     model.train()
     bar = progress(range(start, config.steps), desc=f"train {config.name}", initial=start, total=config.steps)
@@ -164,12 +168,15 @@ def train_codec(config: CodecConfig, images: list[np.ndarray] | None = None, dev
             bar.set_postfix(loss=f"{losses['loss'].item():.3f}")
         done = step + 1
         if done % config.save_every == 0 or done == config.steps or time.monotonic() - last_save > 600:
-            _save_state(path, config, model, optimizer, generator, done, earlier + time.monotonic() - run_start)
+            runs = history + [{"device": device_name, "from_step": start, "to_step": done}]
+            _save_state(path, config, model, optimizer, generator, done, earlier + time.monotonic() - run_start, runs)
             last_save = time.monotonic()
     model.eval()
     metrics = evaluate_on_crops(model, images, config)
     metrics["train_seconds_all_runs"] = round(earlier + time.monotonic() - run_start, 1)
-    metrics["train_device"] = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
+    metrics["train_device"] = device_name
+    # a run resumed on another device (a GPU for speed, say) is reproducible only run by run: say which did what
+    metrics["train_runs"] = history + ([{"device": device_name, "from_step": start, "to_step": config.steps}] if start < config.steps else [])
     return {k: v.detach().cpu() for k, v in model.state_dict().items()}, metrics
 
 
