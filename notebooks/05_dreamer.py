@@ -141,8 +141,15 @@ plt.show()
 # actions alone — it is never corrected by what it would have seen. We play the same actions in
 # the real game and compare.
 #
+# At each step the model gives a probability for every class of its 8 code variables. Training
+# *samples* the codes (with 1 % of uniform noise mixed in), so that the actor meets the model's
+# uncertainty; here the dream follows the model's **best guess**, the most likely class of each
+# variable — Catch is deterministic once the ball is seen, so the best guess is what to judge.
+#
 # **What you should see:** the dreamed ball falls and the dreamed paddle follows the actions,
-# frame by frame like reality. Red frames are where the dream differs from reality.
+# frame by frame like reality. Red frames are where the dream differs from reality. Below the
+# pictures, the share of exact frames at each step, for best-guess and for sampled dreams: the
+# dice make dreams wander (a wrong code at one step carries into every later one).
 
 # %%
 fig, axes = plt.subplots(6, 10, figsize=(9, 8))
@@ -163,10 +170,14 @@ plt.tight_layout()
 plt.show()
 
 drift = analysis.dream_drift(agent, episodes=100)
-accuracy = float(drift.mean())
-print("share of exact imagined frames at open-loop step 1..9:", np.round(drift, 2))
-print(f"imagination accuracy over whole games (100 random games): {accuracy:.3f}")
+drift_sampled = analysis.dream_drift(agent, episodes=100, sample=True)
+accuracy, accuracy_sampled = float(drift.mean()), float(drift_sampled.mean())
+print("share of exact imagined frames at open-loop step 1..9, best guess:", np.round(drift, 2))
+print("                                              codes sampled:", np.round(drift_sampled, 2))
+print(f"imagination accuracy over whole games (100 random games): best guess {accuracy:.3f}, "
+      f"sampled {accuracy_sampled:.3f}")
 assert drift[0] >= 0.9, "one step ahead, the shipped world model should almost always be exact"
+assert accuracy > accuracy_sampled, "sampling adds noise to a deterministic game's dream"
 
 # %% [markdown]
 # ### Dream viewer
@@ -181,12 +192,12 @@ display(widgets.dream_viewer(agent))
 # %% [markdown]
 # ### When do dreams drift?
 # **What you should see:** move the horizon. On the left, the share of exact imagined frames at
-# each open-loop step (from 100 games); on the right, several games' real frame beside the
-# imagined one at that step. Errors, where there are any, appear late: each imagined step builds
-# on the last.
+# each open-loop step (from 100 games), best guess and sampled; on the right, several games' real
+# frame beside the best-guess imagined one at that step. Errors, where there are any, appear late:
+# each imagined step builds on the last.
 
 # %%
-display(widgets.drift_explorer(agent, drift))
+display(widgets.drift_explorer(agent, drift, sampled_by_step=drift_sampled))
 
 # %% [markdown]
 # ## 5. What the codes mean: a map of the latent space
@@ -262,6 +273,9 @@ check_lambda_returns(lambda_returns)
 # * **in latent space** — step the codes (h, z) forward, as the actor's training does;
 # * **in pixel space** — after each imagined step decode the frame, snap it to 0/1 pixels and read
 #   it back in through the encoder, so the plan's state is a picture.
+#
+# Both follow the model's best guess at every imagined step: sampled dreams would add noise that
+# the search mistakes for the consequences of its moves.
 #
 # **What you should see:** the actor costs a fraction of a millisecond per move; the planners
 # imagine 1,728 steps per move and cost hundreds of times more, and planning through pixels adds

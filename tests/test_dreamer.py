@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 
 from course.dreamer import dreamer as D
 from course.dreamer.dqn import DQNConfig, train_dqn
@@ -146,6 +147,22 @@ def test_frames_match_reads_objects_at_one_half():
     assert not D.frames_match(moved, real)
 
 
+def test_best_guess_codes_are_the_most_likely_classes_and_draw_nothing():
+    torch.manual_seed(0)
+    c = D.DreamerConfig(hidden=16, stoch=4, classes=5)
+    rssm = D.RSSM(c, 3, embed=16)
+    h, z = torch.randn(6, 16), F.one_hot(torch.randint(5, (6, 4)), 5).float().flatten(1)
+    action = F.one_hot(torch.randint(3, (6,)), 3).float()
+    state = torch.get_rng_state()
+    _, guess, prior = rssm.img_step(h, z, action, sample=False)
+    assert torch.equal(torch.get_rng_state(), state)  # no dice
+    assert torch.equal(guess.view(6, 4, 5).argmax(-1), prior.argmax(-1))
+    assert torch.equal(guess.view(6, 4, 5).sum(-1), torch.ones(6, 4))
+    embed = torch.randn(6, 16)
+    _, guess, post, _ = rssm.obs_step(h, z, action, embed, sample=False)
+    assert torch.equal(guess.view(6, 4, 5).argmax(-1), post.argmax(-1))
+
+
 def test_imagination_accuracy_is_a_share_and_repeatable():
     torch.manual_seed(0)
     wm = D.WorldModel(D.DreamerConfig(), (1, 10, 5), 3)
@@ -154,3 +171,9 @@ def test_imagination_accuracy_is_a_share_and_repeatable():
     torch.manual_seed(1)
     assert first == D.imagination_accuracy(wm, episodes=5, seed=3)
     assert 0.0 <= first <= 1.0
+    torch.manual_seed(2)  # the best guess draws nothing: any random state gives the same share
+    assert first == D.imagination_accuracy(wm, episodes=5, seed=3)
+    torch.manual_seed(1)
+    sampled = D.imagination_accuracy(wm, episodes=5, seed=3, sample=True)
+    torch.manual_seed(1)
+    assert sampled == D.imagination_accuracy(wm, episodes=5, seed=3, sample=True)

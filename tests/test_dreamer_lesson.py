@@ -31,7 +31,9 @@ def test_shipped_agent_plays_well_and_dreams_accurately(agent):
     drift = analysis.dream_drift(agent, episodes=50, seed=123)
     assert drift[0] >= 0.9  # one step ahead the dream is almost always exact ...
     assert drift[-1] <= drift[0]  # ... and errors compound with the horizon
-    assert D.imagination_accuracy(agent.wm, episodes=30, seed=123) >= 0.7
+    best_guess = D.imagination_accuracy(agent.wm, episodes=30, seed=123)
+    torch.manual_seed(0)
+    assert best_guess >= 0.85 and best_guess > D.imagination_accuracy(agent.wm, episodes=30, seed=123, sample=True)
 
 
 def test_observe_episode_reads_real_games(agent):

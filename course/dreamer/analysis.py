@@ -72,8 +72,9 @@ def observe_episode(agent: Dreamer, seed: int, actions=None):
 
 
 @torch.no_grad()
-def dream(agent: Dreamer, start_feat: torch.Tensor, actions, seed: int = 0) -> dict:
-    """Open-loop imagination from one model state (F,) under a list of actions.
+def dream(agent: Dreamer, start_feat: torch.Tensor, actions, seed: int = 0, sample: bool = False) -> dict:
+    """Open-loop imagination from one model state (F,) under a list of actions: the model's best
+    guess at each step, or with `sample` codes drawn as in training (`seed` fixes the draws).
 
     Returns frames (T, 1, H, W) decoded, probs (T, stoch, classes) prior codes, rewards (T,)."""
     wm = agent.wm
@@ -81,7 +82,7 @@ def dream(agent: Dreamer, start_feat: torch.Tensor, actions, seed: int = 0) -> d
     h, z = start_feat[None, : wm.c.hidden], start_feat[None, wm.c.hidden:]
     frames, probs, rewards = [], [], []
     for a in actions:
-        h, z, prior = wm.rssm.img_step(h, z, F.one_hot(torch.tensor([int(a)]), wm.n_actions).float())
+        h, z, prior = wm.rssm.img_step(h, z, F.one_hot(torch.tensor([int(a)]), wm.n_actions).float(), sample)
         feat = torch.cat([h, z], -1)
         frames.append(wm.decode(feat)[0].numpy())
         probs.append(prior[0].numpy())
@@ -106,19 +107,20 @@ def object_positions(frame: np.ndarray) -> tuple[tuple[int, int] | None, int | N
 
 
 @torch.no_grad()
-def dream_drift(agent: Dreamer, episodes: int = 50, seed: int = 0) -> np.ndarray:
-    """Share of imagined frames equal to reality at each open-loop step 1..9 (random actions).
+def dream_drift(agent: Dreamer, episodes: int = 50, seed: int = 0, sample: bool = False) -> np.ndarray:
+    """Share of imagined frames equal to reality at each open-loop step 1..9 (random actions), the
+    model dreaming its best guess or, with `sample`, drawing its codes as in training.
 
     All games are read and dreamed side by side, as one batch."""
     wm = agent.wm
-    torch.manual_seed(seed)  # the codes are sampled: the same seed gives the same figure
+    torch.manual_seed(seed)  # reading the first frame (and `sample`d dreams) draws codes: same seed, same figure
     games = [observe_episode(agent, seed + e) for e in range(episodes)]  # reading is cheap
     h, z = (torch.stack([g["feats"][0] for g in games]).split([wm.c.hidden, wm.rssm.feat_size - wm.c.hidden], -1))
     actions = torch.tensor(np.stack([g["actions"] for g in games]))  # (N, T)
     real = np.stack([g["frames"] for g in games])  # (N, T+1, 1, H, W)
     right = np.zeros(actions.shape[1])
     for t in range(actions.shape[1]):
-        h, z, _ = wm.rssm.img_step(h, z, F.one_hot(actions[:, t], wm.n_actions).float())
+        h, z, _ = wm.rssm.img_step(h, z, F.one_hot(actions[:, t], wm.n_actions).float(), sample)
         imagined = wm.decode(torch.cat([h, z], -1)).numpy() > 0.5
         right[t] = np.mean([np.array_equal(imagined[i], real[i, t + 1] > 0.5) for i in range(episodes)])
     return right

@@ -165,20 +165,26 @@ class RSSM(nn.Module):
     def initial(self, n: int) -> tuple[torch.Tensor, torch.Tensor]:
         return torch.zeros(n, self.c.hidden), torch.zeros(n, self.c.stoch * self.c.classes)
 
-    def _dist(self, logits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(sampled one-hot z flattened, probabilities (N, stoch, classes))."""
+    def _dist(self, logits: torch.Tensor, sample: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+        """(one-hot z flattened, probabilities (N, stoch, classes)).
+
+        z is sampled (straight-through), or with `sample=False` each variable's most likely class:
+        the model's best guess, without the dice. Training samples, so that the actor meets the
+        model's uncertainty; measuring and planning on a deterministic game use the best guess."""
         probs = mixed_probs(logits.view(-1, self.c.stoch, self.c.classes), self.c.unimix)
+        if not sample:
+            return F.one_hot(probs.argmax(-1), self.c.classes).to(probs.dtype).flatten(1), probs
         return straight_through_sample(probs).flatten(1), probs
 
-    def img_step(self, h, z, action):
+    def img_step(self, h, z, action, sample: bool = True):
         h = self.gru(self.img_in(torch.cat([z, action], -1)), h)
-        z, prior = self._dist(self.prior_net(h))
+        z, prior = self._dist(self.prior_net(h), sample)
         return h, z, prior
 
-    def obs_step(self, h, z, action, embed):
+    def obs_step(self, h, z, action, embed, sample: bool = True):
         h = self.gru(self.img_in(torch.cat([z, action], -1)), h)
         prior = mixed_probs(self.prior_net(h).view(-1, self.c.stoch, self.c.classes), self.c.unimix)
-        z, post = self._dist(self.post_net(torch.cat([h, embed], -1)))
+        z, post = self._dist(self.post_net(torch.cat([h, embed], -1)), sample)
         return h, z, post, prior
 
 
@@ -443,12 +449,16 @@ def frames_match(imagined: np.ndarray, real: np.ndarray) -> bool:
 
 
 @torch.no_grad()
-def imagination_accuracy(wm: WorldModel, env_name: str = "catch", episodes: int = 100, seed: int = 0) -> float:
+def imagination_accuracy(wm: WorldModel, env_name: str = "catch", episodes: int = 100, seed: int = 0,
+                         sample: bool = False) -> float:
     """Share of open-loop imagined frames, over whole episodes, whose objects match reality.
 
     The model sees only each episode's first frame; from then on it imagines every frame from
     the actions alone (random actions, also played in the real game), never correcting itself
-    with what it would have seen. Errors compound, so this measures the whole horizon."""
+    with what it would have seen. Errors compound, so this measures the whole horizon.
+
+    The game is deterministic once its first frame is seen, so the dream follows the model's best
+    guess; `sample=True` dreams as training does, drawing every code (1 % of it uniform noise)."""
     rng = np.random.default_rng(seed)
     env = make_env(env_name, seed=seed)
     right = total = 0
@@ -456,11 +466,11 @@ def imagination_accuracy(wm: WorldModel, env_name: str = "catch", episodes: int 
         obs, done = env.reset(), False
         h, z = wm.rssm.initial(1)
         embed = wm.encoder(torch.as_tensor(obs).reshape(1, -1))
-        h, z, _, _ = wm.rssm.obs_step(h, z, torch.zeros(1, wm.n_actions), embed)
+        h, z, _, _ = wm.rssm.obs_step(h, z, torch.zeros(1, wm.n_actions), embed, sample)
         while not done:
             action = int(rng.integers(env.n_actions))
             obs, _, done = env.step(action)
-            h, z, _ = wm.rssm.img_step(h, z, F.one_hot(torch.tensor([action]), wm.n_actions).float())
+            h, z, _ = wm.rssm.img_step(h, z, F.one_hot(torch.tensor([action]), wm.n_actions).float(), sample)
             imagined = wm.decode(torch.cat([h, z], -1))[0].numpy()  # (1, H, W)
             right += frames_match(imagined, obs)
             total += 1

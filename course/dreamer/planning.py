@@ -38,13 +38,17 @@ class PlannerConfig:
     elite_fraction: float = 0.1
     smoothing: float = 0.5  # keep half of the old distribution at each refit
     space: str = "latent"  # "latent" or "pixels"
+    sample: bool = False  # imagine with sampled codes (as in training) instead of the model's best guess
 
 
-def rollout_returns(wm: WorldModel, h: torch.Tensor, z: torch.Tensor, actions: torch.Tensor, space: str) -> torch.Tensor:
+def rollout_returns(wm: WorldModel, h: torch.Tensor, z: torch.Tensor, actions: torch.Tensor, space: str,
+                    sample: bool = False) -> torch.Tensor:
     """Predicted return of action sequences, each from its own state.
 
     h (N, H), z (N, S): the states; actions (N, T) ints. Returns (N,): the sum of imagined
-    rewards, each weighted by the model's probability that the episode is still running."""
+    rewards, each weighted by the model's probability that the episode is still running.
+    `sample` draws every imagined code; by default each step takes the model's best guess (sampled
+    dreams add noise that the planner would mistake for consequences of its actions)."""
     if space not in ("latent", "pixels"):
         raise ValueError(f"unknown planning space {space!r}: use 'latent' or 'pixels'")
     n, steps = actions.shape
@@ -52,10 +56,10 @@ def rollout_returns(wm: WorldModel, h: torch.Tensor, z: torch.Tensor, actions: t
     total = torch.zeros(n)
     for t in range(steps):
         a = F.one_hot(actions[:, t], wm.n_actions).float()
-        h, z, _ = wm.rssm.img_step(h, z, a)
+        h, z, _ = wm.rssm.img_step(h, z, a, sample)
         if space == "pixels":  # through pixel space: decode, snap to 0/1, read back in
             frame = (wm.decode(torch.cat([h, z], -1)) > 0.5).float()  # (N, 1, H, W)
-            z, _ = wm.rssm._dist(wm.rssm.post_net(torch.cat([h, wm.encoder(frame.flatten(1))], -1)))
+            z, _ = wm.rssm._dist(wm.rssm.post_net(torch.cat([h, wm.encoder(frame.flatten(1))], -1)), sample)
         feat = torch.cat([h, z], -1)
         total = total + alive * wm.predict_reward(feat)
         alive = alive * torch.sigmoid(wm.cont(feat).squeeze(-1))
@@ -75,7 +79,7 @@ def cem_first_actions(wm: WorldModel, h, z, config: PlannerConfig, generator: to
         flat = torch.multinomial(probs.reshape(g * t, n_actions), c, replacement=True, generator=generator)
         actions = flat.reshape(g, t, c).transpose(1, 2)  # (G, C, T)
         returns = rollout_returns(wm, h.repeat_interleave(c, 0), z.repeat_interleave(c, 0),
-                                  actions.reshape(g * c, t), config.space).reshape(g, c)
+                                  actions.reshape(g * c, t), config.space, config.sample).reshape(g, c)
         top = returns.topk(n_elite, dim=1).indices  # (G, E)
         elite = actions.gather(1, top[..., None].expand(-1, -1, t))  # (G, E, T)
         better = returns.gather(1, top[:, :1])[:, 0] > best_return

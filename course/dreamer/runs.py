@@ -67,6 +67,7 @@ def train_agent(config: DreamerConfig) -> tuple[dict, dict]:
     agent = Dreamer(config, (1, 10, 5), 3)
     agent.load_state_dict(tensors)
     metrics["imagination_accuracy"] = round(imagination_accuracy(agent.wm, episodes=100, seed=1), 4)
+    metrics["imagination_accuracy_sampled"] = round(imagination_accuracy(agent.wm, episodes=100, seed=1, sample=True), 4)
     metrics["curve"] = _curve(history)
     return tensors, metrics
 

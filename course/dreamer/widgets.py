@@ -117,9 +117,9 @@ def dream_viewer(agent: Dreamer, game: int = 0):
     return widget_box([W.HBox([W.VBox(controls), image]), caption], controls, [image, caption])
 
 
-def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6):
-    """A horizon slider: the share of exact imagined frames up to that step, and several dreams
-    cut at that horizon next to reality."""
+def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6, sampled_by_step=None):
+    """A horizon slider: the share of exact imagined frames up to that step (best-guess dreams, and
+    sampled ones if given), and several best-guess dreams cut at that horizon next to reality."""
     horizon = W.IntSlider(value=3, min=1, max=len(accuracy_by_step), description="steps dreamed",
                           continuous_update=False, layout=W.Layout(width="420px"))
     caption = W.HTML()
@@ -137,7 +137,10 @@ def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6)
         with out:
             fig, axes = plt.subplots(1, 2, figsize=(8.5, 2.8), gridspec_kw={"width_ratios": [1.3, 1]})
             steps = np.arange(1, len(accuracy_by_step) + 1)
-            axes[0].plot(steps, accuracy_by_step, "o-")
+            axes[0].plot(steps, accuracy_by_step, "o-", label="best guess")
+            if sampled_by_step is not None:
+                axes[0].plot(steps, sampled_by_step, "s--", color="tab:gray", label="codes sampled (training)")
+                axes[0].legend(loc="lower left", fontsize=8)
             axes[0].axvline(k, color="tab:red", ls="--")
             axes[0].set(xlabel="open-loop imagined step", ylabel="share of exact frames", ylim=(0, 1.05),
                         title="how far dreams stay true")
