@@ -307,7 +307,8 @@ print(f"""
    already efficient; Dreamer pays for exploration — see the plateaus in its curves, where the
    policy had stopped trying the moves that catch the ball in some column.
 2. The dreams: {drift[0]:.0%} of imagined frames are exact one step ahead, {drift[-1]:.0%} nine steps ahead,
-   {accuracy:.0%} over whole games, from the first frame and the actions alone.
+   {accuracy:.0%} over whole games, from the first frame and the actions alone — the model's best
+   guess at every step; drawing the codes at random, as training does, {accuracy_sampled:.0%}.
 3. The map of the codes: """ + "; ".join(f"{n} {s:.0%} (chance {c:.0%})" for n, (s, c) in map_purity.items()) + f"""
    of neighbours agree — the codes were never told the state, only to redraw and predict frames.
 4. Acting: the actor (a habit learned in the dream) scored {comparison['actor']['return']:+.2f} at {comparison['actor']['ms_per_move']:.2f} ms a move; search in

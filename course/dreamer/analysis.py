@@ -111,11 +111,14 @@ def dream_drift(agent: Dreamer, episodes: int = 50, seed: int = 0, sample: bool 
     """Share of imagined frames equal to reality at each open-loop step 1..9 (random actions), the
     model dreaming its best guess or, with `sample`, drawing its codes as in training.
 
-    All games are read and dreamed side by side, as one batch."""
+    All games are played, then dreamed side by side from their first frames, as one batch."""
     wm = agent.wm
-    torch.manual_seed(seed)  # reading the first frame (and `sample`d dreams) draws codes: same seed, same figure
-    games = [observe_episode(agent, seed + e) for e in range(episodes)]  # reading is cheap
-    h, z = (torch.stack([g["feats"][0] for g in games]).split([wm.c.hidden, wm.rssm.feat_size - wm.c.hidden], -1))
+    torch.manual_seed(seed)  # `sample`d dreams draw codes: the same seed gives the same figure
+    games = [observe_episode(agent, seed + e) for e in range(episodes)]  # the real games and their actions
+    first_frames = torch.from_numpy(np.stack([g["frames"][0] for g in games])).flatten(1)  # (N, H·W)
+    h, z = wm.rssm.initial(episodes)
+    # the first frame is read the way the dream goes on: best guess, or a drawn code
+    h, z, _, _ = wm.rssm.obs_step(h, z, torch.zeros(episodes, wm.n_actions), wm.encoder(first_frames), sample)
     actions = torch.tensor(np.stack([g["actions"] for g in games]))  # (N, T)
     real = np.stack([g["frames"] for g in games])  # (N, T+1, 1, H, W)
     right = np.zeros(actions.shape[1])
