@@ -121,7 +121,8 @@ def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6,
     """A horizon slider: the share of exact imagined frames up to that step (best-guess dreams, and
     sampled ones if given), and several best-guess dreams cut at that horizon next to reality."""
     horizon = W.IntSlider(value=3, min=1, max=len(accuracy_by_step), description="steps dreamed",
-                          continuous_update=False, layout=W.Layout(width="420px"))
+                          style={"description_width": "initial"}, continuous_update=False,
+                          layout=W.Layout(width="420px"))
     caption = W.HTML()
     out = W.Output()
 
