@@ -157,6 +157,10 @@ def train_codec(config: CodecConfig, images: list[np.ndarray] | None = None, dev
     path = training_state_path(config.name)
     start, earlier, history = _load_state(path, config, model, optimizer, generator) if path.exists() else (0, 0.0, [])
     device_name = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
+
+    def runs_until(step: int) -> list[dict]:  # the earlier runs, and this one up to `step` if it did any
+        return history + ([{"device": device_name, "from_step": start, "to_step": step}] if step > start else [])
+
     run_start = time.monotonic()
     model.train()
     bar = progress(range(start, config.steps), desc=f"train {config.name}", initial=start, total=config.steps)
@@ -175,15 +179,15 @@ def train_codec(config: CodecConfig, images: list[np.ndarray] | None = None, dev
             bar.set_postfix(loss=f"{losses['loss'].item():.3f}")
         done = step + 1
         if done % config.save_every == 0 or done == config.steps or time.monotonic() - last_save > 600:
-            runs = history + [{"device": device_name, "from_step": start, "to_step": done}]
-            _save_state(path, config, model, optimizer, generator, done, earlier + time.monotonic() - run_start, runs)
+            _save_state(path, config, model, optimizer, generator, done, earlier + time.monotonic() - run_start,
+                        runs_until(done))
             last_save = time.monotonic()
     model.eval()
     metrics = evaluate_on_crops(model, images, config)
     metrics["train_seconds_all_runs"] = round(earlier + time.monotonic() - run_start, 1)
     metrics["train_device"] = device_name
     # a run resumed on another device (a GPU for speed, say) is reproducible only run by run: say which did what
-    metrics["train_runs"] = history + ([{"device": device_name, "from_step": start, "to_step": config.steps}] if start < config.steps else [])
+    metrics["train_runs"] = runs_until(config.steps)
     return {k: v.detach().cpu() for k, v in model.state_dict().items()}, metrics
 
 

@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from course.core.checkpoints import load_checkpoint
-from course.dreamer.dreamer import Dreamer, DreamerConfig, imagination_accuracy
+from course.dreamer.dreamer import Dreamer, DreamerConfig, frames_match, imagination_accuracy
 from course.dreamer.envs import Catch
 from course.dreamer.runs import dreamer_config, median_or_none, read_runs, steps_to_solve, train_agent
 
@@ -124,8 +124,8 @@ def dream_drift(agent: Dreamer, episodes: int = 50, seed: int = 0, sample: bool 
     right = np.zeros(actions.shape[1])
     for t in range(actions.shape[1]):
         h, z, _ = wm.rssm.img_step(h, z, F.one_hot(actions[:, t], wm.n_actions).float(), sample)
-        imagined = wm.decode(torch.cat([h, z], -1)).numpy() > 0.5
-        right[t] = np.mean([np.array_equal(imagined[i], real[i, t + 1] > 0.5) for i in range(episodes)])
+        imagined = wm.decode(torch.cat([h, z], -1)).numpy()
+        right[t] = np.mean([frames_match(imagined[i], real[i, t + 1]) for i in range(episodes)])
     return right
 
 
