@@ -311,10 +311,11 @@ def test_quick_training_resumes_to_the_same_weights(tmp_path, monkeypatch):
     straight, metrics = train_codec(config)
     assert set(metrics) == {f"crop_{m}_{q}" for m in ("bpp", "psnr") for q in ("lowest", "highest")} | {
         "train_seconds_all_runs",
-        "train_device",
+        "train_devices",
         "train_runs",
     }
     assert metrics["train_runs"] == [{"device": "cpu", "from_step": 0, "to_step": config.steps}]
+    assert metrics["train_devices"] == ["cpu"]
 
     monkeypatch.setenv("COURSE_TRAINING_DIR", str(tmp_path / "resumed"))
     import course.compression.train as T

@@ -185,9 +185,9 @@ def train_codec(config: CodecConfig, images: list[np.ndarray] | None = None, dev
     model.eval()
     metrics = evaluate_on_crops(model, images, config)
     metrics["train_seconds_all_runs"] = round(earlier + time.monotonic() - run_start, 1)
-    metrics["train_device"] = device_name
     # a run resumed on another device (a GPU for speed, say) is reproducible only run by run: say which did what
     metrics["train_runs"] = runs_until(config.steps)
+    metrics["train_devices"] = list(dict.fromkeys(run["device"] for run in metrics["train_runs"]))
     return {k: v.detach().cpu() for k, v in model.state_dict().items()}, metrics
 
 
