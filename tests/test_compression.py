@@ -512,3 +512,27 @@ def test_rounded_synthesis_decodes_integers_in_training_and_still_trains_the_enc
     noisy.load_state_dict(model.state_dict())
     residual, _ = _decoded_residual(noisy, x, 3)
     assert not torch.allclose(residual, torch.round(residual), atol=1e-3)  # the default decodes noisy ones
+
+
+def test_kodak_rd_figure_draws_every_codec_and_the_published_points(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from course.compression.bench import PUBLISHED_POINTS, kodak_rd_figure
+
+    curve = lambda shift: [{"rate": q, "bpp": 0.1 * q, "psnr": 25 + q + shift, "ms_ssim": 0.9} for q in range(1, 6)]
+    result = {"images": 2, "kodak_points": {"ours-hyperprior": curve(1), "ours-factorized": curve(0.5), "jpeg": curve(0),
+                                            "webp": curve(0.2)},
+              "kodak_bd_rate_vs_jpeg_pct": -20.0, "kodak_bd_rate_factorized_vs_jpeg_pct": -10.0, "bd_rate_max_bpp": 1.0}
+    fig = kodak_rd_figure(result)
+    labels = [line.get_label() for line in fig.axes[0].lines]
+    assert "ours: hyperprior" in labels and "JPEG (Pillow, optimize, 4:2:0)" in labels
+    assert all(name in labels for name in PUBLISHED_POINTS)
+    assert fig.axes[0].get_xlabel().startswith("bits per pixel") and "PSNR" in fig.axes[0].get_ylabel()
+    source, figure = tmp_path / "codec.json", tmp_path / "codec.png"
+    source.write_text(json.dumps(result))
+    subprocess.run([sys.executable, "-m", "course.compression.bench", str(source), str(figure)], check=True,
+                   env={**os.environ, "MPLBACKEND": "Agg"})
+    assert figure.read_bytes()[:4] == b"\x89PNG"

@@ -78,3 +78,48 @@ def bench(quick: bool = False) -> dict:
         "encode_seconds_per_image": round(timing["encode_seconds_per_image"], 3),
         "decode_seconds_per_image": round(timing["decode_seconds_per_image"], 3),
     }
+
+
+# Published Kodak points (CompressAI model zoo, quality 1, real bitstreams, PSNR on RGB 0–255), as
+# listed in the shared datasets' README: drawn as single marked points, never as our measurements.
+PUBLISHED_POINTS = {
+    "bmshj2018-factorized (published)": (0.123, 26.91),
+    "bmshj2018-hyperprior (published)": (0.131, 27.58),
+    "mbt2018 (published)": (0.111, 28.09),
+}
+
+
+def kodak_rd_figure(result: dict):
+    """The Kodak rate–distortion plot of a `bench codec` result: PSNR against bpp, every codec."""
+    import matplotlib.pyplot as plt
+
+    styles = {"ours-hyperprior": ("tab:blue", "o", "ours: hyperprior"), "ours-factorized": ("tab:cyan", "s", "ours: factorized prior"),
+              "jpeg": ("tab:red", "^", "JPEG (Pillow, optimize, 4:2:0)"), "webp": ("tab:orange", "v", "WebP (Pillow)"),
+              "avif": ("tab:purple", "D", "AVIF (Pillow)")}
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for name, points in result["kodak_points"].items():
+        colour, marker, label = styles.get(name, ("grey", ".", name))
+        points = sorted(points, key=lambda p: p["bpp"])
+        ax.plot([p["bpp"] for p in points], [p["psnr"] for p in points], marker=marker, color=colour, label=label,
+                lw=2 if name.startswith("ours") else 1.2, ms=4)
+    for (label, (bpp, psnr)), marker in zip(PUBLISHED_POINTS.items(), "*PX"):
+        ax.plot(bpp, psnr, marker=marker, ls="none", color="k", ms=8, label=label)
+    ax.axvline(result.get("bd_rate_max_bpp", BD_RATE_MAX_BPP), color="grey", ls=":", lw=1)
+    ax.set(xlabel="bits per pixel (8 · bytes / pixels of real files)", ylabel="PSNR (dB, RGB 0–255)",
+           xlim=(0, 1.6), title=f"Kodak, {result['images']} images: BD-rate vs JPEG up to 1 bpp — "
+           f"hyperprior {result['kodak_bd_rate_vs_jpeg_pct']:+.1f} %, factorized {result['kodak_bd_rate_factorized_vs_jpeg_pct']:+.1f} %")
+    ax.title.set_fontsize(9)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+if __name__ == "__main__":  # python -m course.compression.bench RESULT.json FIGURE.png
+    import json
+    import sys
+
+    if len(sys.argv) != 3:
+        raise SystemExit("usage: python -m course.compression.bench RESULT.json FIGURE.png  "
+                         "(RESULT.json from `python -m course bench codec --json RESULT.json`)")
+    kodak_rd_figure(json.loads(Path(sys.argv[1]).read_text())).savefig(sys.argv[2], dpi=110)
