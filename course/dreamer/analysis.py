@@ -21,6 +21,7 @@ from course.dreamer.runs import dreamer_config, median_or_none, read_runs, steps
 
 DREAMER_NAME = "dreamer_catch"
 UMAP_NAME = "dreamer_catch_umap"
+SHIPPED_AGENT_STEPS = 2000  # real steps the shipped agent trains for (the runs stop once solved)
 
 
 # ---------------------------------------------------------------- the shipped agent
@@ -42,14 +43,11 @@ def catch_state(env: Catch) -> tuple[int, int, int]:
     return env.ball_row, env.ball_col, env.paddle
 
 
-@torch.no_grad()
-def observe_episode(agent: Dreamer, seed: int, actions=None):
-    """Play one Catch game (random actions unless given) and read it with the world model.
+def play_episode(seed: int, actions=None) -> dict:
+    """Play one Catch game (random actions unless given, then random once they run out).
 
-    Returns a dict: frames (T+1, 1, H, W) real, actions (T,), states (T+1, 3) as (ball row, ball
-    column, paddle), feats (T+1, F) posterior model states, recon (T+1, 1, H, W) decoded from them,
-    probs (T+1, stoch, classes) the posterior categorical codes."""
-    wm = agent.wm
+    Returns a dict: frames (T+1, 1, H, W), actions (T,), states (T+1, 3) as (ball row, ball
+    column, paddle)."""
     env = Catch(seed=seed)
     rng = np.random.default_rng(seed)
     frames, states, taken = [env.reset()], [catch_state(env)], []
@@ -61,14 +59,24 @@ def observe_episode(agent: Dreamer, seed: int, actions=None):
         states.append(catch_state(env))
         taken.append(a)
         t += 1
-    frames_t = torch.from_numpy(np.stack(frames))[None]  # (1, T+1, 1, H, W)
-    acts = torch.zeros(1, len(frames), wm.n_actions)
-    acts[0, 1:] = F.one_hot(torch.tensor(taken), wm.n_actions).float()
-    first = torch.zeros(1, len(frames), dtype=torch.bool)
+    return {"frames": np.stack(frames), "actions": np.array(taken), "states": np.array(states)}
+
+
+@torch.no_grad()
+def observe_episode(agent: Dreamer, seed: int, actions=None):
+    """Play one Catch game (`play_episode`) and read it with the world model.
+
+    Adds to `play_episode`'s dict: feats (T+1, F) posterior model states, recon (T+1, 1, H, W)
+    decoded from them, probs (T+1, stoch, classes) the posterior categorical codes."""
+    wm = agent.wm
+    game = play_episode(seed, actions)
+    frames_t = torch.from_numpy(game["frames"])[None]  # (1, T+1, 1, H, W)
+    acts = torch.zeros(1, len(game["frames"]), wm.n_actions)
+    acts[0, 1:] = F.one_hot(torch.from_numpy(game["actions"]), wm.n_actions).float()
+    first = torch.zeros(1, len(game["frames"]), dtype=torch.bool)
     first[0, 0] = True
     feats, post, _ = wm.observe(frames_t, acts, first)
-    return {"frames": np.stack(frames), "actions": np.array(taken), "states": np.array(states),
-            "feats": feats[0], "recon": wm.decode(feats[0]).numpy(), "probs": post[0].numpy()}
+    return {**game, "feats": feats[0], "recon": wm.decode(feats[0]).numpy(), "probs": post[0].numpy()}
 
 
 @torch.no_grad()
@@ -114,7 +122,7 @@ def dream_drift(agent: Dreamer, episodes: int = 50, seed: int = 0, sample: bool 
     All games are played, then dreamed side by side from their first frames, as one batch."""
     wm = agent.wm
     torch.manual_seed(seed)  # `sample`d dreams draw codes: the same seed gives the same figure
-    games = [observe_episode(agent, seed + e) for e in range(episodes)]  # the real games and their actions
+    games = [play_episode(seed + e) for e in range(episodes)]  # the real games and their actions
     first_frames = torch.from_numpy(np.stack([g["frames"][0] for g in games])).flatten(1)  # (N, H·W)
     h, z = wm.rssm.initial(episodes)
     # the first frame is read the way the dream goes on: best guess, or a drawn code
@@ -229,8 +237,13 @@ def bench(quick: bool = False) -> dict:
 
 
 def agent_config(quick: bool = False) -> DreamerConfig:
-    """The shipped agent: the recorded seed-0 recipe (`quick`: a tiny run for tests)."""
-    return dreamer_config(0, quick)
+    """The shipped agent: the recorded seed-0 recipe, trained on past its solve point to 2,000 real
+    steps (`quick`: a tiny run for tests). Solving needs a model good where the actor plays; the
+    lesson's dreams and planners ask it about every move, which takes more of the game seen."""
+    config = dreamer_config(0, quick)
+    if not quick:
+        config.env_steps, config.stop_when_solved, config.max_seconds = SHIPPED_AGENT_STEPS, False, 3600.0
+    return config
 
 
 def latent_map_config(quick: bool = False) -> LatentMapConfig:

@@ -40,6 +40,8 @@ class DreamerConfig:
     updates_per_step: float = 16.0  # world-model + actor-critic updates per real step: learning is
     # bounded by updates, not by data, so many updates squeeze each real step dry
     explore_epsilon: float = 0.1  # a floor of random actions that never falls to zero
+    random_hold: int = 4  # a random action is held for 1 … random_hold steps: one-step jitter
+    # barely moves the paddle, held moves reach the far columns (every seed solved with them)
     # evaluation: the run is solved at two consecutive evaluations with mean return >= solve_return
     eval_every: int = 50  # env steps
     eval_episodes: int = 100
@@ -497,11 +499,15 @@ def train_dreamer(config: DreamerConfig, on_eval=None) -> tuple[dict, dict, list
     obs, first = env.reset(), True
     replay.add(obs, np.zeros(env.n_actions), 0.0, True, 0.0)
     bar = progress(range(1, c.env_steps + 1), desc=f"dreamer seed {c.seed}")
+    held, random_action = 0, 0  # steps the current random action has left to run
     for step in bar:
         # act in the real game: random while prefilling, then the actor with an ε floor
         policy_action = int(act(torch.from_numpy(obs)[None], torch.tensor([first]))[0])
-        if step <= c.prefill_steps or rng.random() < c.explore_epsilon:
-            action = int(rng.integers(env.n_actions))
+        if held > 0:
+            action, held = random_action, held - 1
+        elif step <= c.prefill_steps or rng.random() < c.explore_epsilon:
+            action = random_action = int(rng.integers(env.n_actions))
+            held = int(rng.integers(c.random_hold)) if c.random_hold > 1 else 0
         else:
             action = policy_action
         act.took(torch.tensor([action]))

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 from course.core.paths import data_dir
@@ -62,7 +61,7 @@ def _curve(history: list[dict]) -> list[list[float]]:
 def train_agent(config: DreamerConfig) -> tuple[dict, dict]:
     """One Dreamer run: its tensors, and its figures with the training curve and how well it dreams.
 
-    This is also `python -m course train dreamer_catch` (the seed-0 run)."""
+    `python -m course train dreamer_catch` trains the shipped agent with it (`analysis.agent_config`)."""
     tensors, metrics, history = train_dreamer(config)
     agent = Dreamer(config, (1, 10, 5), 3)
     agent.load_state_dict(tensors)
@@ -91,11 +90,9 @@ def read_runs(path: Path | None = None) -> dict:
     return recorded_runs(path or runs_path(), "python -m course.dreamer.runs")
 
 
-def record(seeds=SEEDS, methods=("dreamer", "dqn", "dqn_matched"), path: Path | None = None, quick: bool = False,
-           save_agent: bool = False) -> dict:
-    """Train every (method, seed), merging into the runs file after each run. `save_agent` also
-    writes the seed-0 Dreamer run as the shipped checkpoint `dreamer_catch` (the same run that
-    `python -m course train dreamer_catch` makes, so it is trained once, not twice)."""
+def record(seeds=SEEDS, methods=("dreamer", "dqn", "dqn_matched"), path: Path | None = None,
+           quick: bool = False) -> dict:
+    """Train every (method, seed), merging into the runs file after each run."""
     path = path or runs_path()
     runs: dict = {}
     matched = dreamer_config(quick=quick).updates_per_step
@@ -106,12 +103,7 @@ def record(seeds=SEEDS, methods=("dreamer", "dqn", "dqn_matched"), path: Path | 
         for seed in seeds:
             start = time.perf_counter()
             if method == "dreamer":
-                tensors, result = record_dreamer(seed, quick)
-                if seed == 0 and save_agent:  # the shipped agent is this very run
-                    from course.core.checkpoints import save_checkpoint
-
-                    save_checkpoint("dreamer_catch", tensors, config=asdict(dreamer_config(0, quick)), seed=0,
-                                    train_seconds=result["train_seconds"], metrics=result)
+                _, result = record_dreamer(seed, quick)
             else:
                 result = record_dqn(seed, matched if method == "dqn_matched" else 1.0, quick)
             runs = merge_run(path, runs["config"], method, seed, result)
@@ -150,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                         default=["dreamer", "dqn", "dqn_matched"])
     parser.add_argument("--out", help="write here instead of data/dreamer/runs.json")
     args = parser.parse_args(argv)
-    record(args.seeds, args.method, Path(args.out) if args.out else None, save_agent=args.out is None)
+    record(args.seeds, args.method, Path(args.out) if args.out else None)
     return 0
 
 
