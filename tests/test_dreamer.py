@@ -177,3 +177,29 @@ def test_imagination_accuracy_is_a_share_and_repeatable():
     sampled = D.imagination_accuracy(wm, episodes=5, seed=3, sample=True)
     torch.manual_seed(1)
     assert sampled == D.imagination_accuracy(wm, episodes=5, seed=3, sample=True)
+
+
+
+def test_held_random_actions_hold_each_random_move_one_to_hold_steps():
+    from course.dreamer.dreamer import HeldRandomActions
+
+    explore = HeldRandomActions(n_actions=3, epsilon=1.0, hold=4, prefill=0, rng=np.random.default_rng(0))
+    moves, extra_steps = [], []
+    for step in range(1, 2001):
+        fresh = explore.left == 0
+        moves.append(explore(step, policy_action=-1))
+        if fresh:
+            extra_steps.append(explore.left)  # a fresh random move runs for 1 + left steps
+        else:
+            assert moves[-1] == moves[-2]  # a held move repeats until it runs out
+    assert set(moves) == {0, 1, 2} and set(extra_steps) == {0, 1, 2, 3}
+
+    greedy = HeldRandomActions(3, epsilon=0.0, hold=4, prefill=10, rng=np.random.default_rng(0))
+    played = [greedy(step, policy_action=7) for step in range(1, 40)]
+    assert -1 not in played and 7 not in played[:10]  # prefill: random only
+    assert played[-20:] == [7] * 20  # ε = 0 after the prefill: the policy, once the last move ran out
+
+    jitter = HeldRandomActions(3, epsilon=1.0, hold=1, prefill=0, rng=np.random.default_rng(0))
+    for step in range(1, 50):
+        jitter(step, policy_action=-1)
+        assert jitter.left == 0  # hold 1: plain ε-greedy, a fresh move every step

@@ -482,6 +482,26 @@ def imagination_accuracy(wm: WorldModel, env_name: str = "catch", episodes: int 
 # --- the training loop ------------------------------------------------------------------------------
 
 
+class HeldRandomActions:
+    """ε-greedy exploration whose random moves are held for 1 … `hold` steps (drawn uniformly):
+    every move random for the first `prefill` steps, then a fresh random move with chance ε
+    whenever the last one has run out."""
+
+    def __init__(self, n_actions: int, epsilon: float, hold: int, prefill: int, rng: np.random.Generator):
+        self.n_actions, self.epsilon, self.hold, self.prefill, self.rng = n_actions, epsilon, hold, prefill, rng
+        self.left, self.action = 0, 0  # steps the current random move has still to run
+
+    def __call__(self, step: int, policy_action: int) -> int:
+        if self.left > 0:
+            self.left -= 1
+            return self.action
+        if step > self.prefill and self.rng.random() >= self.epsilon:
+            return policy_action
+        self.action = int(self.rng.integers(self.n_actions))
+        self.left = int(self.rng.integers(self.hold)) if self.hold > 1 else 0
+        return self.action
+
+
 def train_dreamer(config: DreamerConfig, on_eval=None) -> tuple[dict, dict, list[dict]]:
     """Play, remember, learn the model, learn to act in it. Returns (tensors, metrics, history).
 
@@ -499,17 +519,11 @@ def train_dreamer(config: DreamerConfig, on_eval=None) -> tuple[dict, dict, list
     obs, first = env.reset(), True
     replay.add(obs, np.zeros(env.n_actions), 0.0, True, 0.0)
     bar = progress(range(1, c.env_steps + 1), desc=f"dreamer seed {c.seed}")
-    held, random_action = 0, 0  # steps the current random action has left to run
+    explore = HeldRandomActions(env.n_actions, c.explore_epsilon, c.random_hold, c.prefill_steps, rng)
     for step in bar:
         # act in the real game: random while prefilling, then the actor with an ε floor
         policy_action = int(act(torch.from_numpy(obs)[None], torch.tensor([first]))[0])
-        if held > 0:
-            action, held = random_action, held - 1
-        elif step <= c.prefill_steps or rng.random() < c.explore_epsilon:
-            action = random_action = int(rng.integers(env.n_actions))
-            held = int(rng.integers(c.random_hold)) if c.random_hold > 1 else 0
-        else:
-            action = policy_action
+        action = explore(step, policy_action)
         act.took(torch.tensor([action]))
         obs, reward, done = env.step(action)
         replay.add(obs, np.eye(env.n_actions)[action], reward, False, float(done))
