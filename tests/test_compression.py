@@ -533,6 +533,24 @@ def test_kodak_rd_figure_draws_every_codec_and_the_published_points(tmp_path):
     assert fig.axes[0].get_xlabel().startswith("bits per pixel") and "PSNR" in fig.axes[0].get_ylabel()
     source, figure = tmp_path / "codec.json", tmp_path / "codec.png"
     source.write_text(json.dumps(result))
-    subprocess.run([sys.executable, "-m", "course.compression.bench", str(source), str(figure)], check=True,
+    subprocess.run([sys.executable, "-m", "course.compression.kodak_figure", str(source), str(figure)], check=True,
                    env={**os.environ, "MPLBACKEND": "Agg"})
     assert figure.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_file_from_the_shipped_codec_decodes_bit_exactly_in_a_fresh_process(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    from course.compression.codec import load_codec
+
+    source, packed, back = tmp_path / "in.png", tmp_path / "out.glc", tmp_path / "back.png"
+    Image.fromarray(_image(70, 90)).save(source)
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    for command in (["encode", str(source), str(packed), "--quality", "3"], ["decode", str(packed), str(back)]):
+        subprocess.run([sys.executable, "-m", "course", "codec", *command], check=True, env=env, capture_output=True)
+    here = decode(packed.read_bytes(), load_codec("codec_hyperprior"))  # this process, its own thread count
+    assert here.shape == (70, 90, 3) and np.array_equal(np.asarray(Image.open(back)), here)

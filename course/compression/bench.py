@@ -106,7 +106,7 @@ def kodak_rd_figure(result: dict):
         ax.plot(bpp, psnr, marker=marker, ls="none", color="k", ms=8, label=label)
     ax.axvline(result.get("bd_rate_max_bpp", BD_RATE_MAX_BPP), color="grey", ls=":", lw=1)
     ax.set(xlabel="bits per pixel (8 · bytes / pixels of real files)", ylabel="PSNR (dB, RGB 0–255)",
-           xlim=(0, 1.6), title=f"Kodak, {result['images']} images: BD-rate vs JPEG up to 1 bpp — "
+           xlim=(0, 1.6), ylim=(23, 40), title=f"Kodak, {result['images']} images: BD-rate vs JPEG up to 1 bpp — "
            f"hyperprior {result['kodak_bd_rate_vs_jpeg_pct']:+.1f} %, factorized {result['kodak_bd_rate_factorized_vs_jpeg_pct']:+.1f} %")
     ax.title.set_fontsize(9)
     ax.grid(alpha=0.3)
@@ -114,12 +114,3 @@ def kodak_rd_figure(result: dict):
     fig.tight_layout()
     return fig
 
-
-if __name__ == "__main__":  # python -m course.compression.bench RESULT.json FIGURE.png
-    import json
-    import sys
-
-    if len(sys.argv) != 3:
-        raise SystemExit("usage: python -m course.compression.bench RESULT.json FIGURE.png  "
-                         "(RESULT.json from `python -m course bench codec --json RESULT.json`)")
-    kodak_rd_figure(json.loads(Path(sys.argv[1]).read_text())).savefig(sys.argv[2], dpi=110)
