@@ -113,4 +113,3 @@ def kodak_rd_figure(result: dict):
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     return fig
-

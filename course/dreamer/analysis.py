@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from course.core.checkpoints import load_checkpoint
-from course.dreamer.dreamer import Dreamer, DreamerConfig, frames_match, imagination_accuracy
+from course.dreamer.dreamer import Dreamer, DreamerConfig, frames_match, imagination_accuracy, make_agent
 from course.dreamer.envs import Catch
 from course.dreamer.runs import dreamer_config, median_or_none, read_runs, steps_to_solve, train_agent
 
@@ -31,7 +31,7 @@ def load_agent(name: str = DREAMER_NAME) -> Dreamer:
     """The shipped agent, hash-checked, in eval mode."""
     tensors, entry = load_checkpoint(name)
     config = DreamerConfig(**entry["config"])
-    agent = Dreamer(config, (1, 10, 5), 3)
+    agent = make_agent(config)
     agent.load_state_dict(tensors)
     return agent.eval()
 

@@ -24,7 +24,7 @@ from course.core.runs import merge_run
 from course.core.runs import read_runs as recorded_runs
 from course.core.seeding import seed_everything, torch_threads
 from course.dreamer.dqn import DQNConfig, train_dqn
-from course.dreamer.dreamer import Dreamer, DreamerConfig, imagination_accuracy, train_dreamer
+from course.dreamer.dreamer import DreamerConfig, imagination_accuracy, make_agent, train_dreamer
 from course.dreamer.envs import solved_at
 
 SEEDS = (0, 1, 2, 3, 4)
@@ -63,7 +63,7 @@ def train_agent(config: DreamerConfig) -> tuple[dict, dict]:
 
     `python -m course train dreamer_catch` trains the shipped agent with it (`analysis.agent_config`)."""
     tensors, metrics, history = train_dreamer(config)
-    agent = Dreamer(config, (1, 10, 5), 3)
+    agent = make_agent(config)
     agent.load_state_dict(tensors)
     metrics["imagination_accuracy"] = round(imagination_accuracy(agent.wm, episodes=100, seed=1), 4)
     metrics["imagination_accuracy_sampled"] = round(imagination_accuracy(agent.wm, episodes=100, seed=1, sample=True), 4)
