@@ -179,7 +179,6 @@ def test_imagination_accuracy_is_a_share_and_repeatable():
     assert sampled == D.imagination_accuracy(wm, episodes=5, seed=3, sample=True)
 
 
-
 def test_held_random_actions_hold_each_random_move_one_to_hold_steps():
     from course.dreamer.dreamer import HeldRandomActions
 

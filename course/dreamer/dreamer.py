@@ -516,7 +516,7 @@ def train_dreamer(config: DreamerConfig, on_eval=None) -> tuple[dict, dict, list
     torch.manual_seed(c.seed)
     rng = np.random.default_rng(c.seed)
     env = make_env(c.env, seed=c.seed)
-    agent = make_agent(c)
+    agent = Dreamer(c, env.obs_shape, env.n_actions)
     replay = Replay(c.env_steps + c.env_steps // env.episode_length + 2, env.obs_shape, env.n_actions)
     act = agent.policy(greedy=False)
     history: list[dict] = []
