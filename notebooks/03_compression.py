@@ -73,10 +73,11 @@ print(f"information content: {bound_bits:.0f} bits per face = {bound_bpp:.4f} bp
 # %% [markdown]
 # ## 2. A codec writes bytes
 # `encode(image, model, rate_point)` returns the bytes of a file: a small header (format, image
-# size, model name, weights' fingerprint, rate point), the ANS payload and a checksum.
+# size, rate point, the model — one byte for the course's own models — and a fingerprint of its
+# weights), the ANS payload and a checksum.
 #
-# **What you should see:** the header is a sizeable share of a file this small — at these
-# rates every byte counts.
+# **What you should see:** even a header squeezed to 17 bytes is a sizeable share of a file this
+# small — at these rates every byte counts.
 
 # %%
 face = test_faces[0]

@@ -94,12 +94,23 @@ def test_header_round_trip():
     assert back == header and np.array_equal(back_words, words)
     long = np.arange(300, dtype=np.uint32)  # a payload length needing two varint bytes
     assert np.array_equal(bs.unpack(bs.pack(header, long))[1], long)
+    for model in ["my_own_codec", "glc_faces-fixed", "x" * bs.MAX_NAME]:  # a name outside the table travels in full
+        for height, width in [(1, 1), (128, 128), (65535, 3)]:
+            other = bs.Header(height, width, model, 1, b"\x00\x01\x02\x03")
+            assert bs.unpack(bs.pack(other, words))[0] == other
+
+
+def test_known_models_cost_one_byte():
+    words = np.zeros(3, dtype=np.uint32)
+    known = bs.pack(bs.Header(128, 128, "glc_faces", 1), words)
+    unknown = bs.pack(bs.Header(128, 128, "glc_faces2", 1), words)
+    assert len(known) - 4 * len(words) == 17 and len(unknown) == len(known) + len("glc_faces2") + 1
 
 
 def test_header_overhead_is_small():
     words = np.zeros(600, dtype=np.uint32)  # about 0.05 bpp on a 768×512 image
     data = bs.pack(bs.Header(512, 768, "codec_hyperprior", 1), words)
-    assert len(data) - 4 * len(words) == 36
+    assert len(data) - 4 * len(words) == 20
 
 
 @pytest.fixture(scope="module")
@@ -152,8 +163,8 @@ def test_impossible_size_with_a_valid_checksum_is_refused(stream):
 def test_wrong_version_is_named(stream):
     model, data = stream
     old = bytearray(data)
-    old[3] = 2
-    with pytest.raises(bs.UnsupportedVersionError, match="version 2"):
+    old[3] = 1
+    with pytest.raises(bs.UnsupportedVersionError, match="version 1"):
         decode(bytes(old), model)
 
 

@@ -104,3 +104,15 @@ def test_rate_bits_check_accepts_the_reference_and_rejects_a_natural_log():
     check_rate_bits(lambda p: -torch.log2(p).sum())
     with pytest.raises(ExerciseCheckFailed, match="-log2"):
         check_rate_bits(lambda p: -torch.log(p).sum())
+
+
+def test_random_crops_are_windows_of_their_images():
+    from course.compression.glc import random_crop
+
+    x = torch.rand(5, 3, 128, 128)
+    crops = random_crop(x, 64, torch.Generator().manual_seed(0))
+    assert crops.shape == (5, 3, 64, 64)
+    for image, crop in zip(x, crops):  # each crop sits somewhere in its own image
+        windows = image.unfold(1, 64, 1).unfold(2, 64, 1)  # (3, 65, 65, 64, 64)
+        assert (windows == crop[:, None, None]).all(dim=(0, 3, 4)).any()
+    assert random_crop(x, 0, torch.Generator()) is x and random_crop(x, 128, torch.Generator()) is x

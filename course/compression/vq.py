@@ -23,8 +23,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from course.compression.domains import DOMAINS
+from course.compression.models import _transform
 from course.compression.transforms import analysis, synthesis
 from course.core.progress import progress
+from course.core.seeding import torch_threads
 
 
 @dataclass
@@ -35,10 +37,15 @@ class VQConfig:
     codewords: int = 256  # K: an index costs log2(K) = 8 bits without a prior
     images: int = 2000
     batch_size: int = 8  # as the GLC codec's stage 1
+    # Whole images, float32, one thread: with the GLC codec's crops, bfloat16 and two threads for
+    # 18,000 steps the VQ came out weaker (21.1 dB against 21.3), so it keeps the stronger recipe.
+    crop: int = 0  # random crops of this many pixels a side (0: whole images)
     steps: int = 5000
     lr: float = 1e-3
     commitment: float = 0.25  # β of the VQ-VAE loss: keeps the encoder close to its codewords
     ssim_weight: float = 0.05
+    bf16: bool = False  # train the transforms in bfloat16 (the codebook stays float32)
+    threads: int = 1  # CPU threads of the training run: a fixed number, whatever the machine has
     seed: int = 0
 
     @property
@@ -71,15 +78,20 @@ class VQAutoencoder(nn.Module):
         return self.codebook[indices].permute(0, 3, 1, 2)
 
     def forward(self, x: torch.Tensor) -> dict:
-        y = self.g_a(x)
+        y = _transform(self, self.g_a, x)
         y_q = self.lookup(self.indices(y))
         codebook_loss = F.mse_loss(y_q, y.detach()) + self.config.commitment * F.mse_loss(y, y_q.detach())
-        x_hat = self.g_s(y + (y_q - y).detach())  # straight-through: the decoder sees codewords, gradients reach the encoder
+        x_hat = _transform(self, self.g_s, y + (y_q - y).detach())  # straight-through: the decoder sees codewords, gradients reach the encoder
         return {"x_hat": x_hat, "codebook_loss": codebook_loss}
 
 
 def train_vq(config: VQConfig) -> tuple[dict, dict]:
-    from course.compression.glc import batch, structural_loss
+    with torch_threads(config.threads):
+        return _train_vq(config)
+
+
+def _train_vq(config: VQConfig) -> tuple[dict, dict]:
+    from course.compression.glc import batch, random_crop, structural_loss
 
     images = torch.from_numpy(np.ascontiguousarray(DOMAINS[config.domain](config.images, seed=config.seed))).permute(0, 3, 1, 2)
     model = VQAutoencoder(config).train()
@@ -92,7 +104,7 @@ def train_vq(config: VQConfig) -> tuple[dict, dict]:
     for step in progress(range(config.steps), desc=f"train {config.name}"):
         for group in optimizer.param_groups:
             group["lr"] = config.lr * (0.1 if step >= 0.9 * config.steps else 1.0)
-        x = batch(images, config.batch_size, generator)
+        x = random_crop(batch(images, config.batch_size, generator), config.crop, generator)
         out = model(x)
         loss = F.mse_loss(out["x_hat"], x) + config.ssim_weight * structural_loss(out["x_hat"], x) + out["codebook_loss"]
         optimizer.zero_grad(set_to_none=True)
