@@ -126,8 +126,7 @@ def unpack(data: bytes) -> tuple[Header, np.ndarray]:
     height, pos = _read_varint(data, len(MAGIC) + 1)
     width, pos = _read_varint(data, pos)
     height, width = height + 1, width + 1
-    if len(data) < pos + 2:
-        raise TruncatedBitstreamError(_truncated(len(data), f"more than {pos + 2} (the header)"))
+    _require(data, pos + 2)
     quality, code = data[pos], data[pos + 1]
     pos += 2
     if height > 0xFFFF or width > 0xFFFF or quality == 0 or code > len(KNOWN_MODELS):
@@ -135,20 +134,17 @@ def unpack(data: bytes) -> tuple[Header, np.ndarray]:
     if code:
         model = KNOWN_MODELS[code - 1]
     else:
-        if len(data) < pos + 1:
-            raise TruncatedBitstreamError(_truncated(len(data), f"more than {pos + 1} (the header)"))
+        _require(data, pos + 1)
         name_len, pos = data[pos], pos + 1
         if not 1 <= name_len <= MAX_NAME:
             raise CorruptBitstreamError(_corrupt("the header holds impossible values"))
-        if len(data) < pos + name_len:
-            raise TruncatedBitstreamError(_truncated(len(data), f"more than {pos + name_len} (the header)"))
+        _require(data, pos + name_len)
         try:
             model = data[pos : pos + name_len].decode("ascii")
         except UnicodeDecodeError:
             raise CorruptBitstreamError(_corrupt("the model name is not ASCII")) from None
         pos += name_len
-    if len(data) < pos + FINGERPRINT_BYTES + 1:
-        raise TruncatedBitstreamError(_truncated(len(data), f"more than {pos + FINGERPRINT_BYTES} (the header)"))
+    _require(data, pos + FINGERPRINT_BYTES + 1)
     fingerprint = data[pos : pos + FINGERPRINT_BYTES]
     pos += FINGERPRINT_BYTES
     n_words, pos = _read_varint(data, pos)
@@ -183,6 +179,12 @@ def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
     if len(data) < pos + 5:
         raise TruncatedBitstreamError(_truncated(len(data), f"more than {len(data)} (the payload length)"))
     raise CorruptBitstreamError(_corrupt("the payload length is malformed"))
+
+
+def _require(data: bytes, size: int) -> None:
+    """Refuse a stream too short to hold the header field that ends at byte `size`."""
+    if len(data) < size:
+        raise TruncatedBitstreamError(_truncated(len(data), f"at least {size} (the header)"))
 
 
 def _truncated(actual: int, expected: str) -> str:
