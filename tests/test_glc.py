@@ -119,3 +119,24 @@ def test_random_crops_are_windows_of_their_images():
         windows = image.unfold(1, 64, 1).unfold(2, 64, 1)  # (3, 65, 65, 64, 64)
         assert (windows == crop[:, None, None]).all(dim=(0, 3, 4)).any()
     assert random_crop(x, 0, torch.Generator()) is x and random_crop(x, 128, torch.Generator()) is x
+
+
+def test_the_vq_twin_differs_from_glc_faces_only_in_its_rate_points():
+    from dataclasses import asdict
+
+    from course.compression.vq import VQConfig
+
+    twin, faces = asdict(G.vq_twin_config()), asdict(G.glc_config("faces"))
+    assert {k for k in twin if twin[k] != faces[k]} == {"lambdas", "label"}
+    assert G.vq_twin_config().name == "tc_faces" and len(twin["lambdas"]) < len(faces["lambdas"])
+    vq = VQConfig()
+    assert (vq.n, vq.m, vq.domain) == (twin["n"], twin["m"], twin["domain"])  # the same transforms as the VQ's
+
+
+def test_the_vq_twin_keeps_only_final_weights():
+    from course.compression.models import HyperpriorCodec
+
+    tensors, _ = G.train_vq_twin(G.vq_twin_config(quick=True))
+    assert tensors and not any(k.startswith("stage") for k in tensors)
+    model = HyperpriorCodec(G.vq_twin_config(quick=True).codec())
+    model.load_state_dict(tensors)

@@ -12,7 +12,7 @@ def tiny_models(tmp_path_factory):
 
     from PIL import Image
 
-    from course.compression.glc import glc_config, train_glc
+    from course.compression.glc import glc_config, train_glc, train_vq_twin, vq_twin_config
     from course.compression.vq import train_vq, vq_config
     from course.core.checkpoints import save_checkpoint, sha256_file
     from course.core.paths import REPO_ROOT
@@ -42,6 +42,9 @@ def tiny_models(tmp_path_factory):
     config = vq_config("faces", quick=True)
     tensors, metrics = train_vq(config)
     save_checkpoint(config.name, tensors, config=asdict(config), seed=0, train_seconds=0, metrics=metrics)
+    config = vq_twin_config(quick=True)
+    tensors, metrics = train_vq_twin(config)
+    save_checkpoint(config.name, tensors, config=asdict(config), seed=0, train_seconds=0, metrics=metrics)
     yield
     for key, value in old.items():
         if value is None:
@@ -62,6 +65,9 @@ def test_bench_glc_has_every_key(tiny_models):
     assert all(set(row) == {"faces", "flowers", "natural"} for row in result["experience_matrix"].values())
     assert result["faces_lowest_bpp"] == min(p["bpp"] for p in result["faces_points"])
     assert result["vq_uniform_bpp"] > 0 and result["vq_prior_bpp"] > 0
+    assert [p["rate"] for p in result["tc_faces_points"]] == [1, 2, 3]  # the VQ's twin: three rate points
+    for key in ("glc_faces_bpp_at_vq_psnr", "vq_uniform_bits_ratio_vs_glc_faces", "vq_prior_bits_ratio_vs_glc_faces"):
+        assert key in result, key
     assert result["notebook_seconds"] is None  # quick runs do not time the lesson
 
 

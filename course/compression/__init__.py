@@ -18,7 +18,7 @@ from course.compression.bitstream import (
 )
 from course.compression.bench import bench
 from course.compression.codec import bits_per_pixel, decode, encode
-from course.compression.glc import glc_config, train_glc
+from course.compression.glc import TWIN_LAMBDAS, glc_config, train_glc, train_vq_twin, vq_twin_config
 from course.compression.models import LAMBDAS, CodecConfig, make_codec
 from course.compression.train import codec_config, train_codec
 from course.compression.vq import train_vq, vq_config
@@ -49,7 +49,14 @@ MODELS = [
         description="VQ autoencoder on faces (256 codewords) and its codeword-frequency prior",
         make_config=lambda quick: vq_config("faces", quick),
         train=train_vq,
-    )
+    ),
+    ModelSpec(
+        name="tc_faces",
+        lesson="compression",
+        description=f"the VQ's transform-coding twin: glc_faces's recipe at {len(TWIN_LAMBDAS)} rate points around the VQ's quality",
+        make_config=vq_twin_config,
+        train=train_vq_twin,
+    ),
 ]
 
 __all__ = [

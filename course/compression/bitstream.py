@@ -36,6 +36,7 @@ KNOWN_MODELS = (
     "glc_faces", "glc_flowers", "glc_natural",
     "glc_faces-fixed", "glc_flowers-fixed", "glc_natural-fixed",
     "vq_faces-uniform", "vq_faces-prior",
+    "tc_faces",
 )
 MAX_NAME = 64
 FINGERPRINT_BYTES = 4

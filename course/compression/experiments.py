@@ -118,22 +118,28 @@ def experience_matrix(codecs: dict, test_sets: dict, at_bpp: float) -> dict:
     }
 
 
-def vq_bits_ratios(vq_model, prior, tc_curve: list[dict], images: np.ndarray) -> dict:
-    """VQ bits ÷ transform-coding bits at the VQ's PSNR, for both ways of coding the VQ indices."""
+def vq_point(vq_model, prior, images: np.ndarray) -> dict:
+    """The VQ's one operating point on `images`: its mean PSNR and its bpp with both ways of coding the indices."""
     from course.compression import vq as V
 
     uniform = [V.uniform_bytes(vq_model, image) for image in images]
     prior_files = [V.prior_bytes(vq_model, prior, image) for image in images]
-    quality = float(np.mean([psnr(image, V.decode_bytes(f, vq_model)) for f, image in zip(uniform, images)]))
-    tc_bpp = bpp_at_psnr(tc_curve, quality)
     mean_bpp = lambda files: float(np.mean([bits_per_pixel(f, *im.shape[:2]) for f, im in zip(files, images)]))  # noqa: E731
     return {
-        "vq_psnr": quality,
+        "vq_psnr": float(np.mean([psnr(image, V.decode_bytes(f, vq_model)) for f, image in zip(uniform, images)])),
         "vq_uniform_bpp": mean_bpp(uniform),
         "vq_prior_bpp": mean_bpp(prior_files),
+    }
+
+
+def vq_bits_ratios(point: dict, tc_curve: list[dict]) -> dict:
+    """VQ bits ÷ transform-coding bits at the VQ's PSNR (`point` from `vq_point`), for both ways of
+    coding the VQ indices; None where the curve does not reach the VQ's PSNR."""
+    tc_bpp = bpp_at_psnr(tc_curve, point["vq_psnr"])
+    return {
         "tc_bpp_at_vq_psnr": tc_bpp,
-        "vq_uniform_bits_ratio": None if tc_bpp is None else mean_bpp(uniform) / tc_bpp,
-        "vq_prior_bits_ratio": None if tc_bpp is None else mean_bpp(prior_files) / tc_bpp,
+        "vq_uniform_bits_ratio": None if tc_bpp is None else point["vq_uniform_bpp"] / tc_bpp,
+        "vq_prior_bits_ratio": None if tc_bpp is None else point["vq_prior_bpp"] / tc_bpp,
     }
 
 
@@ -159,7 +165,9 @@ def bench(quick: bool = False) -> dict:
     if matrix["flowers"]["flowers"] is not None and matrix["faces"]["flowers"] is not None:
         gap = matrix["flowers"]["flowers"] - matrix["faces"]["flowers"]
     vq_model, prior = load_vq("vq_faces")
-    vq = vq_bits_ratios(vq_model, prior, ours, faces)
+    vq = vq_point(vq_model, prior, faces)
+    twin_points = codec_curve(load_glc("tc_faces"), faces)  # transform coding, like the VQ, for a few rates only
+    one_codec = vq_bits_ratios(vq, ours)  # against glc_faces, one network for 0.02 … 0.35 bpp
     return {
         "test_images_per_domain": count,
         "faces_entropy_bound_bpp": faces_entropy_bound_bpp(),
@@ -174,6 +182,11 @@ def bench(quick: bool = False) -> dict:
         "experience_matrix": matrix,
         "experience_gap_db": gap,
         **vq,
+        "tc_faces_points": twin_points,
+        **vq_bits_ratios(vq, twin_points),
+        "glc_faces_bpp_at_vq_psnr": one_codec["tc_bpp_at_vq_psnr"],
+        "vq_uniform_bits_ratio_vs_glc_faces": one_codec["vq_uniform_bits_ratio"],
+        "vq_prior_bits_ratio_vs_glc_faces": one_codec["vq_prior_bits_ratio"],
         "notebook_seconds": None if quick else notebook_seconds(),  # quick: tiny test models, no lesson to time
     }
 
