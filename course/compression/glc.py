@@ -16,7 +16,8 @@ latent — every symbol written with log2(2·bound + 1) bits (`fixed_length_byte
 how a VQ codebook index is coded without a prior: the comparison at the heart of the lesson.
 
 One `GLCConfig` per domain (faces, flowers, natural crops); the checkpoint keeps the weights
-after each stage, so the notebook can draw the RD curve stage by stage.
+after each stage, so the notebook can draw the RD curve stage by stage. A fourth, `tc_faces`,
+is the VQ's opponent on equal terms: the faces recipe at three rate points near the VQ's quality.
 """
 
 from __future__ import annotations
