@@ -212,9 +212,9 @@ twin = experiments.codec_curve(load_glc("tc_faces"), test_faces)
 vq = experiments.vq_point(vq_model, vq_prior, test_faces)
 print(f"VQ: {vq['vq_psnr']:.1f} dB at {vq['vq_uniform_bpp']:.4f} bpp (8 bits per index), "
       f"{vq['vq_prior_bpp']:.4f} bpp (learned prior)")
-ratios_of = {"tc_faces (3 rate points)": experiments.vq_bits_ratios(vq, twin),
-             "glc_faces (8 rate points)": experiments.vq_bits_ratios(vq, final)}
-for label, ratios in ratios_of.items():
+twin_ratios = experiments.vq_bits_ratios(vq, twin)
+for label, ratios in (("tc_faces (3 rate points)", twin_ratios),
+                      ("glc_faces (8 rate points)", experiments.vq_bits_ratios(vq, final))):
     if ratios["tc_bpp_at_vq_psnr"] is None:
         print(f"{label}: does not reach {vq['vq_psnr']:.1f} dB within its rate points")
         continue
@@ -225,7 +225,7 @@ assert vq["vq_uniform_bpp"] > vq["vq_prior_bpp"]  # a prior never hurts on avera
 narrow, wide = (experiments.psnr_at_bpp(curve, vq["vq_prior_bpp"]) for curve in (twin, final))
 print(f"at {vq['vq_prior_bpp']:.4f} bpp: tc_faces {narrow:.1f} dB, glc_faces {wide:.1f} dB")
 assert narrow > wide
-assert ratios_of["tc_faces (3 rate points)"]["vq_prior_bits_ratio"] > 1  # GLC's claim, on equal terms
+assert twin_ratios["vq_prior_bits_ratio"] > 1  # GLC's claim, on equal terms
 
 fig, ax = plt.subplots(figsize=(6.5, 4))
 ax.plot([p["bpp"] for p in final], [p["psnr"] for p in final], "o-", label="glc_faces: one model, 8 rate points")
