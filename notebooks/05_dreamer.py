@@ -29,11 +29,13 @@
 # | actor and critic | trained only on 15-step trajectories imagined by the model, with λ-returns |
 # | baseline | DQN, which learns from real steps only, evaluated on the same grid |
 # | planning | search over action sequences inside the model (CEM), in latent space and through pixels |
+# | a longer game | MiniGrid's empty room: walk to the goal, up to 12 moves away, rewarded only on arrival |
 #
 # The agent (seed 0, trained for 2,000 real steps) ships as a checkpoint in `data/checkpoints/`
 # (verified by SHA-256 when loaded); `python -m course train dreamer_catch` retrains it in about
-# 20 minutes of one CPU core. The training curves over five seeds of both
-# methods ship in `data/dreamer/runs.json`; `python -m course.dreamer.runs` records them again.
+# 20 minutes of one CPU core, and `python -m course train dreamer_room` the empty-room agent. The
+# training curves over five seeds of every method ship in `data/dreamer/runs.json` and
+# `runs_room.json`; `python -m course.dreamer.runs [--game empty_room]` records them again.
 
 # %%
 import time
@@ -45,7 +47,8 @@ from IPython.display import display
 
 from course.dreamer import analysis, planning, runs, widgets
 from course.dreamer.checks import check_lambda_returns
-from course.dreamer.envs import Catch
+from course.dreamer.dreamer import frames_match
+from course.dreamer.envs import Catch, EmptyRoom, evaluate
 
 plt.rcParams.update({"figure.dpi": 90})
 torch.set_num_threads(1)  # small networks: one thread is fastest, and the same on every machine
@@ -89,35 +92,50 @@ print(f"random play: mean return {random_return:+.2f} over 1,000 games; the opti
 # some column.
 
 # %%
-recorded = runs.read_runs()
-efficiency = analysis.sample_efficiency(recorded)
-colours = {"dreamer": "tab:blue", "dqn": "tab:orange", "dqn_matched": "tab:green"}
-labels = {"dreamer": "Dreamer", "dqn": "DQN (1 update/step)",
-          "dqn_matched": f"DQN ({recorded['config']['dreamer_updates_per_step']:g} updates/step)"}
-fig, ax = plt.subplots(figsize=(8, 4))
-for method, colour in colours.items():
-    curves = [np.array(run["curve"]) for run in recorded[method].values()]
-    for curve in curves:
-        ax.plot(curve[:, 0], curve[:, 1], color=colour, alpha=0.3, lw=1)
-    grid = np.arange(50, max(c[-1, 0] for c in curves) + 1, 50)
-    # a run that stopped once solved keeps its last value afterwards
-    filled = np.array([np.interp(grid, c[:, 0], c[:, 1], left=np.nan) for c in curves])
-    ax.plot(grid, np.nanmedian(filled, 0), color=colour, lw=2.5, label=labels[method])
-ax.axhline(0.9, color="k", ls="--", lw=1, label="solved (0.9)")
-ax.axhline(random_return, color="grey", ls=":", lw=1, label="random play")
-ax.set(xlabel="real environment steps", ylabel="mean return (100 greedy games)", ylim=(-1.05, 1.05),
-       xlim=(0, 2000), title="Catch: return vs real experience")
-ax.legend(loc="lower right", fontsize=8)
-plt.show()
+COLOURS = {"dreamer": "tab:blue", "dqn": "tab:orange", "dqn_matched": "tab:green"}
 
-print(f"{'seed':>4} | {'Dreamer':>8} | {'DQN':>6} | {'DQN matched':>11} | {'ratio':>5} | {'ratio matched':>13}")
-for i, seed in enumerate(sorted(recorded["dreamer"], key=int)):
+
+def plot_runs(recorded: dict, random_line: float, title: str, ylim: tuple[float, float]) -> None:
+    """Every seed's curve (thin) and their median (thick), for each method, with the solve line."""
+    every = recorded["config"]["eval_every"]
+    labels = {"dreamer": "Dreamer", "dqn": "DQN (1 update/step)",
+              "dqn_matched": f"DQN ({recorded['config']['dreamer_updates_per_step']:g} updates/step)"}
+    fig, ax = plt.subplots(figsize=(8, 4))
+    for method, colour in COLOURS.items():
+        curves = [np.array(run["curve"]) for run in recorded[method].values()]
+        for curve in curves:
+            ax.plot(curve[:, 0], curve[:, 1], color=colour, alpha=0.3, lw=1)
+        grid = np.arange(every, max(c[-1, 0] for c in curves) + 1, every)
+        # a run that stopped once solved keeps its last value afterwards
+        filled = np.array([np.interp(grid, c[:, 0], c[:, 1], left=np.nan) for c in curves])
+        ax.plot(grid, np.nanmedian(filled, 0), color=colour, lw=2.5, label=labels[method])
+    solve = recorded["config"]["solve_return"]
+    ax.axhline(solve, color="k", ls="--", lw=1, label=f"solved ({solve:g})")
+    ax.axhline(random_line, color="grey", ls=":", lw=1, label="random play")
+    ax.set(xlabel="real environment steps (log scale)", ylabel="mean return (100 greedy games)", ylim=ylim,
+           title=title)
+    ax.set_xscale("log")
+    ax.legend(loc="upper left", fontsize=8)
+    plt.show()
+
+
+def print_seed_table(recorded: dict, efficiency: dict) -> None:
+    """Real steps to solve, seed by seed, and the ratios DQN / Dreamer."""
     fmt = lambda v: "—" if v is None else f"{v:g}"
     ratio = lambda v: "—" if v is None else f"{v:.2f}"
-    print(f"{seed:>4} | {fmt(efficiency['dreamer'][i]):>8} | {fmt(efficiency['dqn'][i]):>6} | "
-          f"{fmt(efficiency['dqn_matched'][i]):>11} | {ratio(efficiency['ratios'][i]):>5} | "
-          f"{ratio(efficiency['ratios_matched'][i]):>13}")
-print(f"median ratio DQN / Dreamer in real steps to solve: {efficiency['ratio']} (matched: {efficiency['ratio_matched']})")
+    print(f"{'seed':>4} | {'Dreamer':>8} | {'DQN':>6} | {'DQN matched':>11} | {'ratio':>5} | {'ratio matched':>13}")
+    for i, seed in enumerate(sorted(recorded["dreamer"], key=int)):
+        print(f"{seed:>4} | {fmt(efficiency['dreamer'][i]):>8} | {fmt(efficiency['dqn'][i]):>6} | "
+              f"{fmt(efficiency['dqn_matched'][i]):>11} | {ratio(efficiency['ratios'][i]):>5} | "
+              f"{ratio(efficiency['ratios_matched'][i]):>13}")
+    print(f"median ratio DQN / Dreamer in real steps to solve: {efficiency['ratio']} "
+          f"(matched: {efficiency['ratio_matched']})")
+
+
+recorded = runs.read_runs()
+efficiency = analysis.sample_efficiency(recorded)
+plot_runs(recorded, random_return, "Catch: return vs real experience", ylim=(-1.05, 1.05))
+print_seed_table(recorded, efficiency)
 assert efficiency["ratio"] > 1, "Dreamer should need fewer real steps than DQN, seed for seed (median)"
 
 # %% [markdown]
@@ -311,7 +329,83 @@ assert comparison["actor"]["return"] >= 0.9, "the shipped actor solved the game"
 assert max(latent_return, pixel_return) > random_return + 0.5, "search in the model should beat random play"
 
 # %% [markdown]
-# ## 8. So, should problem solving happen in latent space?
+# ## 8. A longer game: MiniGrid's empty room
+# In Catch a move pays off at most 9 steps later. In MiniGrid's empty room (8×8 with its walls)
+# the agent starts on a random cell facing a random way; it turns left, turns right or steps
+# forward, and is rewarded only when it reaches the goal in the far corner — up to 12 moves away —
+# with 1 − 0.9 · steps / 64, or nothing if 64 steps pass. Every move on the way shares the credit
+# for that one reward. Shortest paths (found by breadth-first search) earn 0.909 on average; a run
+# is solved at 95 % of that. A frame is 5 pictures of the 6×6 floor: one per heading of the agent,
+# and one of the goal. Dreamer is the same code and recipe, but for a longer random warm-up (1,000
+# steps: about 18 games, a third of which reach the goal), longer replayed sequences (16 steps)
+# and 4 updates per real step instead of 32.
+#
+# **What you should see:** one game of the shipped agent (`dreamer_room`, seed 0): the top row is
+# real, the bottom row dreamed from the first frame and the agent's moves alone, with a red frame
+# where the dream is wrong. The agent walks to the goal by a path close to the shortest. Then the
+# training curves (log scale): compare where each method crosses the dashed line, and the ratios
+# with Catch's. One difference between the learners matters more here: DQN's one-step targets
+# pass the reward back one move per update of its target network, while Dreamer's λ-returns over
+# 15 imagined steps carry it along a whole path at once.
+
+# %%
+room_agent = analysis.load_agent(analysis.ROOM_NAME)
+room_game = analysis.room_episode(room_agent, seed=3)
+shown = min(len(room_game["frames"]), 16)
+fig, axes = plt.subplots(2, shown, figsize=(0.75 * shown + 1, 2.4))
+for t in range(shown):
+    real, dreamed = room_game["frames"][t], room_game["dreams"][t]
+    axes[0, t].imshow(analysis.room_picture(real))
+    axes[1, t].imshow(analysis.room_picture(dreamed))
+    axes[0, t].set_title(f"t={t}" + ("" if t == 0 else f"\n{'LRF'[room_game['actions'][t - 1]]}"), fontsize=8)
+    for row, ax in enumerate(axes[:, t]):
+        ax.set(xticks=[], yticks=[])
+        if row == 1 and t > 0 and not frames_match(dreamed, real):
+            for spine in ax.spines.values():
+                spine.set(color="red", linewidth=2)
+axes[0, 0].set_ylabel("real")
+axes[1, 0].set_ylabel("dreamed")
+plt.suptitle("the empty-room agent's game (L turn left, R turn right, F forward)")
+plt.tight_layout()
+plt.show()
+print(f"reached the goal in {len(room_game['actions'])} moves (the shortest path takes {room_game['shortest']}): "
+      f"return {room_game['return']:.3f}")
+
+# %%
+room_runs = runs.read_runs(env="empty_room")
+room_efficiency = analysis.sample_efficiency(room_runs)
+rng = np.random.default_rng(0)
+room_random = evaluate(lambda obs, first: torch.from_numpy(rng.integers(0, 3, len(obs))), "empty_room", 300, seed=5)
+plot_runs(room_runs, room_random, "the empty room: return vs real experience", ylim=(-0.02, 1.0))
+print_seed_table(room_runs, room_efficiency)
+room_return = evaluate(room_agent.policy(greedy=True), "empty_room", 100, seed=4321)
+print(f"the shipped agent on 100 fresh games: mean return {room_return:.3f} (shortest paths: "
+      f"{EmptyRoom.optimal_return:.3f}, random play {room_random:.3f})")
+assert room_efficiency["ratio"] > 1, "Dreamer should need fewer real steps than DQN in the room too"
+assert room_return > room_random + 0.5, "the shipped agent walks to the goal"
+
+# %% [markdown]
+# How far ahead can each model dream? **What you should see:** the share of exact imagined frames
+# at each open-loop step, over 100 games of random moves, for both shipped models. The room's
+# model is nearly always exact one step ahead but drifts sooner than Catch's: once one imagined
+# frame puts the agent on the wrong cell or heading, every later frame builds on it. Its actor
+# still learns, because imagination starts from real replayed states, and a good actor needs the
+# model to be right where the actor goes, not after every random walk.
+
+# %%
+room_drift = analysis.dream_drift(room_agent, episodes=100, env_name="empty_room", horizon=15)
+fig, ax = plt.subplots(figsize=(6, 3))
+ax.plot(np.arange(1, len(drift) + 1), drift, "o-", label="Catch")
+ax.plot(np.arange(1, len(room_drift) + 1), room_drift, "s-", label="empty room")
+ax.set(xlabel="open-loop step (imagined steps since the last real frame)", ylabel="share of exact frames",
+       ylim=(0, 1.05), title="how far ahead the dreams stay exact (best guess, random moves)")
+ax.legend()
+plt.show()
+print("empty room, share of exact frames at open-loop step 1..15:", np.round(room_drift, 2))
+assert room_drift[0] > room_drift[-1], "errors compound with the horizon"
+
+# %% [markdown]
+# ## 9. So, should problem solving happen in latent space?
 # The numbers below are the ones this notebook just measured.
 
 # %%
@@ -334,4 +428,10 @@ print(f"""
    latent space {comparison['latent']['return']:+.2f} at {comparison['latent']['ms_per_move']:.0f} ms; search through pixels {comparison['pixels']['return']:+.2f} at {comparison['pixels']['ms_per_move']:.0f} ms.
    Thinking in the compact code is cheaper than thinking in pictures, and a habit trained inside it
    is cheaper still — but search is only as good as the model is off the beaten track.
+5. A longer game: in the empty room the median Dreamer run solved after {runs.median_or_none(room_efficiency['dreamer'])} real steps, DQN after
+   {runs.median_or_none(room_efficiency['dqn'])} ({runs.median_or_none(room_efficiency['dqn_matched'])} with as many updates per step): a ratio of {room_efficiency['ratio']} (matched:
+   {room_efficiency['ratio_matched']}), against {efficiency['ratio']} ({efficiency['ratio_matched']}) on Catch. The room's dreams are exact {room_drift[0]:.0%} of the time
+   one step ahead and {room_drift[-1]:.0%} fifteen steps ahead, yet rehearsing in them """ + (
+    "saved more real steps there than on Catch." if room_efficiency["ratio"] > efficiency["ratio"]
+    else "did not save more real steps there than on Catch.") + """
 """)

@@ -1,4 +1,4 @@
-"""Lesson 05's machinery: the Catch game, DreamerV3's pieces, and one step of each trainer."""
+"""Lesson 05's machinery: the games, DreamerV3's pieces, and one step of each trainer."""
 
 import math
 
@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from course.dreamer import dreamer as D
 from course.dreamer.dqn import DQNConfig, train_dqn
-from course.dreamer.envs import Catch, solved_at
+from course.dreamer.envs import Catch, EmptyRoom, make_env, solved_at
 
 
 def play(env: Catch, policy) -> tuple[float, int]:
@@ -107,6 +107,54 @@ def test_rssm_and_world_model_shapes():
     assert wm.decode(traj).shape == (6, B * T, 1, 10, 5)
 
 
+def test_empty_room_frames_show_the_agent_and_the_goal():
+    env = EmptyRoom(seed=3)
+    obs = env.reset()
+    assert obs.shape == env.obs_shape == (5, 6, 6) and obs.dtype == np.float32
+    assert obs[:4].sum() == 1 and obs[4, 5, 5] == 1 and obs[4].sum() == 1
+    heading, y, x = np.argwhere(obs[:4])[0]
+    assert (x + 1, y + 1) == tuple(env.game.agent_pos) and heading == env.game.agent_dir
+    again = EmptyRoom(seed=3).reset()
+    assert np.array_equal(obs, again)  # seeded starts
+    assert not all(np.array_equal(obs, env.reset()) for _ in range(5))  # later starts vary
+
+
+def shortest_path_move(env: EmptyRoom) -> int:
+    """The move that brings the agent one step closer, read from the breadth-first table."""
+    moves = EmptyRoom.moves_to_goal()
+    x, y = env.game.agent_pos
+    d = env.game.agent_dir
+    goal = (env.floor - 1, env.floor - 1)
+    forward = [(1, 0), (0, 1), (-1, 0), (0, -1)][d]
+    ahead = (x - 1 + forward[0], y - 1 + forward[1])
+    if ahead == goal or (0 <= ahead[0] < env.floor and 0 <= ahead[1] < env.floor
+                         and moves[ahead + (d,)] == moves[x - 1, y - 1, d] - 1):
+        return 2
+    return 0 if moves[x - 1, y - 1, (d - 1) % 4] == moves[x - 1, y - 1, d] - 1 else 1
+
+
+def test_empty_room_optimal_return_is_what_shortest_paths_earn():
+    moves = EmptyRoom.moves_to_goal()
+    assert moves.max() == 12 and (moves < 0).sum() == 4  # the goal cell has no distance
+    env, returns = EmptyRoom(seed=0), []
+    for _ in range(300):
+        shortest = []
+        def policy(e):
+            if not shortest:  # the first move: read the start play() has just drawn
+                x, y = e.game.agent_pos
+                shortest.append(moves[x - 1, y - 1, e.game.agent_dir])
+            return shortest_path_move(e)
+        total, steps = play(env, policy)
+        assert steps == shortest[0] and total == pytest.approx(1 - 0.9 * steps / EmptyRoom.max_steps)
+        returns.append(total)
+    assert np.mean(returns) == pytest.approx(EmptyRoom.optimal_return, abs=0.01)
+    # standing still never arrives: the game ends after max_steps with nothing
+    env.reset()
+    assert play(env, lambda e: 0) == (0.0, EmptyRoom.max_steps) and not env.game.agent_pos == (6, 6)
+    with pytest.raises(KeyError, match="empty_room"):
+        make_env("empty-room")
+
+
 TINY = dict(env_steps=40, prefill_steps=20, eval_every=20, eval_episodes=10, stop_when_solved=False)
 
 
@@ -122,6 +170,15 @@ def test_one_dreamer_iteration_is_finite_and_seeded():
     assert all(torch.equal(tensors[k], again[k]) for k in tensors)
     strip = lambda h: [{k: v for k, v in r.items() if k not in ("seconds", "cpu_seconds")} for r in h]
     assert strip(history) == strip(history_again)
+
+
+def test_dreamer_and_dqn_run_on_the_empty_room():
+    config = D.DreamerConfig(env="empty_room", updates_per_step=0.1, batch_size=4, seq_len=6, hidden=32, **TINY)
+    _, metrics, history = D.train_dreamer(config)
+    assert metrics["updates"] >= 2 and 0.0 <= history[-1]["eval_return"] <= 1.0
+    assert metrics["optimal_return"] == EmptyRoom.optimal_return
+    _, metrics, history = train_dqn(DQNConfig(env="empty_room", batch_size=8, hidden=32, **TINY))
+    assert metrics["updates"] >= 20 and 0.0 <= history[-1]["eval_return"] <= 1.0
 
 
 def test_one_dqn_iteration_is_finite_and_seeded():

@@ -8,7 +8,7 @@ import torch
 
 from course.dreamer import analysis, checks, planning, runs, widgets
 from course.dreamer import dreamer as D
-from course.dreamer.envs import Catch
+from course.dreamer.envs import Catch, EmptyRoom, evaluate
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +64,54 @@ def test_object_positions():
     assert analysis.object_positions(np.zeros((1, 10, 5))) == (None, None)
 
 
+# ---------------------------------------------------------------- the longer game
+
+
+@pytest.fixture(scope="module")
+def room_agent():
+    return analysis.load_agent(analysis.ROOM_NAME)
+
+
+def test_shipped_room_agent_walks_to_the_goal_and_dreams_a_step_ahead(room_agent):
+    assert room_agent.c.env == "empty_room"
+    score = evaluate(room_agent.policy(greedy=True), "empty_room", 100, seed=987)  # fresh games
+    rng = np.random.default_rng(0)
+    chance = evaluate(lambda obs, first: torch.from_numpy(rng.integers(0, 3, len(obs))), "empty_room", 100, seed=987)
+    assert score >= 0.9 * EmptyRoom.optimal_return and score > chance + 0.5
+    drift = analysis.dream_drift(room_agent, episodes=50, seed=5, env_name="empty_room", horizon=15)
+    assert drift.shape == (15,) and drift[0] >= 0.8 and drift[-1] < drift[0]
+
+
+def test_room_episode_replays_the_real_game_and_its_dream(room_agent):
+    run = analysis.room_episode(room_agent, seed=2)
+    steps = len(run["actions"])
+    assert run["frames"].shape == run["dreams"].shape == (steps + 1, 5, 6, 6)
+    assert run["shortest"] <= steps and run["return"] > 0  # it arrived, by a path no shorter than the shortest
+    assert run["return"] == pytest.approx(1 - 0.9 * steps / EmptyRoom.max_steps)
+    assert D.frames_match(run["dreams"][0], run["frames"][0])  # the first frame, redrawn
+
+
+def test_room_picture_draws_the_agent_and_the_goal():
+    frame = EmptyRoom(seed=1).reset()
+    picture = analysis.room_picture(frame)
+    cell = analysis.ROOM_CELL
+    assert picture.shape == (8 * cell, 8 * cell, 3) and picture.min() >= 0 and picture.max() <= 1
+    goal = picture[6 * cell: 7 * cell, 6 * cell: 7 * cell]
+    assert goal[..., 1].mean() > 0.5 > goal[..., 0].mean()  # green
+    heading, y, x = np.argwhere(frame[:4])[0]
+    agent_cell = picture[(y + 1) * cell: (y + 2) * cell, (x + 1) * cell: (x + 2) * cell]
+    assert (agent_cell[..., 0] > 0.9).sum() > cell  # a red arrow
+    assert not np.array_equal(analysis._arrow(0), analysis._arrow(1))  # it points along the heading
+    faded = analysis.room_picture(frame * 0.5)
+    assert faded[..., 0].max() < picture[..., 0].max()  # an unsure dream is drawn fainter
+
+
+def test_random_game_is_catchs_play_episode_on_catch():
+    assert np.array_equal(analysis.random_game("catch", 4)["frames"], analysis.play_episode(4)["frames"])
+    room = analysis.random_game("empty_room", 4, max_steps=7)
+    assert room["frames"].shape == (8, 5, 6, 6) and room["actions"].shape == (7,)
+
+
 # ---------------------------------------------------------------- planning
 
 
@@ -91,8 +139,10 @@ def test_rollout_returns_shapes_and_errors(tiny_agent):
 # ---------------------------------------------------------------- recorded runs and bench
 
 
-def test_recorded_runs_are_consistent():
-    recorded = runs.read_runs()
+@pytest.mark.parametrize("game", ["catch", "empty_room"])
+def test_recorded_runs_are_consistent(game):
+    recorded = runs.read_runs(env=game)
+    assert recorded["config"]["solve_return"] == runs.dreamer_config(env=game).solve_return
     for method in ("dreamer", "dqn", "dqn_matched"):
         assert len(recorded[method]) >= 1, method
         for run in recorded[method].values():
@@ -120,17 +170,27 @@ def test_quick_bench_has_exactly_the_issue_keys():
         "optimal_return", "dreamer_return", "seeds", "seeds_solved", "dreamer_env_steps_to_95pct",
         "dqn_env_steps_to_95pct", "dqn_matched_env_steps_to_95pct", "sample_efficiency_ratio",
         "sample_efficiency_ratio_matched", "imagination_accuracy", "planning_return", "train_seconds",
+        "room_optimal_return", "room_dreamer_return", "room_seeds", "room_seeds_solved",
+        "room_dreamer_env_steps_to_95pct", "room_dqn_env_steps_to_95pct", "room_dqn_matched_env_steps_to_95pct",
+        "room_sample_efficiency_ratio", "room_sample_efficiency_ratio_matched", "room_train_seconds",
+        "room_imagination_accuracy",
     ]
     assert result["optimal_return"] == 1.0 and result["seeds"] >= 1
     assert 0 <= result["seeds_solved"] <= result["seeds"] and 0.0 <= result["imagination_accuracy"] <= 1.0
     json.dumps(result)
 
 
-def test_quick_recording_writes_a_runs_file(tmp_path):
+@pytest.mark.parametrize("game", ["catch", "empty_room"])
+def test_quick_recording_writes_a_runs_file(tmp_path, game):
     path = tmp_path / "runs.json"
-    recorded = runs.record(seeds=(0,), path=path, quick=True)
-    assert set(recorded) >= {"dreamer", "dqn", "dqn_matched", "config"}
+    recorded = runs.record(seeds=(0,), path=path, quick=True, env=game)
+    assert set(recorded) >= {"dreamer", "dqn", "dqn_matched", "config"} and recorded["config"]["game"] == game
     assert json.loads(path.read_text())["dreamer"]["0"]["curve"]
+
+
+def test_unknown_game_names_the_known_ones():
+    with pytest.raises(KeyError, match="catch, empty_room"):
+        runs.dreamer_config(env="pong")
 
 
 # ---------------------------------------------------------------- widgets and exercise

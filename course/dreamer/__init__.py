@@ -1,20 +1,22 @@
 """Lesson 05: world models — Dreamer.
 
-A small pixel game with a known optimal return (`envs`), DreamerV3 in one readable file — a
-world model with discrete latent codes, and an actor and a critic trained on trajectories
-imagined in that latent space (`dreamer`) — the model-free baseline it is measured against, DQN,
-with the same evaluation protocol (`dqn`), training curves over seeds (`runs`), planning by search
-in latent space and in pixel space (`planning`), the lesson's experiments and benchmark
-(`analysis`) and the interactive views (`widgets`).
+Two small games with a known optimal return, Catch and MiniGrid's empty room (`envs`),
+DreamerV3 in one readable file — a world model with discrete latent codes, and an actor and a
+critic trained on trajectories imagined in that latent space (`dreamer`) — the model-free
+baseline it is measured against, DQN, with the same evaluation protocol (`dqn`), training curves
+over seeds (`runs`), planning by search in latent space and in pixel space (`planning`), the
+lesson's experiments and benchmark (`analysis`) and the interactive views (`widgets`).
 """
 
 from course.core.registry import ModelSpec
 from course.dreamer.analysis import (
     DREAMER_NAME,
+    ROOM_NAME,
     UMAP_NAME,
     agent_config,
     bench,
     latent_map_config,
+    room_agent_config,
     train_agent,
     train_latent_map,
 )
@@ -33,6 +35,13 @@ MODELS = [
         description="UMAP map of the agent's latent codes (needs dreamer_catch first)",
         make_config=latent_map_config,
         train=train_latent_map,
+    ),
+    ModelSpec(
+        name=ROOM_NAME,
+        lesson="dreamer",
+        description="DreamerV3 in MiniGrid's empty room (the longer game), seed 0",
+        make_config=room_agent_config,
+        train=train_agent,
     ),
 ]
 

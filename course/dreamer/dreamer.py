@@ -414,7 +414,7 @@ class Dreamer(nn.Module):
 class Player:
     """Plays with the agent's memory: keeps (h, z, previous action) per game.
 
-    Called as `player(obs (N, 1, H, W), first (N,) bool) -> actions (N,)`, as `envs.evaluate`
+    Called as `player(obs (N, *frame shape), first (N,) bool) -> actions (N,)`, as `envs.evaluate`
     expects. `took(actions)` records the action really taken when it was not the actor's."""
 
     def __init__(self, agent: Dreamer, greedy: bool):
@@ -519,7 +519,7 @@ def train_dreamer(config: DreamerConfig, on_eval=None) -> tuple[dict, dict, list
     rng = np.random.default_rng(c.seed)
     env = make_env(c.env, seed=c.seed)
     agent = Dreamer(c, env.obs_shape, env.n_actions)
-    replay = Replay(c.env_steps + c.env_steps // env.episode_length + 2, env.obs_shape, env.n_actions)
+    replay = Replay(2 * c.env_steps + 2, env.obs_shape, env.n_actions)  # a step adds at most 2 rows
     act = agent.policy(greedy=False)
     history: list[dict] = []
     losses: dict[str, float] = {}

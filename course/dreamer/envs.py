@@ -4,11 +4,19 @@ Catch: a ball appears in a random column of the top row and falls one row per st
 on the bottom row moves left, stays or moves right. When the ball reaches the bottom row the
 episode ends with +1 if the paddle is under it and -1 if not. The paddle starts in the middle
 and can reach any column in time, so the optimal return is 1.0.
+
+EmptyRoom: MiniGrid's Empty 8×8 room with a random start — a longer game. The agent turns left,
+turns right or steps forward; it starts on a random cell facing a random way and must walk to the
+goal in the far corner, up to 12 moves away. The only reward comes on arrival, 1 − 0.9 · steps /
+64, so every move of the way shares the credit, and the game lasts up to 64 steps.
 """
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
+from minigrid.envs import EmptyEnv
 
 
 class Catch:
@@ -27,10 +35,6 @@ class Catch:
         self.rng = np.random.default_rng(seed)
         self.ball_row = self.ball_col = self.paddle = 0
         self.done = True
-
-    @property
-    def episode_length(self) -> int:
-        return self.height - 1  # steps from the top row to the bottom one
 
     def reset(self) -> np.ndarray:
         self.ball_row = 0
@@ -61,7 +65,85 @@ class Catch:
         return int(np.sign(self.ball_col - self.paddle)) + 1
 
 
-ENVS = {"catch": Catch}
+class EmptyRoom:
+    """MiniGrid's Empty room (8×8 with its walls) seen from above as a small stack of pictures.
+
+    The image is a float32 array of shape (5, 6, 6) over the 6×6 floor: channels 0–3 mark the
+    agent's cell, one per heading (right, down, left, up), channel 4 marks the goal.
+    Actions: 0 turn left, 1 turn right, 2 forward.
+    """
+
+    n_actions = 3
+    size = 8  # MiniGrid's size, walls included
+    max_steps = 64
+
+    def __init__(self, seed: int | None = None):
+        self.game = EmptyEnv(size=self.size, agent_start_pos=None, max_steps=self.max_steps)
+        self.floor = self.size - 2
+        self.obs_shape = (5, self.floor, self.floor)
+        self.seed = seed
+        self.done = True
+
+    def reset(self) -> np.ndarray:
+        self.game.reset(seed=self.seed)
+        self.seed = None  # the first reset seeds the game's generator; later ones draw from it
+        self.done = False
+        return self.render()
+
+    def step(self, action: int) -> tuple[np.ndarray, float, bool]:
+        if self.done:
+            raise RuntimeError("the episode is over: call reset() first")
+        _, reward, terminated, truncated, _ = self.game.step(int(action))
+        self.done = terminated or truncated
+        return self.render(), float(reward), self.done
+
+    def render(self) -> np.ndarray:
+        image = np.zeros(self.obs_shape, np.float32)
+        x, y = self.game.agent_pos
+        image[self.game.agent_dir, y - 1, x - 1] = 1.0
+        image[4, self.floor - 1, self.floor - 1] = 1.0  # the goal, bottom right
+        return image
+
+    @classmethod
+    def moves_to_goal(cls) -> np.ndarray:
+        """Fewest moves to the goal from every (x, y, heading) of the floor: (floor, floor, 4).
+
+        Breadth-first search backwards from the goal over MiniGrid's moves."""
+        n = cls.size - 2
+        goal = (n - 1, n - 1)
+        step = [(1, 0), (0, 1), (-1, 0), (0, -1)]  # forward, by heading
+        moves = np.full((n, n, 4), -1, int)
+        queue = deque()
+        for d in range(4):  # any heading on arrival: the first move that reaches the goal ends it
+            dx, dy = step[d]
+            x, y = goal[0] - dx, goal[1] - dy
+            if 0 <= x < n and 0 <= y < n:
+                moves[x, y, d] = 1
+                queue.append((x, y, d))
+        while queue:
+            x, y, d = queue.popleft()
+            dx, dy = step[d]
+            before = [(x, y, (d + 1) % 4), (x, y, (d - 1) % 4)]  # a left or a right turn led here
+            if 0 <= x - dx < n and 0 <= y - dy < n and (x - dx, y - dy) != goal:
+                before.append((x - dx, y - dy, d))  # a step forward led here
+            for state in before:
+                if state[:2] != goal and moves[state] < 0:
+                    moves[state] = moves[x, y, d] + 1
+                    queue.append(state)
+        return moves
+
+    @classmethod
+    def optimal_return_exact(cls) -> float:
+        """The mean return of a perfect player over MiniGrid's uniformly random starts."""
+        moves = cls.moves_to_goal()
+        starts = moves[moves > 0]  # every cell but the goal, every heading
+        return float(np.mean(1 - 0.9 * starts / cls.max_steps))
+
+
+EmptyRoom.optimal_return = round(EmptyRoom.optimal_return_exact(), 4)
+
+
+ENVS = {"catch": Catch, "empty_room": EmptyRoom}
 
 
 def make_env(name: str, seed: int | None = None):
@@ -73,10 +155,9 @@ def make_env(name: str, seed: int | None = None):
 def evaluate(act, env_name: str, episodes: int, seed: int) -> float:
     """Mean return of `act` over `episodes` episodes played side by side.
 
-    `act(observations (N, 1, H, W) float tensor, first (N,) bool tensor) -> actions (N,) ints`
-    is called once per step for all unfinished games; `first` marks each game's opening frame so
-    an agent with memory can reset it. Every episode of a game has the same length, so the
-    games finish together.
+    `act(frames (N, *obs_shape) float tensor, first (N,) bool tensor) -> actions (N,) ints`
+    is called once per step for all the games (the answers for finished ones are ignored); `first`
+    marks each game's opening frame so an agent with memory can reset it.
     """
     import torch
 
