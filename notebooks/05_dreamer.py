@@ -405,6 +405,15 @@ print("empty room, share of exact frames at open-loop step 1..15:", np.round(roo
 assert room_drift[0] > room_drift[-1], "errors compound with the horizon"
 
 # %% [markdown]
+# ### Room viewer
+# **What you should see:** pick a game; the agent's walk (top) and the same moves dreamed from the
+# first frame alone (bottom, with a red edge where the dream is wrong). Look for starts where the
+# agent takes a detour, and for the step where a long dream first goes wrong.
+
+# %%
+display(widgets.room_viewer(room_agent))
+
+# %% [markdown]
 # ## 9. So, should problem solving happen in latent space?
 # The numbers below are the ones this notebook just measured.
 

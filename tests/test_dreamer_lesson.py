@@ -220,6 +220,18 @@ def test_moving_each_widget_control_changes_its_output(agent):
     assert text.value != before
 
 
+def test_room_viewer_moves_to_another_game(room_agent):
+    viewer = widgets.room_viewer(room_agent, game=3)
+    (game,), (image, caption) = viewer.controls, viewer.views
+    before = (image.value, caption.value)
+    game.value = 4
+    assert image.value != before[0] and caption.value != before[1]
+    game.value = 3
+    assert (image.value, caption.value) == before  # the same game again: the same walk and dream
+    run = analysis.room_episode(room_agent, seed=3)
+    assert "".join(widgets.ROOM_LETTERS[a] for a in run["actions"]) in caption.value
+
+
 def test_lambda_returns_check_accepts_the_reference_and_rejects_a_wrong_one():
     checks.check_lambda_returns(D.lambda_returns)
 

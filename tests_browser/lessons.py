@@ -171,8 +171,9 @@ LESSONS: dict[str, Lesson] = {
                 slider("horizon", IMAGE, CAPTION, keys=("ArrowLeft", "ArrowLeft")),
             )),
             Widget("drift_explorer", (slider("steps dreamed", CAPTION, PLOT, keys=("PageUp",)),)),
+            Widget("room_viewer", (slider("room game", IMAGE, CAPTION),)),
         ),
-        gallery=("dream_viewer", "drift_explorer"),
+        gallery=("dream_viewer", "drift_explorer", "room_viewer"),
     ),
 }
 

@@ -169,7 +169,9 @@ def room_episode(agent: Dreamer, seed: int) -> dict:
 
     Returns frames (T+1, 5, 6, 6) real, dreams (T+1, 5, 6, 6) (the first is the first frame
     redrawn, the rest imagined), actions (T,), the return, and `shortest`, the fewest moves that
-    reach the goal from that start."""
+    reach the goal from that start. The agent reads each frame into a drawn code, as in training:
+    `seed` also fixes those draws."""
+    torch.manual_seed(seed)
     env = EmptyRoom(seed=seed)
     frames = [env.reset()]
     x, y = env.game.agent_pos

@@ -1,4 +1,4 @@
-"""Interactive views for Lesson 05: the dream viewer and the drift explorer.
+"""Interactive views for Lesson 05: the dream viewer, the drift explorer and the room viewer.
 
 Each view is a plain function that computes what to show (tested on its own) and a small
 ipywidgets builder that calls it when a control moves. Builders return the container widget;
@@ -12,7 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course.core.widgets import widget_box
-from course.dreamer.analysis import dream, observe_episode
+from course.dreamer.analysis import dream, observe_episode, room_episode, room_picture
+from course.dreamer.dreamer import frames_match
 from course.dreamer.dreamer import Dreamer
 from course.embeddings.widgets import to_png
 
@@ -92,6 +93,39 @@ def dream_caption(view: dict) -> str:
             f"(one row per categorical variable, brightness = probability)</small>")
 
 
+ROOM_LETTERS = "LRF"  # 0 turn left, 1 turn right, 2 forward
+ROOM_FRAMES_SHOWN = 14
+
+
+def room_walk_picture(run: dict) -> bytes:
+    """Top row: the room agent's real game (up to ROOM_FRAMES_SHOWN frames); bottom row: the same
+    game dreamed from its first frame and the moves alone, with a red edge where the dream is wrong."""
+    shown = min(len(run["frames"]), ROOM_FRAMES_SHOWN)
+    side = room_picture(run["frames"][0]).shape[0]
+    gap = 3
+    strip = np.ones((2 * side + gap, shown * (side + gap) - gap, 3), np.float32)
+    for t in range(shown):
+        left = t * (side + gap)
+        strip[:side, left:left + side] = room_picture(run["frames"][t])
+        dreamed = room_picture(run["dreams"][t])
+        if not frames_match(run["dreams"][t], run["frames"][t]):
+            dreamed[:2], dreamed[-2:], dreamed[:, :2], dreamed[:, -2:] = 1.0, 1.0, 1.0, 1.0
+            dreamed[:2, :, 1:] = dreamed[-2:, :, 1:] = dreamed[:, :2, 1:] = dreamed[:, -2:, 1:] = 0.0
+        strip[side + gap:, left:left + side] = dreamed
+    return to_png(strip, 1)
+
+
+def room_walk_caption(run: dict) -> str:
+    moves = len(run["actions"])
+    wrong = sum(not frames_match(d, f) for d, f in zip(run["dreams"][1:], run["frames"][1:]))
+    ending = (f"reached the goal in <b>{moves}</b> moves (shortest path {run['shortest']}), return {run['return']:.3f}"
+              if run["return"] > 0 else f"did not reach the goal in {moves} moves (shortest path {run['shortest']})")
+    more = f" (first {ROOM_FRAMES_SHOWN} frames shown)" if moves + 1 > ROOM_FRAMES_SHOWN else ""
+    return (f"moves <b>{''.join(ROOM_LETTERS[a] for a in run['actions'])}</b> · {ending} · {wrong} of {moves} "
+            f"dreamed frames wrong{more}<br><small>top row: the real game; bottom row: the same moves dreamed "
+            f"from the first frame alone, red edge where wrong (L turn left, R turn right, F forward)</small>")
+
+
 # ---------------------------------------------------------------- widget builders
 
 
@@ -158,3 +192,20 @@ def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6,
     horizon.observe(update, "value")
     update()
     return widget_box([horizon, caption, out], [horizon], [caption, out])
+
+
+def room_viewer(agent: Dreamer, game: int = 3):
+    """Pick an empty-room game: the agent's walk to the goal, and the same moves dreamed."""
+    game_slider = W.IntSlider(value=game, min=0, max=99, description="room game", layout=W.Layout(width="420px"),
+                              style={"description_width": "initial"})
+    image = W.Image(format="png")
+    caption = W.HTML()
+
+    def update(_=None):
+        run = room_episode(agent, seed=game_slider.value)
+        image.value = room_walk_picture(run)
+        caption.value = room_walk_caption(run)
+
+    game_slider.observe(update, "value")
+    update()
+    return widget_box([game_slider, image, caption], [game_slider], [image, caption])
