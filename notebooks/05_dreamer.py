@@ -344,9 +344,9 @@ assert max(latent_return, pixel_return) > random_return + 0.5, "search in the mo
 # real, the bottom row dreamed from the first frame and the agent's moves alone, with a red frame
 # where the dream is wrong. The agent walks to the goal by a path close to the shortest. Then the
 # training curves (log scale): compare where each method crosses the dashed line, and the ratios
-# with Catch's. One difference between the learners matters more here: DQN's one-step targets
-# pass the reward back one move per update of its target network, while Dreamer's λ-returns over
-# 15 imagined steps carry it along a whole path at once.
+# with Catch's. One difference between the learners weighs more on a longer way to the reward:
+# DQN's one-step targets pass the reward back at most one move per copy of its target network,
+# while Dreamer's λ-returns over 15 imagined steps carry it along a whole path at once.
 
 # %%
 room_agent = analysis.load_agent(analysis.ROOM_NAME)
