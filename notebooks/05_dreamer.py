@@ -47,7 +47,6 @@ from IPython.display import display
 
 from course.dreamer import analysis, planning, runs, widgets
 from course.dreamer.checks import check_lambda_returns
-from course.dreamer.dreamer import frames_match
 from course.dreamer.envs import Catch, EmptyRoom, evaluate
 
 plt.rcParams.update({"figure.dpi": 90})
@@ -340,9 +339,11 @@ assert max(latent_return, pixel_return) > random_return + 0.5, "search in the mo
 # steps: about 18 games, a third of which reach the goal), longer replayed sequences (16 steps)
 # and 4 updates per real step instead of 32.
 #
-# **What you should see:** one game of the shipped agent (`dreamer_room`, seed 0): the top row is
-# real, the bottom row dreamed from the first frame and the agent's moves alone, with a red frame
-# where the dream is wrong. The agent walks to the goal by a path close to the shortest. Then the
+# **What you should see:** a room viewer on one game of the shipped agent (`dreamer_room`, seed 0):
+# the top row is real, the bottom row dreamed from the first frame and the agent's moves alone,
+# with a red edge where the dream is wrong. The agent walks to the goal by a path close to the
+# shortest. Move the slider to pick other games: look for starts where the agent takes a detour,
+# and for the step where a long dream first goes wrong. Then the
 # training curves (log scale): compare where each method crosses the dashed line, and the ratios
 # with Catch's. One difference between the learners weighs more on a longer way to the reward:
 # DQN's one-step targets pass the reward back at most one move per copy of its target network,
@@ -350,32 +351,12 @@ assert max(latent_return, pixel_return) > random_return + 0.5, "search in the mo
 
 # %%
 room_agent = analysis.load_agent(analysis.ROOM_NAME)
-room_game = analysis.room_episode(room_agent, seed=3)
-shown = min(len(room_game["frames"]), 16)
-fig, axes = plt.subplots(2, shown, figsize=(0.75 * shown + 1, 2.4))
-for t in range(shown):
-    real, dreamed = room_game["frames"][t], room_game["dreams"][t]
-    axes[0, t].imshow(analysis.room_picture(real))
-    axes[1, t].imshow(analysis.room_picture(dreamed))
-    axes[0, t].set_title(f"t={t}" + ("" if t == 0 else f"\n{'LRF'[room_game['actions'][t - 1]]}"), fontsize=8)
-    for row, ax in enumerate(axes[:, t]):
-        ax.set(xticks=[], yticks=[])
-        if row == 1 and t > 0 and not frames_match(dreamed, real):
-            for spine in ax.spines.values():
-                spine.set(color="red", linewidth=2)
-axes[0, 0].set_ylabel("real")
-axes[1, 0].set_ylabel("dreamed")
-plt.suptitle("the empty-room agent's game (L turn left, R turn right, F forward)")
-plt.tight_layout()
-plt.show()
-print(f"reached the goal in {len(room_game['actions'])} moves (the shortest path takes {room_game['shortest']}): "
-      f"return {room_game['return']:.3f}")
+display(widgets.room_viewer(room_agent, game=3))
 
 # %%
 room_runs = runs.read_runs(env="empty_room")
 room_efficiency = analysis.sample_efficiency(room_runs)
-rng = np.random.default_rng(0)
-room_random = evaluate(lambda obs, first: torch.from_numpy(rng.integers(0, 3, len(obs))), "empty_room", 300, seed=5)
+room_random = planning.random_return(episodes=300, seed=5, env_name="empty_room")
 plot_runs(room_runs, room_random, "the empty room: return vs real experience", ylim=(-0.02, 1.0))
 print_seed_table(room_runs, room_efficiency)
 room_return = evaluate(room_agent.policy(greedy=True), "empty_room", 100, seed=4321)
@@ -403,15 +384,6 @@ ax.legend()
 plt.show()
 print("empty room, share of exact frames at open-loop step 1..15:", np.round(room_drift, 2))
 assert room_drift[0] > room_drift[-1], "errors compound with the horizon"
-
-# %% [markdown]
-# ### Room viewer
-# **What you should see:** pick a game; the agent's walk (top) and the same moves dreamed from the
-# first frame alone (bottom, with a red edge where the dream is wrong). Look for starts where the
-# agent takes a detour, and for the step where a long dream first goes wrong.
-
-# %%
-display(widgets.room_viewer(room_agent))
 
 # %% [markdown]
 # ## 9. So, should problem solving happen in latent space?

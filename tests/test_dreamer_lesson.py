@@ -75,8 +75,7 @@ def room_agent():
 def test_shipped_room_agent_walks_to_the_goal_and_dreams_a_step_ahead(room_agent):
     assert room_agent.c.env == "empty_room"
     score = evaluate(room_agent.policy(greedy=True), "empty_room", 100, seed=987)  # fresh games
-    rng = np.random.default_rng(0)
-    chance = evaluate(lambda obs, first: torch.from_numpy(rng.integers(0, 3, len(obs))), "empty_room", 100, seed=987)
+    chance = planning.random_return(episodes=100, seed=987, env_name="empty_room")
     assert score >= 0.9 * EmptyRoom.optimal_return and score > chance + 0.5
     drift = analysis.dream_drift(room_agent, episodes=50, seed=5, env_name="empty_room", horizon=15)
     assert drift.shape == (15,) and drift[0] >= 0.8 and drift[-1] < drift[0]
@@ -89,6 +88,7 @@ def test_room_episode_replays_the_real_game_and_its_dream(room_agent):
     assert run["shortest"] <= steps and run["return"] > 0  # it arrived, by a path no shorter than the shortest
     assert run["return"] == pytest.approx(1 - 0.9 * steps / EmptyRoom.max_steps)
     assert D.frames_match(run["dreams"][0], run["frames"][0])  # the first frame, redrawn
+    assert run["matches"].tolist() == [D.frames_match(d, f) for d, f in zip(run["dreams"], run["frames"])]
 
 
 def test_room_picture_draws_the_agent_and_the_goal():

@@ -168,8 +168,8 @@ def room_episode(agent: Dreamer, seed: int) -> dict:
     again from the first frame and the actions alone.
 
     Returns frames (T+1, 5, 6, 6) real, dreams (T+1, 5, 6, 6) (the first is the first frame
-    redrawn, the rest imagined), actions (T,), the return, and `shortest`, the fewest moves that
-    reach the goal from that start. The agent reads each frame into a drawn code, as in training:
+    redrawn, the rest imagined), matches (T+1,) whether each dream frame is right, actions (T,),
+    the return, and `shortest`, the fewest moves that reach the goal from that start. The agent reads each frame into a drawn code, as in training:
     `seed` also fixes those draws."""
     torch.manual_seed(seed)
     env = EmptyRoom(seed=seed)
@@ -191,8 +191,9 @@ def room_episode(agent: Dreamer, seed: int) -> dict:
     h, z, _, _ = wm.rssm.obs_step(h, z, torch.zeros(1, wm.n_actions), embed, sample=False)
     start = torch.cat([h, z], -1)[0]
     dreams = np.concatenate([wm.decode(start[None]).numpy(), dream(agent, start, actions)["frames"]])
-    return {"frames": np.stack(frames), "dreams": dreams, "actions": np.array(actions), "return": total,
-            "shortest": shortest}
+    matches = np.array([frames_match(d, f) for d, f in zip(dreams, frames)])
+    return {"frames": np.stack(frames), "dreams": dreams, "matches": matches, "actions": np.array(actions),
+            "return": total, "shortest": shortest}
 
 
 ROOM_CELL = 9  # pixels per floor cell in pictures of the room
@@ -299,18 +300,19 @@ def bench(quick: bool = False) -> dict:
 
     agent = load_agent()
     episodes = 10 if quick else 100
+    dreamed_games = 20 if quick else 100
     torch.manual_seed(0)
     planning = play(agent, "latent", episodes, seed=7, config=PlannerConfig())
     catch = run_figures(read_runs())
     room = run_figures(read_runs(env="empty_room"))
     room_agent = load_agent(ROOM_NAME)
-    room_accuracy = imagination_accuracy(room_agent.wm, "empty_room", episodes=20 if quick else 100, seed=1)
+    room_accuracy = imagination_accuracy(room_agent.wm, "empty_room", episodes=dreamed_games, seed=1)
     return {
         "optimal_return": Catch.optimal_return,
         **{k: catch[k] for k in ("dreamer_return", "seeds", "seeds_solved", "dreamer_env_steps_to_95pct",
                                  "dqn_env_steps_to_95pct", "dqn_matched_env_steps_to_95pct",
                                  "sample_efficiency_ratio", "sample_efficiency_ratio_matched")},
-        "imagination_accuracy": round(imagination_accuracy(agent.wm, episodes=20 if quick else 100, seed=1), 4),
+        "imagination_accuracy": round(imagination_accuracy(agent.wm, episodes=dreamed_games, seed=1), 4),
         "planning_return": round(planning["return"], 3),
         "train_seconds": catch["train_seconds"],
         # the longer game, measured the same way
@@ -363,5 +365,5 @@ def latent_map_config(quick: bool = False) -> LatentMapConfig:
     return LatentMapConfig(episodes=10 if quick else 200)
 
 
-__all__ = ["DREAMER_NAME", "ROOM_NAME", "UMAP_NAME", "agent_config", "room_agent_config", "bench", "latent_map_config", "train_agent",
-           "train_latent_map"]
+__all__ = ["DREAMER_NAME", "ROOM_NAME", "UMAP_NAME", "agent_config", "bench", "latent_map_config",
+           "room_agent_config", "train_agent", "train_latent_map"]

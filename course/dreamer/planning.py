@@ -27,7 +27,7 @@ import torch
 import torch.nn.functional as F
 
 from course.dreamer.dreamer import Dreamer, Player, WorldModel
-from course.dreamer.envs import evaluate
+from course.dreamer.envs import ENVS, evaluate
 
 
 @dataclass
@@ -135,7 +135,8 @@ def compare_planners(agent: Dreamer, episodes: int = 100, seed: int = 7, config:
     return {how: play(agent, how, episodes, seed, config) for how in ("actor", "latent", "pixels")}
 
 
-def random_return(episodes: int = 1000, seed: int = 0) -> float:
+def random_return(episodes: int = 1000, seed: int = 0, env_name: str = "catch") -> float:
     """Mean return of uniformly random play (a reference point for every plot)."""
     rng = np.random.default_rng(seed)
-    return evaluate(lambda obs, first: torch.from_numpy(rng.integers(0, 3, len(obs))), "catch", episodes, seed)
+    n_actions = ENVS[env_name].n_actions
+    return evaluate(lambda obs, first: torch.from_numpy(rng.integers(0, n_actions, len(obs))), env_name, episodes, seed)

@@ -13,7 +13,6 @@ import numpy as np
 
 from course.core.widgets import widget_box
 from course.dreamer.analysis import dream, observe_episode, room_episode, room_picture
-from course.dreamer.dreamer import frames_match
 from course.dreamer.dreamer import Dreamer
 from course.embeddings.widgets import to_png
 
@@ -108,16 +107,16 @@ def room_walk_picture(run: dict) -> bytes:
         left = t * (side + gap)
         strip[:side, left:left + side] = room_picture(run["frames"][t])
         dreamed = room_picture(run["dreams"][t])
-        if not frames_match(run["dreams"][t], run["frames"][t]):
-            dreamed[:2], dreamed[-2:], dreamed[:, :2], dreamed[:, -2:] = 1.0, 1.0, 1.0, 1.0
-            dreamed[:2, :, 1:] = dreamed[-2:, :, 1:] = dreamed[:, :2, 1:] = dreamed[:, -2:, 1:] = 0.0
+        if not run["matches"][t]:
+            for edge in (dreamed[:2], dreamed[-2:], dreamed[:, :2], dreamed[:, -2:]):
+                edge[:] = (1.0, 0.0, 0.0)
         strip[side + gap:, left:left + side] = dreamed
     return to_png(strip, 1)
 
 
 def room_walk_caption(run: dict) -> str:
     moves = len(run["actions"])
-    wrong = sum(not frames_match(d, f) for d, f in zip(run["dreams"][1:], run["frames"][1:]))
+    wrong = int((~run["matches"][1:]).sum())
     ending = (f"reached the goal in <b>{moves}</b> moves (shortest path {run['shortest']}), return {run['return']:.3f}"
               if run["return"] > 0 else f"did not reach the goal in {moves} moves (shortest path {run['shortest']})")
     more = f" (first {ROOM_FRAMES_SHOWN} frames shown)" if moves + 1 > ROOM_FRAMES_SHOWN else ""
