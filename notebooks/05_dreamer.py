@@ -343,7 +343,10 @@ assert max(latent_return, pixel_return) > random_return + 0.5, "search in the mo
 # the top row is real, the bottom row dreamed from the first frame and the agent's moves alone,
 # with a red edge where the dream is wrong. The agent walks to the goal by a path close to the
 # shortest. Move the slider to pick other games: look for starts where the agent takes a detour,
-# and for the step where a long dream first goes wrong. Then the
+# and for the step where a long dream first goes wrong. The `moves` menu plays other moves from
+# the same start — random ones, a zigzag, a walk into the wall — or your own letters (L turn left,
+# R turn right, F forward): the model learned mostly from the agent's own walks, so expect its
+# dreams of unusual moves to go wrong sooner. A count over 30 games follows. Then the
 # training curves (log scale): compare where each method crosses the dashed line, and the ratios
 # with Catch's. One difference between the learners weighs more on a longer way to the reward:
 # DQN's one-step targets pass the reward back at most one move per copy of its target network,
@@ -352,6 +355,14 @@ assert max(latent_return, pixel_return) > random_return + 0.5, "search in the mo
 # %%
 room_agent = analysis.load_agent(analysis.ROOM_NAME)
 display(widgets.room_viewer(room_agent, game=3))
+
+# %%
+dream_exactness = {}  # share of exact dreamed frames, whole walks of each kind of moves, 30 games
+for plan in ["the agent's", "random", "zigzag"]:
+    walks = [analysis.room_episode(room_agent, g, widgets.room_plan(plan, g)) for g in range(30)]
+    dream_exactness[plan] = np.mean([walk["matches"][1:].mean() for walk in walks])
+    print(f"{plan:>12} moves: {dream_exactness[plan]:.0%} of dreamed frames exact")
+assert dream_exactness["the agent's"] > dream_exactness["random"], "dreams are truest where the agent walks"
 
 # %%
 room_runs = runs.read_runs(env="empty_room")

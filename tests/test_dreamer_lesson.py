@@ -222,7 +222,7 @@ def test_moving_each_widget_control_changes_its_output(agent):
 
 def test_room_viewer_moves_to_another_game(room_agent):
     viewer = widgets.room_viewer(room_agent, game=3)
-    (game,), (image, caption) = viewer.controls, viewer.views
+    (game, plan, typed), (image, caption) = viewer.controls, viewer.views
     before = (image.value, caption.value)
     game.value = 4
     assert image.value != before[0] and caption.value != before[1]
@@ -230,6 +230,54 @@ def test_room_viewer_moves_to_another_game(room_agent):
     assert (image.value, caption.value) == before  # the same game again: the same walk and dream
     run = analysis.room_episode(room_agent, seed=3)
     assert "".join(widgets.ROOM_LETTERS[a] for a in run["actions"]) in caption.value
+    plan.value = "always forward"
+    assert image.value != before[0] and "moves <b>F" in caption.value
+
+
+def test_room_viewer_plays_typed_moves_and_names_a_typing_slip(room_agent):
+    viewer = widgets.room_viewer(room_agent, game=3)
+    (_, plan, typed), (image, caption) = viewer.controls, viewer.views
+    typed.value = "ffr f"
+    assert plan.value == "typed below"  # typing switches to the typed moves
+    assert "moves <b>FFRF</b>" in caption.value
+    shown = image.value
+    typed.value = "FFX"
+    assert "unknown move 'X'" in caption.value and "L (turn left)" in caption.value
+    assert image.value == shown  # the last good picture stays
+
+
+def test_room_moves_reads_letters_and_rejects_others():
+    assert widgets.room_moves(" lRf F") == [0, 1, 2, 2]
+    for bad, message in [("FFUP", "unknown move 'P', 'U'"), ("  ", "no moves typed")]:
+        with pytest.raises(ValueError, match=message):
+            widgets.room_moves(bad)
+    with pytest.raises(ValueError, match="unknown room plan"):
+        widgets.room_plan("dance", 0)
+    assert widgets.room_plan("random", 5) == widgets.room_plan("random", 5) != widgets.room_plan("random", 6)
+
+
+def test_room_episode_plays_given_moves_until_the_game_ends(room_agent):
+    env = EmptyRoom(seed=3)
+    env.reset()
+    x, y = env.game.agent_pos
+    heading = env.game.agent_dir
+    moves = EmptyRoom.moves_to_goal()
+    path = []  # a shortest path, found greedily from the BFS table
+    state = (x - 1, y - 1, heading)
+    step = [(1, 0), (0, 1), (-1, 0), (0, -1)]
+    while moves[state] > 1:
+        cx, cy, d = state
+        options = {0: (cx, cy, (d - 1) % 4), 1: (cx, cy, (d + 1) % 4), 2: (cx + step[d][0], cy + step[d][1], d)}
+        action, state = min(((a, s) for a, s in options.items() if 0 <= s[0] < 6 and 0 <= s[1] < 6),
+                            key=lambda item: moves[item[1]])
+        path.append(action)
+    path.append(2)  # the last step forward reaches the goal
+    run = analysis.room_episode(room_agent, seed=3, moves=path + [0, 0, 0])
+    assert run["actions"].tolist() == path and run["unplayed"] == 3 and run["shortest"] == len(path)
+    assert run["return"] == pytest.approx(1 - 0.9 * len(path) / EmptyRoom.max_steps)
+    assert run["frames"].shape == run["dreams"].shape == (len(path) + 1, 5, 6, 6)
+    with pytest.raises(ValueError, match="moves must be"):
+        analysis.room_episode(room_agent, seed=3, moves=[3])
 
 
 def test_lambda_returns_check_accepts_the_reference_and_rejects_a_wrong_one():

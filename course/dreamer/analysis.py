@@ -163,23 +163,30 @@ def dream_drift(agent: Dreamer, episodes: int = 50, seed: int = 0, sample: bool 
 
 
 @torch.no_grad()
-def room_episode(agent: Dreamer, seed: int) -> dict:
-    """The agent plays one empty-room game with its greedy actor; its model then dreams the game
-    again from the first frame and the actions alone.
+def room_episode(agent: Dreamer, seed: int, moves=None) -> dict:
+    """One empty-room game, played by the agent's greedy actor or, if given, by `moves` (ints:
+    0 turn left, 1 turn right, 2 forward; those after the game ends are not played); the model
+    then dreams the game again from the first frame and the moves alone.
 
     Returns frames (T+1, 5, 6, 6) real, dreams (T+1, 5, 6, 6) (the first is the first frame
     redrawn, the rest imagined), matches (T+1,) whether each dream frame is right, actions (T,),
-    the return, and `shortest`, the fewest moves that reach the goal from that start. The agent reads each frame into a drawn code, as in training:
-    `seed` also fixes those draws."""
+    the return, `shortest`, the fewest moves that reach the goal from that start, and `unplayed`,
+    the moves given but not played. The agent reads each frame into a drawn code, as in training: `seed` also fixes those draws."""
     torch.manual_seed(seed)
     env = EmptyRoom(seed=seed)
     frames = [env.reset()]
     x, y = env.game.agent_pos
     shortest = int(EmptyRoom.moves_to_goal()[x - 1, y - 1, env.game.agent_dir])
     player = agent.policy(greedy=True)
+    planned = None if moves is None else [int(m) for m in moves]
+    if planned is not None and not all(0 <= m < env.n_actions for m in planned):
+        raise ValueError(f"moves must be 0 (turn left), 1 (turn right) or 2 (forward), got {planned}")
     first, done, total, actions = True, False, 0.0, []
-    while not done:
-        action = int(player(torch.from_numpy(frames[-1])[None], torch.tensor([first]))[0])
+    while not done and (planned is None or len(actions) < len(planned)):
+        if planned is None:
+            action = int(player(torch.from_numpy(frames[-1])[None], torch.tensor([first]))[0])
+        else:
+            action = planned[len(actions)]
         first = False
         obs, reward, done = env.step(action)
         frames.append(obs)
@@ -193,7 +200,7 @@ def room_episode(agent: Dreamer, seed: int) -> dict:
     dreams = np.concatenate([wm.decode(start[None]).numpy(), dream(agent, start, actions)["frames"]])
     matches = np.array([frames_match(d, f) for d, f in zip(dreams, frames)])
     return {"frames": np.stack(frames), "dreams": dreams, "matches": matches, "actions": np.array(actions),
-            "return": total, "shortest": shortest}
+            "return": total, "shortest": shortest, "unplayed": 0 if planned is None else len(planned) - len(actions)}
 
 
 ROOM_CELL = 9  # pixels per floor cell in pictures of the room

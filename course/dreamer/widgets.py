@@ -94,6 +94,38 @@ def dream_caption(view: dict) -> str:
 
 ROOM_LETTERS = "LRF"  # 0 turn left, 1 turn right, 2 forward
 ROOM_FRAMES_SHOWN = 14
+ROOM_PLANS = {  # moves for the room viewer; None: the agent's own
+    "the agent's": None,
+    "random": "random",
+    "always forward": "F" * 12,
+    "turn on the spot": "L" * 12,
+    "zigzag": "FRFL" * 3,
+    "typed below": "typed",
+}
+
+
+def room_moves(letters: str) -> list[int]:
+    """Moves typed as letters, L turn left, R turn right, F forward (any case, spaces ignored)."""
+    text = "".join(letters.split()).upper()
+    unknown = sorted(set(text) - set(ROOM_LETTERS))
+    if unknown:
+        raise ValueError(f"unknown move {', '.join(map(repr, unknown))} in {letters!r}: type L (turn left), "
+                         f"R (turn right) or F (forward), e.g. FFRFF")
+    if not text:
+        raise ValueError("no moves typed: type some of L (turn left), R (turn right) and F (forward), e.g. FFRFF")
+    return [ROOM_LETTERS.index(letter) for letter in text]
+
+
+def room_plan(plan: str, game: int, typed: str = "") -> list[int] | None:
+    """The moves a room plan name stands for (None: the agent plays); `typed` for "typed below"."""
+    if plan not in ROOM_PLANS:
+        raise ValueError(f"unknown room plan {plan!r}: choose one of {', '.join(ROOM_PLANS)}")
+    kind = ROOM_PLANS[plan]
+    if kind is None:
+        return None
+    if kind == "random":
+        return np.random.default_rng(game).integers(0, len(ROOM_LETTERS), 12).tolist()
+    return room_moves(typed if kind == "typed" else kind)
 
 
 def room_walk_picture(run: dict) -> bytes:
@@ -120,6 +152,8 @@ def room_walk_caption(run: dict) -> str:
     ending = (f"reached the goal in <b>{moves}</b> moves (shortest path {run['shortest']}), return {run['return']:.3f}"
               if run["return"] > 0 else f"did not reach the goal in {moves} moves (shortest path {run['shortest']})")
     more = f" (first {ROOM_FRAMES_SHOWN} frames shown)" if moves + 1 > ROOM_FRAMES_SHOWN else ""
+    if run["unplayed"]:
+        ending += f"; the game was over, so the last {run['unplayed']} moves were not played"
     return (f"moves <b>{''.join(ROOM_LETTERS[a] for a in run['actions'])}</b> · {ending} · {wrong} of {moves} "
             f"dreamed frames wrong{more}<br><small>top row: the real game; bottom row: the same moves dreamed "
             f"from the first frame alone, red edge where wrong (L turn left, R turn right, F forward)</small>")
@@ -193,18 +227,37 @@ def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6,
     return widget_box([horizon, caption, out], [horizon], [caption, out])
 
 
-def room_viewer(agent: Dreamer, game: int = 3):
-    """Pick an empty-room game: the agent's walk to the goal, and the same moves dreamed."""
-    game_slider = W.IntSlider(value=game, min=0, max=99, description="room game", layout=W.Layout(width="420px"),
+def room_viewer(agent: Dreamer, game: int = 3, plan: str = "the agent's", typed: str = "FFRFFF"):
+    """Pick an empty-room game and whose moves to play (the agent's, a fixed plan or your own
+    letters): the real walk, and the same moves dreamed from the first frame."""
+    wide = W.Layout(width="420px")
+    game_slider = W.IntSlider(value=game, min=0, max=99, description="room game", layout=wide,
                               style={"description_width": "initial"})
+    plan_menu = W.Dropdown(options=list(ROOM_PLANS), value=plan, description="moves")
+    typed_box = W.Text(value=typed, description="typed moves", placeholder="e.g. FFRFF", continuous_update=False,
+                       style={"description_width": "initial"})
     image = W.Image(format="png")
     caption = W.HTML()
 
     def update(_=None):
-        run = room_episode(agent, seed=game_slider.value)
+        try:
+            moves = room_plan(plan_menu.value, game_slider.value, typed_box.value)
+        except ValueError as error:  # a typing slip: say what is wrong, keep the last picture
+            caption.value = f"<span style='color:#b00'>{error}</span>"
+            return
+        run = room_episode(agent, seed=game_slider.value, moves=moves)
         image.value = room_walk_picture(run)
         caption.value = room_walk_caption(run)
 
+    def typed_changed(_=None):
+        if plan_menu.value == "typed below":
+            update()
+        else:
+            plan_menu.value = "typed below"  # typing means: play these
+
     game_slider.observe(update, "value")
+    plan_menu.observe(update, "value")
+    typed_box.observe(typed_changed, "value")
     update()
-    return widget_box([game_slider, image, caption], [game_slider], [image, caption])
+    controls = [game_slider, plan_menu, typed_box]
+    return widget_box([W.VBox(controls), image, caption], controls, [image, caption])
