@@ -106,10 +106,14 @@ def test_room_picture_draws_the_agent_and_the_goal():
     assert faded[..., 0].max() < picture[..., 0].max()  # an unsure dream is drawn fainter
 
 
-def test_random_game_is_catchs_play_episode_on_catch():
-    assert np.array_equal(analysis.random_game("catch", 4)["frames"], analysis.play_episode(4)["frames"])
-    room = analysis.random_game("empty_room", 4, max_steps=7)
-    assert room["frames"].shape == (8, 5, 6, 6) and room["actions"].shape == (7,)
+def test_play_game_plays_given_moves_then_random_ones_on_either_game():
+    catch = analysis.play_game(4, actions=[0, 0])
+    assert catch["actions"][:2].tolist() == [0, 0] and len(catch["actions"]) == 9
+    assert catch["frames"].shape == (10, 1, 10, 5) and catch["states"].shape == (10, 3)
+    assert catch["states"][-1, 0] == 9 and catch["states"][2, 2] == 0  # two moves left: the paddle at column 0
+    assert np.array_equal(analysis.play_game(4)["frames"], analysis.play_game(4)["frames"])  # seeded
+    room = analysis.play_game(4, env_name="empty_room", max_steps=7)
+    assert room["frames"].shape == (8, 5, 6, 6) and room["actions"].shape == (7,) and "states" not in room
 
 
 # ---------------------------------------------------------------- planning
@@ -191,6 +195,12 @@ def test_quick_recording_writes_a_runs_file(tmp_path, game):
 def test_unknown_game_names_the_known_ones():
     with pytest.raises(KeyError, match="catch, empty_room"):
         runs.dreamer_config(env="pong")
+
+
+def test_solve_line_is_95_percent_of_the_way_from_worst_to_best():
+    assert runs.solve_return("catch") == pytest.approx(0.9)  # from -1 to +1
+    assert runs.solve_return("empty_room") == pytest.approx(0.95 * EmptyRoom.optimal_return, abs=1e-4)
+    assert runs.dqn_config(env="empty_room").solve_return == runs.dreamer_config(env="empty_room").solve_return
 
 
 # ---------------------------------------------------------------- widgets and exercise

@@ -46,33 +46,35 @@ def catch_state(env: Catch) -> tuple[int, int, int]:
     return env.ball_row, env.ball_col, env.paddle
 
 
-def play_episode(seed: int, actions=None) -> dict:
-    """Play one Catch game (random actions unless given, then random once they run out).
+def play_game(seed: int, actions=None, env_name: str = "catch", max_steps: int | None = None) -> dict:
+    """Play one game: the given actions, then random ones (seeded) until it ends or `max_steps`.
 
-    Returns a dict: frames (T+1, 1, H, W), actions (T,), states (T+1, 3) as (ball row, ball
-    column, paddle)."""
-    env = Catch(seed=seed)
+    Returns a dict: frames (T+1, *frame shape), actions (T,), and on Catch states (T+1, 3) as
+    (ball row, ball column, paddle)."""
+    env = make_env(env_name, seed=seed)
     rng = np.random.default_rng(seed)
-    frames, states, taken = [env.reset()], [catch_state(env)], []
-    done, t = False, 0
-    while not done:
-        a = int(actions[t]) if actions is not None and t < len(actions) else int(rng.integers(3))
+    frames, taken, done = [env.reset()], [], False
+    states = [catch_state(env)] if env_name == "catch" else None
+    while not done and (max_steps is None or len(taken) < max_steps):
+        t = len(taken)
+        a = int(actions[t]) if actions is not None and t < len(actions) else int(rng.integers(env.n_actions))
         obs, _, done = env.step(a)
         frames.append(obs)
-        states.append(catch_state(env))
         taken.append(a)
-        t += 1
-    return {"frames": np.stack(frames), "actions": np.array(taken), "states": np.array(states)}
+        if states is not None:
+            states.append(catch_state(env))
+    game = {"frames": np.stack(frames), "actions": np.array(taken)}
+    return game if states is None else {**game, "states": np.array(states)}
 
 
 @torch.no_grad()
 def observe_episode(agent: Dreamer, seed: int, actions=None):
-    """Play one Catch game (`play_episode`) and read it with the world model.
+    """Play one Catch game (`play_game`) and read it with the world model.
 
-    Adds to `play_episode`'s dict: feats (T+1, F) posterior model states, recon (T+1, 1, H, W)
+    Adds to `play_game`'s dict: feats (T+1, F) posterior model states, recon (T+1, 1, H, W)
     decoded from them, probs (T+1, stoch, classes) the posterior categorical codes."""
     wm = agent.wm
-    game = play_episode(seed, actions)
+    game = play_game(seed, actions)
     frames_t = torch.from_numpy(game["frames"])[None]  # (1, T+1, 1, H, W)
     acts = torch.zeros(1, len(game["frames"]), wm.n_actions)
     acts[0, 1:] = F.one_hot(torch.from_numpy(game["actions"]), wm.n_actions).float()
@@ -117,20 +119,6 @@ def object_positions(frame: np.ndarray) -> tuple[tuple[int, int] | None, int | N
     return ball, paddle
 
 
-def random_game(env_name: str, seed: int, max_steps: int | None = None) -> dict:
-    """One game of random moves (at most `max_steps`): frames (T+1, ...) and actions (T,).
-
-    On Catch it is `play_episode(seed)`'s game."""
-    env = make_env(env_name, seed=seed)
-    rng = np.random.default_rng(seed)
-    frames, actions, done = [env.reset()], [], False
-    while not done and (max_steps is None or len(actions) < max_steps):
-        actions.append(int(rng.integers(env.n_actions)))
-        obs, _, done = env.step(actions[-1])
-        frames.append(obs)
-    return {"frames": np.stack(frames), "actions": np.array(actions)}
-
-
 @torch.no_grad()
 def dream_drift(agent: Dreamer, episodes: int = 50, seed: int = 0, sample: bool = False, env_name: str = "catch",
                 horizon: int = 9) -> np.ndarray:
@@ -141,7 +129,7 @@ def dream_drift(agent: Dreamer, episodes: int = 50, seed: int = 0, sample: bool 
     All games are played, then dreamed side by side from their first frames, as one batch."""
     wm = agent.wm
     torch.manual_seed(seed)  # `sample`d dreams draw codes: the same seed gives the same figure
-    games = [random_game(env_name, seed + e, horizon) for e in range(episodes)]  # the real games
+    games = [play_game(seed + e, env_name=env_name, max_steps=horizon) for e in range(episodes)]  # the real games
     first_frames = torch.from_numpy(np.stack([g["frames"][0] for g in games])).flatten(1)  # (N, pixels)
     h, z = wm.rssm.initial(episodes)
     # the first frame is read the way the dream goes on: best guess, or a drawn code

@@ -45,11 +45,6 @@ class Game:
     dreamer: dict = field(default_factory=dict)  # DreamerConfig fields that differ from the defaults
     dqn_env_steps: int = 20_000
 
-    def solve_return(self, env: str) -> float:
-        """95 % of the way from the worst return to the optimal one."""
-        optimal = ENVS[env].optimal_return
-        return round(self.worst_return + 0.95 * (optimal - self.worst_return), 4)
-
 
 GAMES = {
     "catch": Game("runs.json", eval_every=50, worst_return=-1.0),
@@ -67,6 +62,12 @@ def game(env: str) -> Game:
     return GAMES[env]
 
 
+def solve_return(env: str) -> float:
+    """The solve line of a game: 95 % of the way from its worst return to the optimal one."""
+    worst, optimal = game(env).worst_return, ENVS[env].optimal_return
+    return round(worst + 0.95 * (optimal - worst), 4)
+
+
 def dreamer_config(seed: int = 0, quick: bool = False, env: str = "catch") -> DreamerConfig:
     """The lesson's Dreamer recipe for `env`; `quick` is a tiny run for tests."""
     if quick:
@@ -74,7 +75,7 @@ def dreamer_config(seed: int = 0, quick: bool = False, env: str = "catch") -> Dr
                              batch_size=4, seq_len=6, eval_every=30, eval_episodes=10, stop_when_solved=False)
     g = game(env)
     return DreamerConfig(env=env, seed=seed, eval_every=g.eval_every, eval_episodes=EVAL_EPISODES,
-                         solve_return=g.solve_return(env), **g.dreamer)
+                         solve_return=solve_return(env), **g.dreamer)
 
 
 def dqn_config(seed: int = 0, updates_per_step: float = 1.0, quick: bool = False, env: str = "catch") -> DQNConfig:
@@ -84,7 +85,7 @@ def dqn_config(seed: int = 0, updates_per_step: float = 1.0, quick: bool = False
                          updates_per_step=updates_per_step, stop_when_solved=False)
     g = game(env)
     return DQNConfig(env=env, seed=seed, eval_every=g.eval_every, eval_episodes=EVAL_EPISODES,
-                     solve_return=g.solve_return(env), updates_per_step=updates_per_step, env_steps=g.dqn_env_steps)
+                     solve_return=solve_return(env), updates_per_step=updates_per_step, env_steps=g.dqn_env_steps)
 
 
 def runs_path(env: str = "catch") -> Path:
@@ -155,9 +156,9 @@ def record(seeds=SEEDS, methods=("dreamer", "dqn", "dqn_matched"), path: Path | 
     return runs
 
 
-def solved_at_curve(curve: list[list[float]], solve_return: float) -> int | None:
+def solved_at_curve(curve: list[list[float]], threshold: float) -> int | None:
     """`envs.solved_at` on a recorded curve of [env steps, mean return] pairs."""
-    return solved_at([{"env_steps": s, "eval_return": r} for s, r in curve], solve_return)
+    return solved_at([{"env_steps": s, "eval_return": r} for s, r in curve], threshold)
 
 
 def steps_to_solve(runs: dict, method: str) -> list[int | None]:
