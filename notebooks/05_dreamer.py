@@ -425,5 +425,7 @@ print(f"""
    {room_efficiency['ratio_matched']}), against {efficiency['ratio']} ({efficiency['ratio_matched']}) on Catch. The room's dreams are exact {room_drift[0]:.0%} of the time
    one step ahead and {room_drift[-1]:.0%} fifteen steps ahead, yet rehearsing in them """ + (
     "saved more real steps there than on Catch." if room_efficiency["ratio"] > efficiency["ratio"]
-    else "did not save more real steps there than on Catch.") + """
+    else "did not save more real steps there than on Catch.") + f"""
+   Along the agent's own walks {dream_exactness["the agent's"]:.0%} of dreamed frames are exact, along random moves {dream_exactness["random"]:.0%}:
+   a model is most trustworthy where its agent goes, which is all the actor needs.
 """)
