@@ -1,5 +1,6 @@
 """Lesson 05 end to end: the shipped agent, its dreams, planning, recorded runs, bench, widgets, exercise."""
 
+import html
 import json
 
 import numpy as np
@@ -251,8 +252,10 @@ def test_room_viewer_plays_typed_moves_and_names_a_typing_slip(room_agent):
     assert plan.value == "typed below"  # typing switches to the typed moves
     assert "moves <b>FFRF</b>" in caption.value
     shown = image.value
-    typed.value = "FFX"
-    assert "unknown move 'X'" in caption.value and "L (turn left)" in caption.value
+    typed.value = "FF<X>"
+    message = html.unescape(caption.value)
+    assert "unknown move '<', '>', 'X'" in message and "L (turn left)" in message
+    assert "<X>" not in caption.value  # what was typed is shown as text, never as markup
     assert image.value == shown  # the last good picture stays
 
 

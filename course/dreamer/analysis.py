@@ -159,7 +159,8 @@ def room_episode(agent: Dreamer, seed: int, moves=None) -> dict:
     Returns frames (T+1, 5, 6, 6) real, dreams (T+1, 5, 6, 6) (the first is the first frame
     redrawn, the rest imagined), matches (T+1,) whether each dream frame is right, actions (T,),
     the return, `shortest`, the fewest moves that reach the goal from that start, and `unplayed`,
-    the moves given but not played. The agent reads each frame into a drawn code, as in training: `seed` also fixes those draws."""
+    the moves given but not played. The agent reads each frame into a drawn code, as in training:
+    `seed` also fixes those draws."""
     torch.manual_seed(seed)
     env = EmptyRoom(seed=seed)
     frames = [env.reset()]

@@ -7,6 +7,8 @@ its `.controls` and `.views` attributes let tests move a control and see the out
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
@@ -243,7 +245,7 @@ def room_viewer(agent: Dreamer, game: int = 3, plan: str = "the agent's", typed:
         try:
             moves = room_plan(plan_menu.value, game_slider.value, typed_box.value)
         except ValueError as error:  # a typing slip: say what is wrong, keep the last picture
-            caption.value = f"<span style='color:#b00'>{error}</span>"
+            caption.value = f"<span style='color:#b00'>{html.escape(str(error))}</span>"
             return
         run = room_episode(agent, seed=game_slider.value, moves=moves)
         image.value = room_walk_picture(run)
