@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from course.dreamer import dreamer as D
 from course.dreamer.dqn import DQNConfig, train_dqn
-from course.dreamer.envs import Catch, EmptyRoom, make_env, solved_at
+from course.dreamer.envs import Catch, EmptyRoom, make_env, solved_at, terminal
 
 
 def play(env: Catch, policy) -> tuple[float, int]:
@@ -30,6 +30,7 @@ def test_catch_optimal_policy_catches_and_a_bad_one_misses():
         assert play(env, Catch.optimal_action) == (env.optimal_return, 9)
         away = lambda e: 0 if e.ball_col >= e.paddle else 2  # runs from the ball
         assert play(env, away) == (-1.0, 9)
+        assert terminal(env, True) == 1.0  # Catch has no clock: every end is the real end
     with pytest.raises(RuntimeError):
         env.step(1)
 
@@ -149,8 +150,12 @@ def test_empty_room_optimal_return_is_what_shortest_paths_earn():
         returns.append(total)
     assert np.mean(returns) == pytest.approx(EmptyRoom.optimal_return, abs=0.01)
     # standing still never arrives: the game ends after max_steps with nothing
+    assert not env.timed_out and terminal(env, True) == 1.0  # the last game reached the goal
     env.reset()
     assert play(env, lambda e: 0) == (0.0, EmptyRoom.max_steps) and not env.game.agent_pos == (6, 6)
+    assert env.timed_out and terminal(env, True) == 0.0  # cut off by the clock: learners bootstrap
+    env.reset()
+    assert not env.timed_out and terminal(env, False) == 0.0
     with pytest.raises(KeyError, match="empty_room"):
         make_env("empty-room")
 

@@ -171,7 +171,7 @@ LESSONS: dict[str, Lesson] = {
                 slider("horizon", IMAGE, CAPTION, keys=("ArrowLeft", "ArrowLeft")),
             )),
             Widget("drift_explorer", (slider("steps dreamed", CAPTION, PLOT, keys=("PageUp",)),)),
-            Widget("room_viewer", (slider("room game", IMAGE, CAPTION, keys=("ArrowRight",) * 3),
+            Widget("room_viewer", (slider("room game", IMAGE, CAPTION, keys=("ArrowRight",) * 4),
                                    dropdown("moves", "zigzag", IMAGE, CAPTION))),
         ),
         gallery=("dream_viewer", "drift_explorer", "room_viewer"),

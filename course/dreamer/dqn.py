@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from course.core.progress import progress
-from course.dreamer.envs import evaluate, make_env, record_evaluation, run_summary
+from course.dreamer.envs import evaluate, make_env, record_evaluation, run_summary, terminal
 
 
 @dataclass
@@ -95,7 +95,7 @@ def train_dqn(config: DQNConfig, on_eval=None) -> tuple[dict, dict, list[dict]]:
         next_obs, reward, done = env.step(action)
         i = step - 1
         buffer["obs"][i], buffer["next_obs"][i], buffer["action"][i] = obs, next_obs, action
-        buffer["reward"][i], buffer["done"][i] = reward, float(done)
+        buffer["reward"][i], buffer["done"][i] = reward, terminal(env, done)
         obs = env.reset() if done else next_obs
         if step >= c.prefill_steps:
             credit += c.updates_per_step

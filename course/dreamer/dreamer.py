@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from course.core.progress import progress
-from course.dreamer.envs import evaluate, make_env, record_evaluation, run_summary
+from course.dreamer.envs import evaluate, make_env, record_evaluation, run_summary, terminal
 
 
 @dataclass
@@ -306,7 +306,8 @@ def lambda_returns(rewards, continues, values, discount: float, lambda_: float) 
 
 class Replay:
     """Real steps in order. Row t holds the frame o_t, the action that led to it, the reward
-    received on arriving, whether it opens an episode and whether it ends one."""
+    received on arriving, whether it opens an episode and whether the game really ends there (a
+    time-out does not: see `envs.terminal`)."""
 
     def __init__(self, capacity: int, obs_shape, n_actions: int):
         self.obs = np.zeros((capacity, *obs_shape), np.float32)
@@ -534,7 +535,7 @@ def train_dreamer(config: DreamerConfig, on_eval=None) -> tuple[dict, dict, list
         action = explore(step, policy_action)
         act.took(torch.tensor([action]))
         obs, reward, done = env.step(action)
-        replay.add(obs, np.eye(env.n_actions)[action], reward, False, float(done))
+        replay.add(obs, np.eye(env.n_actions)[action], reward, False, terminal(env, done))
         first = False
         if done:
             obs, first = env.reset(), True

@@ -28,6 +28,7 @@ class Catch:
 
     n_actions = 3
     optimal_return = 1.0
+    timed_out = False  # every game ends with the ball at the bottom, never by a clock
 
     def __init__(self, height: int = 10, width: int = 5, seed: int | None = None):
         self.height, self.width = height, width
@@ -83,9 +84,11 @@ class EmptyRoom:
         self.obs_shape = (5, self.floor, self.floor)
         self.seed = seed
         self.done = True
+        self.timed_out = False
 
     def reset(self) -> np.ndarray:
         self.game.reset(seed=self.seed)
+        self.timed_out = False
         self.seed = None  # the first reset seeds the game's generator; later ones draw from it
         self.done = False
         return self.render()
@@ -95,6 +98,9 @@ class EmptyRoom:
             raise RuntimeError("the episode is over: call reset() first")
         _, reward, terminated, truncated, _ = self.game.step(int(action))
         self.done = terminated or truncated
+        # cut off by the 64-step limit, not ended: the frame shows no clock, so to the learners the
+        # game could have gone on, and they should still value the state they stopped in
+        self.timed_out = truncated and not terminated
         return self.render(), float(reward), self.done
 
     def render(self) -> np.ndarray:
@@ -150,6 +156,12 @@ def make_env(name: str, seed: int | None = None):
     if name not in ENVS:
         raise KeyError(f"unknown environment {name!r}; known: {', '.join(ENVS)}")
     return ENVS[name](seed=seed)
+
+
+def terminal(env, done: bool) -> float:
+    """The "game over" flag a learner stores for a step: 1 where the game really ended, 0 where it
+    goes on or was only cut off by a time limit (its last state still has a future worth valuing)."""
+    return float(done and not env.timed_out)
 
 
 def evaluate(act, env_name: str, episodes: int, seed: int) -> float:
