@@ -46,7 +46,7 @@ import torch
 from IPython.display import display
 
 from course.dreamer import analysis, planning, runs, widgets
-from course.dreamer.checks import check_lambda_returns
+from course.dreamer.checks import check_lambda_returns, check_symlog_twohot
 from course.dreamer.envs import Catch, EmptyRoom, evaluate
 
 plt.rcParams.update({"figure.dpi": 90})
@@ -253,7 +253,7 @@ for j, name in enumerate(["ball row", "ball column", "paddle column"]):
     print(f"{name:>14}: {same:.0%} of map neighbours share it (chance {chance:.0%})")
 
 # %% [markdown]
-# ## 6. Exercise: λ-returns
+# ## 6. Exercises: λ-returns and two-hot targets
 # The critic and the actor learn from **λ-returns** of imagined trajectories: a blend of the
 # rewards the model imagines and the critic's own estimates,
 #
@@ -262,7 +262,7 @@ for j, name in enumerate(["ball row", "ball column", "paddle column"]):
 # where c is the model's "the game goes on" flag. λ = 0 trusts the critic after one step; λ = 1
 # sums all imagined rewards. Dreamer uses λ = 0.95 and γ = 0.99.
 #
-# **Exercise.** Write `lambda_returns(rewards, continues, values, discount, lambda_)`: rewards and
+# **Exercise 1.** Write `lambda_returns(rewards, continues, values, discount, lambda_)`: rewards and
 # continues have shape (H, ...) for steps 1..H, values (H + 1, ...) for steps 0..H; return
 # (H, ...) for steps 0..H − 1.
 
@@ -282,6 +282,37 @@ def lambda_returns(rewards, continues, values, discount, lambda_):
 
 # %% tags=["check"]
 check_lambda_returns(lambda_returns)
+
+# %% [markdown]
+# The reward head and the critic do not output one number: each outputs a probability for every
+# one of 63 fixed bins, and its prediction is the mean. A target is first squashed with
+# **symlog**(x) = sign(x) ln(1 + |x|), so that rewards of 0.01 and of 10,000 are learned equally
+# well, then spread over the two bins around it — **two-hot** — so that the mean of the bins is
+# exactly the squashed target: a value a quarter of the way from one bin to the next puts 3/4 of
+# its weight on the lower bin and 1/4 on the upper. The loss is the cross-entropy between the
+# prediction and this two-hot vector, which also lets the head say "either −1 or +1" where a single
+# number could only say 0.
+#
+# **Exercise 2.** Write `symlog_twohot(x, bins)`: for every value of the tensor x (any shape)
+# return the two-hot vector of symlog(x) over `bins` (sorted, already in symlog space), shape
+# (*x.shape, len(bins)). Values beyond the outer bins go all on the outer bin.
+# (`torch.searchsorted` finds the bin below a value; `F.one_hot` turns indices into vectors.)
+
+# %% tags=["exercise"]
+import torch.nn.functional as F
+
+
+def symlog_twohot(x, bins):
+    # BEGIN SOLUTION
+    y = (torch.sign(x) * torch.log1p(x.abs())).clamp(bins[0], bins[-1])
+    below = (torch.searchsorted(bins, y.contiguous(), right=True) - 1).clamp(0, len(bins) - 2)
+    weight_above = ((y - bins[below]) / (bins[below + 1] - bins[below])).unsqueeze(-1)
+    return (1 - weight_above) * F.one_hot(below, len(bins)) + weight_above * F.one_hot(below + 1, len(bins))
+    # END SOLUTION
+
+
+# %% tags=["check"]
+check_symlog_twohot(symlog_twohot)
 
 # %% [markdown]
 # ## 7. Acting by habit or by search?

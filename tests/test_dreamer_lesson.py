@@ -303,6 +303,30 @@ def test_lambda_returns_check_accepts_the_reference_and_rejects_a_wrong_one():
         checks.check_lambda_returns(forgets_to_bootstrap)
 
 
+def _nearest_bin(x, bins):
+    return torch.nn.functional.one_hot((D.symlog(x)[..., None] - bins).abs().argmin(-1), len(bins)).float()
+
+
+def _unclamped(x, bins):  # runs past the outer bins: weights below 0 and above 1
+    y = D.symlog(x)
+    below = (torch.searchsorted(bins, y.contiguous(), right=True) - 1).clamp(0, len(bins) - 2)
+    w = ((y - bins[below]) / (bins[below + 1] - bins[below]))[..., None]
+    hot = torch.nn.functional.one_hot
+    return (1 - w) * hot(below, len(bins)) + w * hot(below + 1, len(bins))
+
+
+@pytest.mark.parametrize("wrong, failing", [
+    (lambda x, bins: D.twohot_encode(x, bins), "exactly symlog"),  # forgets to squash
+    (_nearest_bin, "exactly symlog"),  # one-hot on the nearest bin: the mean is off
+    (_unclamped, "outer bin"),
+    (lambda x, bins: D.twohot_encode(D.symlog(x), bins)[..., :-1], "shape"),
+])
+def test_symlog_twohot_check_accepts_the_reference_and_names_the_mistake(wrong, failing):
+    checks.check_symlog_twohot(lambda x, bins: D.twohot_encode(D.symlog(x), bins))
+    with pytest.raises(AssertionError, match=failing):
+        checks.check_symlog_twohot(wrong)
+
+
 def test_catch_state_matches_the_game():
     env = Catch(seed=0)
     env.reset()
