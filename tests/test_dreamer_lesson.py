@@ -129,6 +129,14 @@ def test_latent_planner_catches_and_costs_more_than_the_actor(agent):
     assert latent["ms_per_move"] > actor["ms_per_move"]
 
 
+def test_planners_play_the_room_too(room_agent):
+    assert planning.planner_config("empty_room").horizon == 12  # the longest shortest path
+    config = planning.PlannerConfig(horizon=12, candidates=32, iterations=2)
+    latent = planning.play(room_agent, "latent", episodes=6, seed=3, config=config)
+    assert latent["return"] > planning.random_return(episodes=300, seed=3, env_name="empty_room")
+    assert latent["imagined_steps_per_move"] == 32 * 2 * 12
+
+
 def test_rollout_returns_shapes_and_errors(tiny_agent):
     wm = tiny_agent.wm
     h, z = wm.rssm.initial(7)
@@ -178,7 +186,7 @@ def test_quick_bench_has_exactly_the_issue_keys():
         "room_optimal_return", "room_dreamer_return", "room_seeds", "room_seeds_solved",
         "room_dreamer_env_steps_to_95pct", "room_dqn_env_steps_to_95pct", "room_dqn_matched_env_steps_to_95pct",
         "room_sample_efficiency_ratio", "room_sample_efficiency_ratio_matched", "room_train_seconds",
-        "room_imagination_accuracy",
+        "room_imagination_accuracy", "room_planning_return",
     ]
     assert result["optimal_return"] == 1.0 and result["seeds"] >= 1
     assert 0 <= result["seeds_solved"] <= result["seeds"] and 0.0 <= result["imagination_accuracy"] <= 1.0

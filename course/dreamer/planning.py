@@ -13,8 +13,8 @@ Two ways to imagine a sequence with the same trained world model:
   through the encoder, as if the model had seen it. The state then lives in pixel space and every
   step pays for a decoder and an encoder.
 
-`compare_planners` plays the same games with the actor and both planners and reports returns and
-the compute each needs per move.
+`compare_planners` plays the same games, of the agent's own game (Catch or the empty room), with
+the actor and both planners and reports returns and the compute each needs per move.
 """
 
 from __future__ import annotations
@@ -26,19 +26,25 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from course.core.progress import progress
 from course.dreamer.dreamer import Dreamer, Player, WorldModel
 from course.dreamer.envs import ENVS, evaluate
 
 
 @dataclass
 class PlannerConfig:
-    horizon: int = 9  # one whole Catch episode: every plan can see its ending
+    horizon: int = 9  # one whole Catch episode: every plan can see its ending (see `planner_config`)
     candidates: int = 64  # action sequences imagined per iteration
     iterations: int = 3
     elite_fraction: float = 0.1
     smoothing: float = 0.5  # keep half of the old distribution at each refit
     space: str = "latent"  # "latent" or "pixels"
     sample: bool = False  # imagine with sampled codes (as in training) instead of the model's best guess
+
+
+def planner_config(env_name: str = "catch") -> PlannerConfig:
+    """The planner for a game: in the empty room it looks 12 moves ahead, the longest shortest path."""
+    return PlannerConfig(horizon=12) if env_name == "empty_room" else PlannerConfig()
 
 
 def rollout_returns(wm: WorldModel, h: torch.Tensor, z: torch.Tensor, actions: torch.Tensor, space: str,
@@ -110,21 +116,36 @@ class Planner(Player):
         return actions
 
 
+class CountedCalls:
+    """Wraps a policy for `envs.evaluate` and counts the moves it is asked for (games × steps)."""
+
+    def __init__(self, policy):
+        self.policy, self.moves = policy, 0
+
+    def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
+        self.moves += len(obs)
+        return self.policy(obs, first)
+
+
 def play(agent: Dreamer, how: str, episodes: int, seed: int, config: PlannerConfig | None = None) -> dict:
-    """Mean return of `how` ('actor', 'latent' or 'pixels') on `episodes` games, with its cost."""
+    """Mean return of `how` ('actor', 'latent' or 'pixels') on `episodes` games of the agent's own
+    game, with its cost."""
+    env_name = agent.c.env
     if how == "actor":
         policy = agent.policy(greedy=True)
     elif how in ("latent", "pixels"):
-        base = config or PlannerConfig()
+        base = config or planner_config(env_name)
         policy = Planner(agent, PlannerConfig(**{**base.__dict__, "space": how}), seed=seed)
     else:
         raise ValueError(f"unknown way to act {how!r}: use 'actor', 'latent' or 'pixels'")
+    counted = CountedCalls(policy)
     start = time.perf_counter()
-    score = evaluate(policy, "catch", episodes, seed=seed)
+    score = evaluate(counted, env_name, episodes, seed=seed)
     seconds = time.perf_counter() - start
-    decisions = episodes * 9  # every Catch game is 9 moves
+    # the games are played side by side, one call per step for all of them (a finished game's
+    # answer is ignored), so the time per move is the batch's time shared out over those calls
+    decisions = counted.moves
     imagined = getattr(policy, "imagined_steps", 0)
-    # the games are played side by side, so the time per move is the batch's time shared out
     return {"return": score, "ms_per_move": 1000 * seconds / decisions,
             "imagined_steps_per_move": imagined / decisions}
 
@@ -132,7 +153,8 @@ def play(agent: Dreamer, how: str, episodes: int, seed: int, config: PlannerConf
 def compare_planners(agent: Dreamer, episodes: int = 100, seed: int = 7, config: PlannerConfig | None = None) -> dict:
     """{'actor' | 'latent' | 'pixels': {'return', 'ms_per_move', 'imagined_steps_per_move'}}."""
     torch.manual_seed(seed)
-    return {how: play(agent, how, episodes, seed, config) for how in ("actor", "latent", "pixels")}
+    return {how: play(agent, how, episodes, seed, config)
+            for how in progress(("actor", "latent", "pixels"), desc=f"{episodes} games each way")}
 
 
 def random_return(episodes: int = 1000, seed: int = 0, env_name: str = "catch") -> float:
