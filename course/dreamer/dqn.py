@@ -120,6 +120,6 @@ def train_dqn(config: DQNConfig, on_eval=None) -> tuple[dict, dict, list[dict]]:
                 break
         if time.process_time() - cpu_start > c.max_seconds:
             break
-    metrics = run_summary(history, step, updates, time.perf_counter() - start, c.solve_return, env.optimal_return)
-    metrics["cpu_seconds"] = round(time.process_time() - cpu_start, 1)
+    metrics = run_summary(history, step, updates, time.perf_counter() - start, c.solve_return, env.optimal_return,
+                          time.process_time() - cpu_start)
     return dict(q.state_dict()), metrics, history

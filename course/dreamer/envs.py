@@ -29,6 +29,7 @@ class Catch:
     n_actions = 3
     optimal_return = 1.0
     timed_out = False  # every game ends with the ball at the bottom, never by a clock
+    plan_horizon = 9  # moves a plan needs to see a game's reward from its start: one whole game
 
     def __init__(self, height: int = 10, width: int = 5, seed: int | None = None):
         self.height, self.width = height, width
@@ -147,6 +148,7 @@ class EmptyRoom:
 
 
 EmptyRoom.optimal_return = round(EmptyRoom.optimal_return_exact(), 4)
+EmptyRoom.plan_horizon = int(EmptyRoom.moves_to_goal().max())  # the longest shortest path: 12 moves
 
 
 ENVS = {"catch": Catch, "empty_room": EmptyRoom}
@@ -207,8 +209,9 @@ def record_evaluation(history: list[dict], record: dict, bar, on_eval, solve_ret
 
 
 def run_summary(history: list[dict], env_steps: int, updates: int, seconds: float, solve_return: float,
-                optimal_return: float) -> dict:
-    """The headline figures of one training run, the same for every agent."""
+                optimal_return: float, cpu_seconds: float) -> dict:
+    """The headline figures of one training run, the same for every agent (`cpu_seconds`: of the
+    training thread, which the budget counts; `seconds`: wall time)."""
     solved = solved_at(history, solve_return)
     return {
         "solved": solved is not None,
@@ -219,4 +222,5 @@ def run_summary(history: list[dict], env_steps: int, updates: int, seconds: floa
         "train_seconds": round(seconds, 1),
         "updates_per_second": round(updates / max(seconds, 1e-9), 2),
         "optimal_return": optimal_return,
+        "cpu_seconds": round(cpu_seconds, 1),
     }

@@ -43,8 +43,9 @@ class PlannerConfig:
 
 
 def planner_config(env_name: str = "catch") -> PlannerConfig:
-    """The planner for a game: in the empty room it looks 12 moves ahead, the longest shortest path."""
-    return PlannerConfig(horizon=12) if env_name == "empty_room" else PlannerConfig()
+    """The planner for a game: it looks as far ahead as the game's reward can be from any start
+    (Catch: a whole game, 9 moves; the empty room: the longest shortest path, 12)."""
+    return PlannerConfig(horizon=ENVS[env_name].plan_horizon)
 
 
 def rollout_returns(wm: WorldModel, h: torch.Tensor, z: torch.Tensor, actions: torch.Tensor, space: str,

@@ -16,6 +16,7 @@ import numpy as np
 from course.core.widgets import widget_box
 from course.dreamer.analysis import dream, observe_episode, room_episode, room_picture
 from course.dreamer.dreamer import Dreamer
+from course.dreamer.envs import EmptyRoom
 from course.embeddings.widgets import to_png
 
 ACTION_PLANS = {
@@ -96,12 +97,13 @@ def dream_caption(view: dict) -> str:
 
 ROOM_LETTERS = "LRF"  # 0 turn left, 1 turn right, 2 forward
 ROOM_FRAMES_SHOWN = 14
+ROOM_PLAN_MOVES = EmptyRoom.plan_horizon  # a fixed plan is as long as the longest shortest path
 ROOM_PLANS = {  # moves for the room viewer; None: the agent's own
     "the agent's": None,
     "random": "random",
-    "always forward": "F" * 12,
-    "turn on the spot": "L" * 12,
-    "zigzag": "FRFL" * 3,
+    "always forward": "F" * ROOM_PLAN_MOVES,
+    "turn on the spot": "L" * ROOM_PLAN_MOVES,
+    "zigzag": ("FRFL" * ROOM_PLAN_MOVES)[:ROOM_PLAN_MOVES],
     "typed below": "typed",
 }
 
@@ -126,7 +128,7 @@ def room_plan(plan: str, game: int, typed: str = "") -> list[int] | None:
     if kind is None:
         return None
     if kind == "random":
-        return np.random.default_rng(game).integers(0, len(ROOM_LETTERS), 12).tolist()
+        return np.random.default_rng(game).integers(0, len(ROOM_LETTERS), ROOM_PLAN_MOVES).tolist()
     return room_moves(typed if kind == "typed" else kind)
 
 
