@@ -47,6 +47,7 @@ from IPython.display import display
 
 from course.dreamer import analysis, planning, runs, widgets
 from course.dreamer.checks import check_lambda_returns, check_symlog_twohot
+from course.dreamer.dreamer import HeldRandomActions
 from course.dreamer.envs import Catch, EmptyRoom, evaluate
 
 plt.rcParams.update({"figure.dpi": 90})
@@ -136,6 +137,62 @@ efficiency = analysis.sample_efficiency(recorded)
 plot_runs(recorded, random_return, "Catch: return vs real experience", ylim=(-1.05, 1.05))
 print_seed_table(recorded, efficiency)
 assert efficiency["ratio"] > 1, "Dreamer should need fewer real steps than DQN, seed for seed (median)"
+
+# %% [markdown]
+# ### Is Dreamer waiting for exploration?
+# Every Dreamer seed still needs many real games after its warm-up. Two suspects: the
+# random warm-up rarely shows a catch in every column, and a model cannot promise a catch it has
+# never seen; or the model learns the game's endings slowly, whatever it is shown. Two
+# measurements tell them apart:
+#
+# 1. 300 random warm-ups (the recipe's 200 held random moves, no learning): in how many columns
+#    did the paddle catch the ball at least once?
+# 2. A diagnostic run recorded beside the others (`python -m course.dreamer.runs --method
+#    dreamer_shown_catches`): during the warm-up, `runs.ShowEveryCatch` plays the catching move
+#    whenever the ball falls in a column where no ball has been caught yet. Once every column has
+#    paid +1, the warm-up is random again, and everything after it is the usual recipe.
+#
+# **What you should see:** random warm-ups almost never catch a ball in all five columns, so
+# exploration is a real suspect. Yet the runs shown every catch are no faster on the median:
+# the slowest seeds gain, others lose. The model still has to learn the other endings, which
+# paddle positions miss, from real games, one ending at a time, and so do the DQN ratios above.
+
+# %%
+def warmup_columns_caught(seed: int) -> int:
+    """Columns in which the recipe's random warm-up caught the ball at least once."""
+    env = Catch(seed=seed)
+    explore = HeldRandomActions(env.n_actions, c.explore_epsilon, c.random_hold, c.prefill_steps,
+                                np.random.default_rng(seed))
+    env.reset()
+    caught = set()
+    for step in range(1, c.prefill_steps + 1):
+        column = env.ball_col
+        _, reward, done = env.step(explore(step, policy_action=1))
+        if reward > 0:
+            caught.add(column)
+        if done:
+            env.reset()
+    return len(caught)
+
+
+columns = np.array([warmup_columns_caught(seed) for seed in range(300)])
+print(f"random warm-ups of {c.prefill_steps} steps: a catch in all five columns in {np.mean(columns == 5):.0%}, "
+      f"in {columns.mean():.1f} columns on average")
+
+shown = runs.steps_to_solve(recorded, "dreamer_shown_catches")
+print(f"\n{'seed':>4} | {'Dreamer':>8} | {'shown every catch':>17}")
+for seed, plain, guided in zip(efficiency["seeds"], efficiency["dreamer"], shown):
+    print(f"{seed:>4} | {plain:>8} | {guided:>17}")
+shown_efficiency = analysis.sample_efficiency({**recorded, "dreamer": recorded["dreamer_shown_catches"]})
+print(f"median real steps to solve: {runs.median_or_none(efficiency['dreamer'])} as recorded, "
+      f"{runs.median_or_none(shown)} when shown every catch; median ratio against DQN "
+      f"{efficiency['ratio']} -> {shown_efficiency['ratio']}, against the matched DQN "
+      f"{efficiency['ratio_matched']} -> {shown_efficiency['ratio_matched']}")
+assert np.mean(columns == 5) < 0.5, "random warm-ups should usually miss the catch in some column"
+assert runs.median_or_none(shown) >= runs.median_or_none(efficiency["dreamer"]) - recorded["config"]["eval_every"], \
+    "showing every catch should not make the median run solve more than one evaluation sooner"
+assert min(shown) >= c.prefill_steps + 2 * recorded["config"]["eval_every"], \
+    "even shown every catch, the model should need real games after the warm-up"
 
 # %% [markdown]
 # ## 3. What the world model sees: reconstructions
@@ -466,9 +523,11 @@ print(f"""
 1. Real experience: the median Dreamer run solved Catch after {dreamer_steps} real steps, DQN after {dqn_steps}
    ({matched_steps} with as many updates per real step as Dreamer): a ratio of {efficiency['ratio']} (matched:
    {efficiency['ratio_matched']}) over {len(efficiency['dreamer'])} seeds, {unsolved} of them unsolved within the CPU budget. On a game
-   this small a model-free learner is already efficient, and Dreamer pays for exploration: its
-   actor learns only in the dream, so it cannot learn a catch in a column the model has never seen
-   one in; the slowest seeds sit on a plateau until random moves bring those catches.
+   this small a model-free learner is already efficient. Dreamer's actor learns only in the dream,
+   so it cannot learn a catch in a column the model has never seen one in, and the slowest seeds sit
+   on a plateau until random moves bring those catches. But shown a catch in every column during
+   its warm-up, the median run still needed {runs.median_or_none(shown)} real steps: the model has to learn from
+   real games which of the 25 endings miss, and exploration alone does not close the gap.
 2. The dreams: {drift[0]:.0%} of imagined frames are exact one step ahead, {drift[-1]:.0%} nine steps ahead,
    {accuracy:.0%} over whole games, from the first frame and the actions alone — the model's best
    guess at every step; drawing the codes at random, as training does, {accuracy_sampled:.0%}.

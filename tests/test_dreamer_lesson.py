@@ -156,7 +156,8 @@ def test_rollout_returns_shapes_and_errors(tiny_agent):
 def test_recorded_runs_are_consistent(game):
     recorded = runs.read_runs(env=game)
     assert recorded["config"]["solve_return"] == runs.dreamer_config(env=game).solve_return
-    for method in ("dreamer", "dqn", "dqn_matched"):
+    assert set(runs.METHODS) <= set(recorded)
+    for method in set(recorded) - {"config"}:  # the bench's methods and any diagnostic recorded beside them
         assert len(recorded[method]) >= 1, method
         for run in recorded[method].values():
             curve = run["curve"]
@@ -199,6 +200,30 @@ def test_quick_recording_writes_a_runs_file(tmp_path, game):
     recorded = runs.record(seeds=(0,), path=path, quick=True, env=game)
     assert set(recorded) >= {"dreamer", "dqn", "dqn_matched", "config"} and recorded["config"]["game"] == game
     assert json.loads(path.read_text())["dreamer"]["0"]["curve"]
+
+
+def test_show_every_catch_catches_once_per_column_in_the_warm_up_only():
+    env = Catch(seed=0)
+    explore = D.HeldRandomActions(3, epsilon=0.0, hold=4, prefill=200, rng=np.random.default_rng(0))
+    guided = runs.ShowEveryCatch(env, explore)
+    catches = set()
+    env.reset()
+    for step in range(1, 201):
+        column = env.ball_col
+        _, reward, done = env.step(guided(step, policy_action=1))
+        if reward > 0:
+            catches.add(column)
+        if done:
+            env.reset()
+    assert catches == guided.caught == set(range(5))  # the real game paid +1 in every column
+    after = [guided(step, policy_action=2) for step in range(201, 230)]
+    assert after[4:] == [2] * 25  # then the agent plays (ε = 0), once a move held from the warm-up has run out
+    with pytest.raises(ValueError, match="Catch only"):
+        runs.ShowEveryCatch(EmptyRoom(seed=0), explore)
+    with pytest.raises(ValueError, match="drop it"):
+        runs.record(methods=("dreamer_shown_catches",), env="empty_room", quick=True)
+    with pytest.raises(ValueError, match="known: dreamer, dqn"):
+        runs.record(methods=("dqn_fast",), quick=True)
 
 
 def test_unknown_game_names_the_known_ones():

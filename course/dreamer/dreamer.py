@@ -511,10 +511,12 @@ class HeldRandomActions:
         return self.action
 
 
-def train_dreamer(config: DreamerConfig, on_eval=None) -> tuple[dict, dict, list[dict]]:
+def train_dreamer(config: DreamerConfig, on_eval=None, guide=None) -> tuple[dict, dict, list[dict]]:
     """Play, remember, learn the model, learn to act in it. Returns (tensors, metrics, history).
 
-    `on_eval(record)`, if given, is called with each evaluation's record as it is made."""
+    `on_eval(record)`, if given, is called with each evaluation's record as it is made.
+    `guide(env, explore)`, if given, wraps the exploration with something that sees the game
+    itself: a diagnostic (`runs.ShowEveryCatch`), never part of the recipe."""
     c = config
     torch.manual_seed(c.seed)
     rng = np.random.default_rng(c.seed)
@@ -529,6 +531,8 @@ def train_dreamer(config: DreamerConfig, on_eval=None) -> tuple[dict, dict, list
     replay.add(obs, np.zeros(env.n_actions), 0.0, True, 0.0)
     bar = progress(range(1, c.env_steps + 1), desc=f"dreamer seed {c.seed}")
     explore = HeldRandomActions(env.n_actions, c.explore_epsilon, c.random_hold, c.prefill_steps, rng)
+    if guide is not None:
+        explore = guide(env, explore)
     for step in bar:
         # act in the real game: random while prefilling, then the actor with an ε floor
         policy_action = int(act(torch.from_numpy(obs)[None], torch.tensor([first]))[0])

@@ -9,6 +9,7 @@ per Dreamer seed, seconds to minutes per DQN seed) with:
     python -m course.dreamer.runs --seeds 0 1         # some seeds only (merged into the file)
     python -m course.dreamer.runs --method dqn        # one method only
     python -m course.dreamer.runs --game empty_room   # the longer game
+    python -m course.dreamer.runs --method dreamer_shown_catches   # is it exploration? (`ShowEveryCatch`)
 
 On one game every run uses the same evaluation grid (`Game.eval_every` env steps, 100 greedy
 games) and the same definition of solved: two consecutive evaluations whose mean return is 95 %
@@ -28,10 +29,12 @@ from course.core.runs import merge_run
 from course.core.runs import read_runs as recorded_runs
 from course.core.seeding import seed_everything, torch_threads
 from course.dreamer.dqn import DQNConfig, train_dqn
-from course.dreamer.dreamer import DreamerConfig, imagination_accuracy, make_agent, train_dreamer
-from course.dreamer.envs import ENVS, solved_at
+from course.dreamer.dreamer import DreamerConfig, HeldRandomActions, imagination_accuracy, make_agent, train_dreamer
+from course.dreamer.envs import ENVS, Catch, solved_at
 
 SEEDS = (0, 1, 2, 3, 4)
+METHODS = ("dreamer", "dqn", "dqn_matched")  # what the bench compares
+DIAGNOSTICS = ("dreamer_shown_catches",)  # recorded beside them, on Catch only: `ShowEveryCatch`
 EVAL_EPISODES = 100
 
 
@@ -88,6 +91,28 @@ def dqn_config(seed: int = 0, updates_per_step: float = 1.0, quick: bool = False
                      solve_return=solve_return(env), updates_per_step=updates_per_step, env_steps=g.dqn_env_steps)
 
 
+class ShowEveryCatch:
+    """An exploration oracle for one diagnostic, never for the recipe: during the random warm-up,
+    a game whose ball falls in a column where no ball has been caught yet is played with the
+    catching move (`Catch.optimal_action`). So the model has seen a catch in every column before
+    it starts to learn, and any time it still needs is not spent waiting for exploration."""
+
+    def __init__(self, env: Catch, explore: HeldRandomActions):
+        if not isinstance(env, Catch):
+            raise ValueError(f"ShowEveryCatch plays Catch only, not {type(env).__name__}")
+        self.env, self.explore, self.caught = env, explore, set()
+
+    def __call__(self, step: int, policy_action: int) -> int:
+        env = self.env
+        if step > self.explore.prefill or env.ball_col in self.caught:
+            return self.explore(step, policy_action)
+        self.explore.left = 0  # a held random move does not carry into the shown game
+        action = env.optimal_action()
+        if env.ball_row == env.height - 2:  # this move ends the game, under the ball
+            self.caught.add(env.ball_col)
+        return action
+
+
 def runs_path(env: str = "catch") -> Path:
     return data_dir() / "dreamer" / game(env).runs_file
 
@@ -96,11 +121,11 @@ def _curve(history: list[dict]) -> list[list[float]]:
     return [[r["env_steps"], round(r["eval_return"], 3)] for r in history]
 
 
-def train_agent(config: DreamerConfig) -> tuple[dict, dict]:
+def train_agent(config: DreamerConfig, guide=None) -> tuple[dict, dict]:
     """One Dreamer run: its tensors, and its figures with the training curve and how well it dreams.
 
     `python -m course train dreamer_catch` trains the shipped agent with it (`analysis.agent_config`)."""
-    tensors, metrics, history = train_dreamer(config)
+    tensors, metrics, history = train_dreamer(config, guide=guide)
     agent = make_agent(config)
     agent.load_state_dict(tensors)
     metrics["imagination_accuracy"] = round(imagination_accuracy(agent.wm, config.env, episodes=100, seed=1), 4)
@@ -110,12 +135,12 @@ def train_agent(config: DreamerConfig) -> tuple[dict, dict]:
     return tensors, metrics
 
 
-def record_dreamer(seed: int, quick: bool = False, env: str = "catch") -> tuple[dict, dict]:
+def record_dreamer(seed: int, quick: bool = False, env: str = "catch", guide=None) -> tuple[dict, dict]:
     """(tensors, metrics) of one seeded, single-thread Dreamer run, as `python -m course train` makes it."""
     config = dreamer_config(seed, quick, env)
     seed_everything(seed)
     with torch_threads(1):
-        return train_agent(config)
+        return train_agent(config, guide)
 
 
 def record_dqn(seed: int, updates_per_step: float, quick: bool = False, env: str = "catch") -> dict:
@@ -133,9 +158,14 @@ def read_runs(path: Path | None = None, env: str = "catch") -> dict:
     return recorded_runs(path or runs_path(env), _command(env))
 
 
-def record(seeds=SEEDS, methods=("dreamer", "dqn", "dqn_matched"), path: Path | None = None,
+def record(seeds=SEEDS, methods=METHODS, path: Path | None = None,
            quick: bool = False, env: str = "catch") -> dict:
     """Train every (method, seed) on `env`, merging into its runs file after each run."""
+    unknown = [m for m in methods if m not in METHODS + DIAGNOSTICS]
+    if unknown:
+        raise ValueError(f"unknown method(s) {unknown}; known: {', '.join(METHODS + DIAGNOSTICS)}")
+    if "dreamer_shown_catches" in methods and env != "catch":
+        raise ValueError(f"dreamer_shown_catches is a Catch diagnostic; drop it from the methods for {env!r}")
     path = path or runs_path(env)
     runs: dict = {}
     recipe = dreamer_config(quick=quick, env=env)
@@ -148,6 +178,8 @@ def record(seeds=SEEDS, methods=("dreamer", "dqn", "dqn_matched"), path: Path | 
             start = time.perf_counter()
             if method == "dreamer":
                 _, result = record_dreamer(seed, quick, env)
+            elif method == "dreamer_shown_catches":
+                _, result = record_dreamer(seed, quick, env, guide=ShowEveryCatch)
             else:
                 result = record_dqn(seed, matched if method == "dqn_matched" else 1.0, quick, env)
             runs = merge_run(path, runs["config"], method, seed, result)
@@ -182,8 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course.dreamer.runs", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
-    parser.add_argument("--method", choices=["dreamer", "dqn", "dqn_matched"], nargs="+",
-                        default=["dreamer", "dqn", "dqn_matched"])
+    parser.add_argument("--method", choices=METHODS + DIAGNOSTICS, nargs="+", default=list(METHODS),
+                        help="dreamer_shown_catches (Catch only): a diagnostic whose warm-up shows a catch in "
+                             "every column (ShowEveryCatch)")
     parser.add_argument("--game", choices=list(GAMES), default="catch")
     parser.add_argument("--out", help="write here instead of the game's file in data/dreamer/")
     args = parser.parse_args(argv)
