@@ -421,6 +421,35 @@ assert comparison["actor"]["return"] >= 0.9, "the shipped actor solved the game"
 assert max(latent_return, pixel_return) > random_return + 0.5, "search in the model should beat random play"
 
 # %% [markdown]
+# ### Where does the model promise a catch?
+# A game of Catch ends in one of 25 ways: the ball lands in one of 5 columns, the paddle stands
+# in one of 5. For each ending, send the paddle straight to its column and let the model dream the
+# game from its first frame, in the codes and through pixels, as the planners do.
+#
+# **What you should see:** the game pays +1 on the diagonal and −1 everywhere else. The diagonal
+# is where the actor goes, and there the model is right. An off-diagonal square near +1 is a catch
+# that the model promises and the game never pays: an ending the actor does not play, so nothing
+# ever corrected the model there (section 2 showed how long learning the endings takes). Straight
+# paths are the simplest plans; CEM also tries wiggles, and can find promises this table misses.
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
+for ax, space in zip(axes, ("latent", "pixels")):
+    believed = planning.ending_returns(agent, space)
+    image = ax.imshow(believed, cmap="RdBu", vmin=-1, vmax=1)
+    for ball, paddle in np.ndindex(believed.shape):
+        value = believed[ball, paddle]
+        ax.text(paddle, ball, f"{round(value, 1) + 0.0:+.1f}", ha="center", va="center", fontsize=8,
+                color="white" if abs(value) > 0.5 else "black")
+    false_promises = int(((believed > 0) & ~np.eye(len(believed), dtype=bool)).sum())
+    ax.set(xlabel="paddle's final column", ylabel="ball's column",
+           title=f"dreamed {'in the codes' if space == 'latent' else 'through pixels'}\n"
+                 f"{false_promises} false catch{'es' if false_promises != 1 else ''}")
+fig.colorbar(image, ax=axes, label="dreamed return of the game")
+plt.show()
+assert (np.diag(planning.ending_returns(agent)) > 0).all(), "the model should know every catch its actor makes"
+
+# %% [markdown]
 # ## 8. A longer game: MiniGrid's empty room
 # In Catch a move pays off at most 9 steps later. In MiniGrid's empty room (8×8 with its walls)
 # the agent starts on a random cell facing a random way; it turns left, turns right or steps

@@ -149,6 +149,16 @@ def test_rollout_returns_shapes_and_errors(tiny_agent):
         planning.play(tiny_agent, "oracle", 2, 0)
 
 
+def test_ending_returns_dream_each_of_the_25_endings(agent, tiny_agent):
+    believed = planning.ending_returns(agent)
+    assert believed.shape == (5, 5) and (np.diag(believed) > 0.5).all()  # the shipped actor's catches
+    assert (believed[~np.eye(5, dtype=bool)] < 0).mean() >= 0.8  # most misses are known to miss
+    assert planning.ending_returns(tiny_agent, "pixels").shape == (5, 5)
+    room = D.make_agent(D.DreamerConfig(env="empty_room", hidden=16, stoch=4, classes=4))
+    with pytest.raises(ValueError, match="Catch's endings"):
+        planning.ending_returns(room)
+
+
 # ---------------------------------------------------------------- recorded runs and bench
 
 

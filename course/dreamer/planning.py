@@ -28,7 +28,7 @@ import torch.nn.functional as F
 
 from course.core.progress import progress
 from course.dreamer.dreamer import Dreamer, Player, WorldModel
-from course.dreamer.envs import ENVS, evaluate
+from course.dreamer.envs import ENVS, Catch, evaluate
 
 
 @dataclass
@@ -156,6 +156,32 @@ def compare_planners(agent: Dreamer, episodes: int = 100, seed: int = 7, config:
     torch.manual_seed(seed)
     return {how: play(agent, how, episodes, seed, config)
             for how in progress(("actor", "latent", "pixels"), desc=f"{episodes} games each way")}
+
+
+@torch.no_grad()
+def ending_returns(agent: Dreamer, space: str = "latent") -> np.ndarray:
+    """What the model believes each of Catch's 25 endings pays: (ball column, paddle column) -> return.
+
+    From each ball column's first frame, the paddle goes straight to a column and stays there; the
+    model dreams the whole game open loop (best guesses, as the planners do) and sums its rewards.
+    The game pays +1 on the diagonal and -1 everywhere else."""
+    if ENVS[agent.c.env] is not Catch:
+        raise ValueError(f"ending_returns reads Catch's endings; this agent plays {agent.c.env!r}")
+    env, wm = Catch(), agent.wm
+    columns = env.width
+    starts, plans = [], []
+    for ball in range(columns):
+        for paddle in range(columns):
+            env.reset()
+            env.ball_col = ball
+            starts.append(env.render())
+            offset = paddle - env.paddle  # the paddle starts in the middle: move, then stay
+            plans.append([int(np.sign(offset)) + 1] * abs(offset) + [1] * (env.height - 1 - abs(offset)))
+    frames = torch.from_numpy(np.stack(starts)).flatten(1)  # (25, pixels)
+    h, z = wm.rssm.initial(len(frames))
+    h, z, _, _ = wm.rssm.obs_step(h, z, torch.zeros(len(frames), wm.n_actions), wm.encoder(frames), False)
+    returns = rollout_returns(wm, h, z, torch.tensor(plans), space)
+    return returns.reshape(columns, columns).numpy()
 
 
 def random_return(episodes: int = 1000, seed: int = 0, env_name: str = "catch") -> float:
