@@ -160,19 +160,9 @@ assert efficiency["ratio"] > 1, "Dreamer should need fewer real steps than DQN, 
 # %%
 def warmup_columns_caught(seed: int) -> int:
     """Columns in which the recipe's random warm-up caught the ball at least once."""
-    env = Catch(seed=seed)
-    explore = HeldRandomActions(env.n_actions, c.explore_epsilon, c.random_hold, c.prefill_steps,
+    explore = HeldRandomActions(Catch.n_actions, c.explore_epsilon, c.random_hold, c.prefill_steps,
                                 np.random.default_rng(seed))
-    env.reset()
-    caught = set()
-    for step in range(1, c.prefill_steps + 1):
-        column = env.ball_col
-        _, reward, done = env.step(explore(step, policy_action=1))
-        if reward > 0:
-            caught.add(column)
-        if done:
-            env.reset()
-    return len(caught)
+    return len(runs.columns_caught(explore, Catch(seed=seed), c.prefill_steps))
 
 
 columns = np.array([warmup_columns_caught(seed) for seed in range(300)])

@@ -216,16 +216,11 @@ def test_show_every_catch_catches_once_per_column_in_the_warm_up_only():
     env = Catch(seed=0)
     explore = D.HeldRandomActions(3, epsilon=0.0, hold=4, prefill=200, rng=np.random.default_rng(0))
     guided = runs.ShowEveryCatch(env, explore)
-    catches = set()
-    env.reset()
-    for step in range(1, 201):
-        column = env.ball_col
-        _, reward, done = env.step(guided(step, policy_action=1))
-        if reward > 0:
-            catches.add(column)
-        if done:
-            env.reset()
+    catches = runs.columns_caught(guided, env, steps=200)
     assert catches == guided.caught == set(range(5))  # the real game paid +1 in every column
+    random_warm_ups = [len(runs.columns_caught(D.HeldRandomActions(3, 0.1, 4, 200, np.random.default_rng(seed)),
+                                               Catch(seed=seed), steps=200)) for seed in range(20)]
+    assert 0 < np.mean(random_warm_ups) < 5  # unguided, some columns go without a catch
     after = [guided(step, policy_action=2) for step in range(201, 230)]
     assert after[4:] == [2] * 25  # then the agent plays (ε = 0), once a move held from the warm-up has run out
     with pytest.raises(ValueError, match="Catch only"):

@@ -113,6 +113,21 @@ class ShowEveryCatch:
         return action
 
 
+def columns_caught(explore, env: Catch, steps: int) -> set[int]:
+    """Play `steps` moves of Catch chosen by `explore(step, policy_action)` (the agent would stay):
+    the columns in which a ball was caught. The warm-up without any learning."""
+    env.reset()
+    caught = set()
+    for step in range(1, steps + 1):
+        column = env.ball_col
+        _, reward, done = env.step(explore(step, policy_action=1))
+        if reward > 0:
+            caught.add(column)
+        if done:
+            env.reset()
+    return caught
+
+
 def runs_path(env: str = "catch") -> Path:
     return data_dir() / "dreamer" / game(env).runs_file
 
