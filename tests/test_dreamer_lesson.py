@@ -225,6 +225,8 @@ def test_show_every_catch_catches_once_per_column_in_the_warm_up_only():
     assert after[4:] == [2] * 25  # then the agent plays (ε = 0), once a move held from the warm-up has run out
     with pytest.raises(ValueError, match="Catch only"):
         runs.ShowEveryCatch(EmptyRoom(seed=0), explore)
+    with pytest.raises(ValueError, match="Catch only"):
+        runs.columns_caught(explore, EmptyRoom(seed=0), steps=10)
     with pytest.raises(ValueError, match="drop it"):
         runs.record(methods=("dreamer_shown_catches",), env="empty_room", quick=True)
     with pytest.raises(ValueError, match="known: dreamer, dqn"):

@@ -116,6 +116,8 @@ class ShowEveryCatch:
 def columns_caught(explore, env: Catch, steps: int) -> set[int]:
     """Play `steps` moves of Catch chosen by `explore(step, policy_action)` (the agent would stay):
     the columns in which a ball was caught. The warm-up without any learning."""
+    if not isinstance(env, Catch):
+        raise ValueError(f"columns_caught plays Catch only, not {type(env).__name__}")
     env.reset()
     caught = set()
     for step in range(1, steps + 1):
