@@ -53,7 +53,8 @@ def rollout_returns(wm: WorldModel, h: torch.Tensor, z: torch.Tensor, actions: t
     """Predicted return of action sequences, each from its own state.
 
     h (N, H), z (N, S): the states; actions (N, T) ints. Returns (N,): the sum of imagined
-    rewards, each weighted by the model's probability that the episode is still running.
+    rewards, each discounted by the agent's own γ (sooner is better, as for its actor and critic)
+    and weighted by the model's probability that the episode is still running.
     `sample` draws every imagined code; by default each step takes the model's best guess (sampled
     dreams add noise that the planner would mistake for consequences of its actions)."""
     if space not in ("latent", "pixels"):
@@ -68,7 +69,7 @@ def rollout_returns(wm: WorldModel, h: torch.Tensor, z: torch.Tensor, actions: t
             frame = (wm.decode(torch.cat([h, z], -1)) > 0.5).float()  # (N, 1, H, W)
             z, _ = wm.rssm._dist(wm.rssm.post_net(torch.cat([h, wm.encoder(frame.flatten(1))], -1)), sample)
         feat = torch.cat([h, z], -1)
-        total = total + alive * wm.predict_reward(feat)
+        total = total + wm.c.discount**t * alive * wm.predict_reward(feat)
         alive = alive * torch.sigmoid(wm.cont(feat).squeeze(-1))
     return total
 
