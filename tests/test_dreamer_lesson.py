@@ -1,5 +1,6 @@
 """Lesson 05 end to end: the shipped agent, its dreams, planning, recorded runs, bench, widgets, exercise."""
 
+import copy
 import html
 import json
 
@@ -135,6 +136,24 @@ def test_planners_play_the_room_too(room_agent):
     latent = planning.play(room_agent, "latent", episodes=6, seed=3, config=config)
     assert latent["return"] > planning.random_return(episodes=300, seed=3, env_name="empty_room")
     assert latent["imagined_steps_per_move"] == 32 * 2 * 12
+
+
+def test_rollout_returns_discount_as_the_agent_does(tiny_agent):
+    wm = copy.deepcopy(tiny_agent.wm)
+    with torch.no_grad():  # a model that predicts the same reward at every step, and no ending
+        for head in (wm.reward[-1], wm.cont[-1]):
+            head.weight.zero_()
+            head.bias.zero_()
+        wm.reward[-1].bias[32] = 50.0  # all the probability on one bin
+        wm.cont[-1].bias.fill_(50.0)
+    reward = float(D.symexp(wm.bins[32]))
+    h, z = wm.rssm.initial(2)
+    steps = 6
+    expected = reward * sum(wm.c.discount**t for t in range(steps))
+    for space in ("latent", "pixels"):
+        returns = planning.rollout_returns(wm, h, z, torch.zeros(2, steps, dtype=torch.long), space)
+        assert returns.tolist() == pytest.approx([expected] * 2, rel=1e-4)
+    assert expected < reward * steps  # the same reward later is worth less
 
 
 def test_rollout_returns_shapes_and_errors(tiny_agent):
