@@ -176,12 +176,13 @@ print(f"\n{'seed':>4} | {'Dreamer':>8} | {'shown every catch':>17}")
 for seed, plain, guided in zip(efficiency["seeds"], efficiency["dreamer"], shown):
     print(f"{seed:>4} | {steps(plain):>8} | {steps(guided):>17}")
 shown_efficiency = analysis.sample_efficiency({**recorded, "dreamer": recorded["dreamer_shown_catches"]})
-print(f"median real steps to solve: {runs.median_or_none(efficiency['dreamer'])} as recorded, "
-      f"{runs.median_or_none(shown)} when shown every catch; median ratio against DQN "
+median_plain, median_shown = runs.median_or_none(efficiency["dreamer"]), runs.median_or_none(shown)
+print(f"median real steps to solve: {median_plain} as recorded, {median_shown} when shown every catch; "
+      f"median ratio against DQN "
       f"{efficiency['ratio']} -> {shown_efficiency['ratio']}, against the matched DQN "
       f"{efficiency['ratio_matched']} -> {shown_efficiency['ratio_matched']}")
 assert np.mean(columns == 5) < 0.5, "random warm-ups should usually miss the catch in some column"
-assert runs.median_or_none(shown) >= runs.median_or_none(efficiency["dreamer"]) - recorded["config"]["eval_every"], \
+assert median_shown >= median_plain - recorded["config"]["eval_every"], \
     "showing every catch should not make the median run solve more than one evaluation sooner"
 assert min(s for s in shown if s is not None) >= c.prefill_steps + 2 * recorded["config"]["eval_every"], \
     "even shown every catch, the model should need real games after the warm-up"
@@ -548,7 +549,7 @@ print(f"""
    this small a model-free learner is already efficient. Dreamer's actor learns only in the dream,
    so it cannot learn a catch in a column the model has never seen one in, and the slowest seeds sit
    on a plateau until random moves bring those catches. But shown a catch in every column during
-   its warm-up, the median run still needed {runs.median_or_none(shown)} real steps: the model has to learn from
+   its warm-up, the median run still needed {median_shown} real steps: the model has to learn from
    real games which of the 25 endings miss, and exploration alone does not close the gap.
 2. The dreams: {drift[0]:.0%} of imagined frames are exact one step ahead, {drift[-1]:.0%} nine steps ahead,
    {accuracy:.0%} over whole games, from the first frame and the actions alone — the model's best
