@@ -34,8 +34,9 @@
 # The agent (seed 0, trained for 2,000 real steps) ships as a checkpoint in `data/checkpoints/`
 # (verified by SHA-256 when loaded); `python -m course train dreamer_catch` retrains it in about
 # 20 minutes of one CPU core, and `python -m course train dreamer_room` the empty-room agent. The
-# training curves over five seeds of every method ship in `data/dreamer/runs.json` and
-# `runs_room.json`; `python -m course.dreamer.runs [--game empty_room]` records them again.
+# training curves of every method ship in `data/dreamer/runs.json` (ten seeds on Catch; the recipe
+# was chosen on seeds 0–4, and seeds 5–9 test it on runs it was never tuned on) and
+# `runs_room.json` (five seeds); `python -m course.dreamer.runs [--game empty_room]` records them again.
 
 # %%
 import time
@@ -139,6 +140,26 @@ print_seed_table(recorded, efficiency)
 assert efficiency["ratio"] > 1, "Dreamer should need fewer real steps than DQN, seed for seed (median)"
 
 # %% [markdown]
+# ### Seeds the recipe was chosen on, and seeds it never saw
+# Dreamer's recipe (its update rate, entropy bonus and random moves) was chosen by watching how
+# fast seeds 0–4 solved. Seeds 5–9 were recorded afterwards and never used to choose anything.
+# A choice made on a handful of runs partly fits their luck, so the held-out seeds are the
+# fairer test. **What you should see:** the same medians and ratios, measured once on the seeds
+# the recipe was chosen on and once on the held-out seeds. If the held-out numbers are worse,
+# part of the recipe's gain on seeds 0–4 was luck.
+
+# %%
+catch_game = runs.game("catch")
+held_out_seeds = [s for s in catch_game.seeds if s not in catch_game.tuned_on]
+by_seeds = {label: analysis.sample_efficiency(recorded, only_seeds=seeds)
+            for label, seeds in [("chosen on", catch_game.tuned_on), ("held out", held_out_seeds)]}
+for label, part in by_seeds.items():
+    print(f"{label:>9} (seeds {', '.join(map(str, part['seeds']))}): median real steps to solve "
+          f"Dreamer {runs.median_or_none(part['dreamer'])}, DQN {runs.median_or_none(part['dqn'])}, "
+          f"matched DQN {runs.median_or_none(part['dqn_matched'])}; median ratio {part['ratio']} "
+          f"(matched {part['ratio_matched']})")
+
+# %% [markdown]
 # ### Is Dreamer waiting for exploration?
 # Every Dreamer seed still needs many real games after its warm-up. Two suspects: the
 # random warm-up rarely shows a catch in every column, and a model cannot promise a catch it has
@@ -153,10 +174,12 @@ assert efficiency["ratio"] > 1, "Dreamer should need fewer real steps than DQN, 
 #    paid +1, the warm-up is random again, and everything after it is the usual recipe.
 #
 # **What you should see:** random warm-ups almost never catch a ball in all five columns, so
-# exploration is a real suspect. Yet the runs shown every catch are no faster on the median:
-# the slowest seeds gain, others lose. The model still has to learn the other endings, which
-# paddle positions miss, from real games, one ending at a time. The last line prints what the
-# ratios against DQN would be if the recipe's runs were replaced by the shown ones.
+# exploration is a real suspect. Shown every catch, most slow seeds solve sooner (the held-out
+# seeds 5–9 most of all), so the median run gains a few evaluations; but not every seed gains,
+# and even the shown runs need many real games after the warm-up. The model still has to learn
+# the other endings, which paddle positions miss, from real games, one ending at a time. The last
+# line prints what the ratios against DQN would be if the recipe's runs were replaced by the
+# shown ones.
 
 # %%
 def warmup_columns_caught(seed: int) -> int:
@@ -182,8 +205,9 @@ print(f"median real steps to solve: {median_plain} as recorded, {median_shown} w
       f"{efficiency['ratio']} -> {shown_efficiency['ratio']}, against the matched DQN "
       f"{efficiency['ratio_matched']} -> {shown_efficiency['ratio_matched']}")
 assert np.mean(columns == 5) < 0.5, "random warm-ups should usually miss the catch in some column"
-assert median_shown >= median_plain - recorded["config"]["eval_every"], \
-    "showing every catch should not make the median run solve more than one evaluation sooner"
+assert median_shown < median_plain, "showing every catch should make the median run solve sooner"
+assert shown_efficiency["ratio"] < 3 or shown_efficiency["ratio_matched"] < 2, \
+    "the text claims that even shown every catch, Dreamer stays short of the lesson's targets"
 assert min(s for s in shown if s is not None) >= c.prefill_steps + 2 * recorded["config"]["eval_every"], \
     "even shown every catch, the model should need real games after the warm-up"
 
@@ -545,12 +569,14 @@ matched_steps = runs.median_or_none(efficiency["dqn_matched"])
 print(f"""
 1. Real experience: the median Dreamer run solved Catch after {dreamer_steps} real steps, DQN after {dqn_steps}
    ({matched_steps} with as many updates per real step as Dreamer): a ratio of {efficiency['ratio']} (matched:
-   {efficiency['ratio_matched']}) over {len(efficiency['dreamer'])} seeds, {unsolved} of them unsolved within the CPU budget. On a game
+   {efficiency['ratio_matched']}) over {len(efficiency['dreamer'])} seeds, {unsolved} of them unsolved within the CPU budget; on the
+   seeds the recipe was not chosen on, {by_seeds['held out']['ratio']} (matched: {by_seeds['held out']['ratio_matched']}). On a game
    this small a model-free learner is already efficient. Dreamer's actor learns only in the dream,
    so it cannot learn a catch in a column the model has never seen one in, and the slowest seeds sit
-   on a plateau until random moves bring those catches. But shown a catch in every column during
-   its warm-up, the median run still needed {median_shown} real steps: the model has to learn from
-   real games which of the 25 endings miss, and exploration alone does not close the gap.
+   on a plateau until random moves bring those catches. Shown a catch in every column during its
+   warm-up, the median run solved sooner, but still needed {median_shown} real steps (ratios
+   {shown_efficiency['ratio']} and {shown_efficiency['ratio_matched']}): the model has to learn from real games which of the
+   25 endings miss, and exploration alone does not close the gap.
 2. The dreams: {drift[0]:.0%} of imagined frames are exact one step ahead, {drift[-1]:.0%} nine steps ahead,
    {accuracy:.0%} over whole games, from the first frame and the actions alone — the model's best
    guess at every step; drawing the codes at random, as training does, {accuracy_sampled:.0%}.

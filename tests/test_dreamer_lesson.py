@@ -205,6 +205,16 @@ def test_median_and_ratios_count_unsolved_runs_as_worst():
     eff = analysis.sample_efficiency(fake)
     assert eff["ratios"] == [4.0, 2.0, 0.0] and eff["ratio"] == 2.0
     assert eff["ratios_matched"] == [2.0, None, 0.0] and eff["ratio_matched"] == 2.0
+    held_out = analysis.sample_efficiency(fake, only_seeds=(1, 2))
+    assert held_out["seeds"] == [1, 2] and held_out["ratios"] == [2.0, 0.0] and held_out["dreamer"] == [400, None]
+
+
+def test_catch_holds_out_seeds_the_recipe_was_not_chosen_on():
+    catch = runs.game("catch")
+    assert set(catch.tuned_on) < set(catch.seeds)
+    recorded = runs.read_runs()
+    for method in runs.METHODS:
+        assert sorted(int(s) for s in recorded[method]) == list(catch.seeds), method
 
 
 def test_quick_bench_has_exactly_the_issue_keys():

@@ -263,9 +263,12 @@ def load_latent_map() -> dict[str, np.ndarray]:
 # ---------------------------------------------------------------- the benchmark
 
 
-def sample_efficiency(runs: dict) -> dict:
-    """Steps to solve (medians over seeds) and per-seed ratios DQN / Dreamer, from recorded runs."""
+def sample_efficiency(runs: dict, only_seeds=None) -> dict:
+    """Steps to solve (medians over seeds) and per-seed ratios DQN / Dreamer, from recorded runs;
+    `only_seeds` keeps some seeds (say, those held out when the recipe was chosen)."""
     seeds = sorted(set(runs["dreamer"]) & set(runs["dqn"]) & set(runs["dqn_matched"]), key=int)  # paired
+    if only_seeds is not None:
+        seeds = [s for s in seeds if int(s) in set(only_seeds)]
     dreamer, dqn, matched = (steps_to_solve({m: {k: runs[m][k] for k in seeds}}, m) for m in ("dreamer", "dqn", "dqn_matched"))
 
     def ratios(baseline):
