@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from course.core.paths import REPO_ROOT
 
 
@@ -62,3 +64,11 @@ def test_missing_checkpoint_error_names_file_and_command(tmp_path):
     result = run("bench", "embeddings", env={"COURSE_DATA_DIR": str(tmp_path)})
     assert result.returncode == 2
     assert "python -m course train sprites_" in result.stderr
+
+
+@pytest.mark.parametrize("module", ["course.dreamer.runs", "course.novelty.runs"])
+def test_recording_command_starts_without_a_runpy_warning(module):
+    # the package must not import its `runs` before `python -m` runs it as the main module
+    done = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", "-m", module, "--help"],
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "RuntimeWarning" not in done.stderr, done.stderr
