@@ -47,6 +47,21 @@ class ModelSpec:
     train: Callable[[Any], tuple[dict, dict]]  # config -> (tensors, headline metrics)
 
 
+def lazy_lesson(package: str, analysis: str, models: Callable[[], list[ModelSpec]]):
+    """A lesson package's module `__getattr__`: its `bench` (from the `analysis` module) and
+    `MODELS` are imported on first use, not with the package, so that `python -m PACKAGE.runs` is
+    the first to import `runs` (runpy warns otherwise)."""
+
+    def __getattr__(name: str):
+        if name == "bench":
+            return importlib.import_module(analysis).bench
+        if name == "MODELS":
+            return models()
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    return __getattr__
+
+
 def lesson_module(key: str):
     return importlib.import_module(LESSONS[key].module)
 

@@ -8,23 +8,12 @@ over seeds (`runs`), planning by search in latent space and in pixel space (`pla
 lesson's experiments and benchmark (`analysis`) and the interactive views (`widgets`).
 """
 
+from course.core.registry import ModelSpec, lazy_lesson
+
 __all__ = ["MODELS", "bench"]
 
 
-def __getattr__(name: str):
-    # The lesson's models and benchmark are imported on first use, not with the package, so that
-    # `python -m course.dreamer.runs` is the first to import `runs` (runpy warns otherwise).
-    if name == "bench":
-        from course.dreamer.analysis import bench
-
-        return bench
-    if name == "MODELS":
-        return _models()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def _models():
-    from course.core.registry import ModelSpec
     from course.dreamer.analysis import (
         DREAMER_NAME,
         ROOM_NAME,
@@ -59,3 +48,6 @@ def _models():
             train=train_agent,
         ),
     ]
+
+
+__getattr__ = lazy_lesson(__name__, "course.dreamer.analysis", _models)

@@ -5,6 +5,10 @@ novelty bonus in one file (`ppo`), the lesson's experiments and benchmark (`anal
 interactive views (`widgets`).
 """
 
+from functools import partial
+
+from course.core.registry import ModelSpec, lazy_lesson
+
 SHIPPED = [("pixel", "four_rooms"), ("ngu", "four_rooms"), ("pixel", "noisy_tv"), ("ngu", "noisy_tv")]
 _DESCRIPTIONS = {
     "pixel": "PPO rewarded only by episodic novelty on raw observations",
@@ -14,22 +18,7 @@ _DESCRIPTIONS = {
 __all__ = ["MODELS", "SHIPPED", "bench"]
 
 
-def __getattr__(name: str):
-    # The lesson's models and benchmark are imported on first use, not with the package, so that
-    # `python -m course.novelty.runs` is the first to import `runs` (runpy warns otherwise).
-    if name == "bench":
-        from course.novelty.analysis import bench
-
-        return bench
-    if name == "MODELS":
-        return _models()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def _models():
-    from functools import partial
-
-    from course.core.registry import ModelSpec
     from course.novelty.analysis import model_name, novelty_config, train_novelty_agent
 
     return [
@@ -42,3 +31,6 @@ def _models():
         )
         for kind, env in SHIPPED
     ]
+
+
+__getattr__ = lazy_lesson(__name__, "course.novelty.analysis", _models)
