@@ -568,15 +568,15 @@ unsolved = sum(steps is None for steps in efficiency["dreamer"])
 matched_steps = runs.median_or_none(efficiency["dqn_matched"])
 print(f"""
 1. Real experience: the median Dreamer run solved Catch after {dreamer_steps} real steps, DQN after {dqn_steps}
-   ({matched_steps} with as many updates per real step as Dreamer): a ratio of {efficiency['ratio']} (matched:
-   {efficiency['ratio_matched']}) over {len(efficiency['dreamer'])} seeds, {unsolved} of them unsolved within the CPU budget; on the
-   seeds the recipe was not chosen on, {by_seeds['held out']['ratio']} (matched: {by_seeds['held out']['ratio_matched']}). On a game
-   this small a model-free learner is already efficient. Dreamer's actor learns only in the dream,
-   so it cannot learn a catch in a column the model has never seen one in, and the slowest seeds sit
-   on a plateau until random moves bring those catches. Shown a catch in every column during its
-   warm-up, the median run solved sooner, but still needed {median_shown} real steps (ratios
-   {shown_efficiency['ratio']} and {shown_efficiency['ratio_matched']}): the model has to learn from real games which of the
-   25 endings miss, and exploration alone does not close the gap.
+   ({matched_steps} with as many updates per real step as Dreamer): a ratio of {efficiency['ratio']}
+   (matched: {efficiency['ratio_matched']}) over {len(efficiency['dreamer'])} seeds, {unsolved} of them unsolved within the CPU budget.
+   On the seeds the recipe was not chosen on it is {by_seeds['held out']['ratio']} (matched: {by_seeds['held out']['ratio_matched']}).
+   On a game this small a model-free learner is already efficient. Dreamer's actor learns only in
+   the dream, so it cannot learn a catch in a column the model has never seen one in, and the
+   slowest seeds sit on a plateau until random moves bring those catches. Shown a catch in every
+   column during its warm-up, the median run solved sooner, but still needed {median_shown} real
+   steps (ratios {shown_efficiency['ratio']} and {shown_efficiency['ratio_matched']}): the model has to learn from real games
+   which of the 25 endings miss, and exploration alone does not close the gap.
 2. The dreams: {drift[0]:.0%} of imagined frames are exact one step ahead, {drift[-1]:.0%} nine steps ahead,
    {accuracy:.0%} over whole games, from the first frame and the actions alone — the model's best
    guess at every step; drawing the codes at random, as training does, {accuracy_sampled:.0%}.
