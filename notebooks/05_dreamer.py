@@ -193,12 +193,12 @@ columns = np.array([warmup_columns_caught(seed) for seed in range(300)])
 print(f"random warm-ups of {c.prefill_steps} steps: a catch in all five columns in {np.mean(columns == 5):.0%}, "
       f"in {columns.mean():.1f} columns on average")
 
-shown = runs.steps_to_solve(recorded, "dreamer_shown_catches")
+shown_efficiency = analysis.sample_efficiency({**recorded, "dreamer": recorded["dreamer_shown_catches"]})
+shown = shown_efficiency["dreamer"]  # real steps to solve, seed by seed
 steps = lambda v: "unsolved" if v is None else str(v)
 print(f"\n{'seed':>4} | {'Dreamer':>8} | {'shown every catch':>17}")
 for seed, plain, guided in zip(efficiency["seeds"], efficiency["dreamer"], shown):
     print(f"{seed:>4} | {steps(plain):>8} | {steps(guided):>17}")
-shown_efficiency = analysis.sample_efficiency({**recorded, "dreamer": recorded["dreamer_shown_catches"]})
 median_plain, median_shown = runs.median_or_none(efficiency["dreamer"]), runs.median_or_none(shown)
 print(f"median real steps to solve: {median_plain} as recorded, {median_shown} when shown every catch; "
       f"median ratio against DQN "

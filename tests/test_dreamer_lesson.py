@@ -400,4 +400,3 @@ def test_catch_state_matches_the_game():
     env = Catch(seed=0)
     env.reset()
     assert analysis.catch_state(env) == (0, env.ball_col, 2)
-

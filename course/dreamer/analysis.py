@@ -268,7 +268,8 @@ def sample_efficiency(runs: dict, only_seeds=None) -> dict:
     `only_seeds` keeps some seeds (say, those held out when the recipe was chosen)."""
     seeds = sorted(set(runs["dreamer"]) & set(runs["dqn"]) & set(runs["dqn_matched"]), key=int)  # paired
     if only_seeds is not None:
-        seeds = [s for s in seeds if int(s) in set(only_seeds)]
+        keep = set(only_seeds)
+        seeds = [s for s in seeds if int(s) in keep]
     dreamer, dqn, matched = (steps_to_solve({m: {k: runs[m][k] for k in seeds}}, m) for m in ("dreamer", "dqn", "dqn_matched"))
 
     def ratios(baseline):
