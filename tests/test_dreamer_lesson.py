@@ -262,6 +262,36 @@ def test_show_every_catch_catches_once_per_column_in_the_warm_up_only():
         runs.record(methods=("dqn_fast",), quick=True)
 
 
+def test_first_catches_notes_the_step_of_each_columns_first_catch_and_changes_no_move():
+    def explore(seed):
+        return D.HeldRandomActions(3, epsilon=0.1, hold=4, prefill=200, rng=np.random.default_rng(seed))
+
+    for seed in range(5):
+        env, plain = Catch(seed=seed), explore(seed)
+        watched = runs.FirstCatches(env, explore(seed))
+        env.reset()
+        caught: dict[int, int] = {}
+        for step in range(1, 301):
+            action = watched(step, policy_action=1)
+            assert action == plain(step, policy_action=1)  # it only watches
+            column = env.ball_col
+            _, reward, done = env.step(action)
+            if reward > 0:
+                caught.setdefault(column, step)
+            if done:
+                env.reset()
+        assert watched.first_catch == [caught.get(column) for column in range(5)]
+    with pytest.raises(ValueError, match="Catch only"):
+        runs.FirstCatches(EmptyRoom(seed=0), explore(0))
+
+
+def test_a_recorded_catch_run_says_when_each_column_was_first_caught(tmp_path):
+    recorded = runs.record(seeds=(0,), methods=("dreamer",), path=tmp_path / "runs.json", quick=True)
+    first = recorded["dreamer"]["0"]["first_catch_by_column"]
+    assert len(first) == Catch().width
+    assert all(step is None or 1 <= step <= recorded["dreamer"]["0"]["env_steps"] for step in first)
+
+
 def test_unknown_game_names_the_known_ones():
     with pytest.raises(KeyError, match="catch, empty_room"):
         runs.dreamer_config(env="pong")

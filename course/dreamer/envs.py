@@ -48,13 +48,21 @@ class Catch:
     def step(self, action: int) -> tuple[np.ndarray, float, bool]:
         if self.done:
             raise RuntimeError("the episode is over: call reset() first")
-        self.paddle = int(np.clip(self.paddle + int(action) - 1, 0, self.width - 1))
+        self.paddle = self.paddle_after(action)
         self.ball_row += 1
         reward = 0.0
         if self.ball_row == self.height - 1:
             self.done = True
             reward = 1.0 if self.paddle == self.ball_col else -1.0
         return self.render(), reward, self.done
+
+    def paddle_after(self, action: int) -> int:
+        """The paddle's column after `action` (it stops at the walls)."""
+        return int(np.clip(self.paddle + int(action) - 1, 0, self.width - 1))
+
+    def catches(self, action: int) -> bool:
+        """Whether `action` ends the game with the ball caught."""
+        return self.ball_row == self.height - 2 and self.paddle_after(action) == self.ball_col
 
     def render(self) -> np.ndarray:
         image = np.zeros(self.obs_shape, np.float32)

@@ -110,8 +110,27 @@ class ShowEveryCatch:
             return self.explore(step, policy_action)
         self.explore.left = 0  # a held random move does not carry into the shown game
         action = env.optimal_action()
-        if env.ball_row == env.height - 2:  # this move ends the game, under the ball
+        if env.catches(action):
             self.caught.add(env.ball_col)
+        return action
+
+
+class FirstCatches:
+    """Plays exactly what `explore` chooses and notes, for each ball column, the real step of the
+    first game caught there (None while there is none): when the model could first learn that a
+    catch in that column pays."""
+
+    def __init__(self, env: Catch, explore):
+        if not isinstance(env, Catch):
+            raise ValueError(f"FirstCatches watches Catch only, not {type(env).__name__}")
+        self.env, self.explore = env, explore
+        self.first_catch: list[int | None] = [None] * env.width
+
+    def __call__(self, step: int, policy_action: int) -> int:
+        action = self.explore(step, policy_action)
+        column = self.env.ball_col
+        if self.first_catch[column] is None and self.env.catches(action):
+            self.first_catch[column] = step
         return action
 
 
@@ -155,11 +174,22 @@ def train_agent(config: DreamerConfig, guide=None) -> tuple[dict, dict]:
 
 
 def record_dreamer(seed: int, quick: bool = False, env: str = "catch", guide=None) -> tuple[dict, dict]:
-    """(tensors, metrics) of one seeded, single-thread Dreamer run, as `python -m course train` makes it."""
+    """(tensors, metrics) of one seeded, single-thread Dreamer run, as `python -m course train` makes it.
+
+    On Catch the metrics also say when each ball column was first caught (`FirstCatches`)."""
     config = dreamer_config(seed, quick, env)
+    watchers: list[FirstCatches] = []
+
+    def watched(game_env, explore):
+        watchers.append(FirstCatches(game_env, explore if guide is None else guide(game_env, explore)))
+        return watchers[-1]
+
     seed_everything(seed)
     with torch_threads(1):
-        return train_agent(config, guide)
+        tensors, metrics = train_agent(config, watched if ENVS[env] is Catch else guide)
+    if watchers:
+        metrics["first_catch_by_column"] = watchers[0].first_catch
+    return tensors, metrics
 
 
 def record_dqn(seed: int, updates_per_step: float, quick: bool = False, env: str = "catch") -> dict:
