@@ -622,7 +622,9 @@ print(f"""
    slowest seeds sit on a plateau until random moves bring those catches. Shown a catch in every
    column during its warm-up, the median run solved sooner, but still needed {median_shown} real
    steps (ratios {shown_efficiency['ratio']} and {shown_efficiency['ratio_matched']}): the model has to learn from real games
-   which of the 25 endings miss, and exploration alone does not close the gap.
+   which of the 25 endings miss, and exploration alone does not close the gap. No seed solved
+   before its own moves had caught the ball in every column; after that last first catch, the
+   median seed needed {runs.median_or_none(waits)} more real steps.
 2. The dreams: {drift[0]:.0%} of imagined frames are exact one step ahead, {drift[-1]:.0%} nine steps ahead,
    {accuracy:.0%} over whole games, from the first frame and the actions alone — the model's best
    guess at every step; drawing the codes at random, as training does, {accuracy_sampled:.0%}.
