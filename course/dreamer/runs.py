@@ -137,18 +137,13 @@ class FirstCatches:
 def columns_caught(explore, env: Catch, steps: int) -> set[int]:
     """Play `steps` moves of Catch chosen by `explore(step, policy_action)` (the agent would stay):
     the columns in which a ball was caught. The warm-up without any learning."""
-    if not isinstance(env, Catch):
-        raise ValueError(f"columns_caught plays Catch only, not {type(env).__name__}")
+    watched = FirstCatches(env, explore)
     env.reset()
-    caught = set()
     for step in range(1, steps + 1):
-        column = env.ball_col
-        _, reward, done = env.step(explore(step, policy_action=1))
-        if reward > 0:
-            caught.add(column)
+        _, _, done = env.step(watched(step, policy_action=1))
         if done:
             env.reset()
-    return caught
+    return {column for column, first in enumerate(watched.first_catch) if first is not None}
 
 
 def runs_path(env: str = "catch") -> Path:
