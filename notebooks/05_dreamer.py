@@ -70,8 +70,9 @@ game = analysis.observe_episode(agent, seed=1)
 fig, axes = plt.subplots(1, 10, figsize=(9, 2.2))
 for t, ax in enumerate(axes):
     ax.imshow(game["frames"][t, 0], cmap="gray", vmin=0, vmax=1)
-    ax.set(xticks=[], yticks=[], title=f"t={t}" + ("" if t == 0 else f"\n{'LSR'[game['actions'][t - 1]]}"))
-plt.suptitle("a Catch game under random actions (L left, S stay, R right)")
+    move = "start" if t == 0 else ["left", "stay", "right"][game["actions"][t - 1]]
+    ax.set(xticks=[], yticks=[], title=f"t={t}", xlabel=move)
+plt.suptitle("a Catch game under random moves (under each frame, the move that led to it)")
 plt.tight_layout()
 plt.show()
 random_return = planning.random_return(episodes=1000)
@@ -354,9 +355,11 @@ display(widgets.drift_explorer(agent, drift, sampled_by_step=drift_sampled))
 latent_map = analysis.load_latent_map()
 fig, axes = plt.subplots(1, 3, figsize=(11, 3.6))
 for ax, (j, name) in zip(axes, enumerate(["ball row", "ball column", "paddle column"])):
-    points = ax.scatter(*latent_map["xy"].T, c=latent_map["states"][:, j], cmap="viridis", s=6)
+    values = latent_map["states"][:, j]
+    n = int(values.max()) + 1  # one colour per row or column, centred on its integer
+    points = ax.scatter(*latent_map["xy"].T, c=values, cmap=plt.get_cmap("viridis", n), vmin=-0.5, vmax=n - 0.5, s=6)
     ax.set(title=f"coloured by {name}", xlabel="UMAP 1", ylabel="UMAP 2", xticks=[], yticks=[])
-    plt.colorbar(points, ax=ax)
+    plt.colorbar(points, ax=ax, ticks=range(n), label=name)
 plt.tight_layout()
 plt.show()
 distinct = len({tuple(s) for s in latent_map["states"]})
