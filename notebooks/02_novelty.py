@@ -196,9 +196,14 @@ axes[0].bar(x - 0.2, [tv_results[k]["tv_share"] for k in kinds], 0.4, label="TV 
 axes[0].bar(x + 0.2, [tv_results[k]["watching"] for k in kinds], 0.4, label="in front of it (≤ 2 cells)")
 axes[0].set(xticks=x, xticklabels=kinds, ylabel="share of steps", title="the noisy TV", ylim=(0, 1))
 axes[0].legend(fontsize=8)
+tv_maze = envs.make_env("noisy_tv")
+tv_maze.reset(seed=0)
+tv_columns = [x for x, _ in tv_maze.tv_cells]  # the TV runs along the top wall, row 0
 for ax, kind in zip(axes[1:], kinds):
     ax.imshow(analysis.visit_map(tv_results[kind]["episodes"]), cmap="viridis")
+    ax.plot([min(tv_columns) - 0.5, max(tv_columns) + 0.5], [0, 0], color="tab:red", lw=4, label="the TV")
     ax.set(xticks=[], yticks=[], title=f"{kind}: share of steps per cell")
+axes[1].legend(fontsize=8, loc="lower left")
 plt.tight_layout()
 plt.show()
 for kind in kinds:
