@@ -347,14 +347,18 @@ display(widgets.drift_explorer(agent, drift, sampled_by_step=drift_sampled))
 # lays the codes of 2,000 frames from random games out in 2-d, computed once with
 # `python -m course train dreamer_catch_umap` and loaded here.
 #
-# **What you should see:** one panel per part of the true state. A part the codes follow shows as
-# regions of one colour; a part they ignore looks like confetti. Below the maps, how often a
-# frame's 10 nearest neighbours on the map share that part of the state, against chance.
+# **What you should see:** one panel per part of the true state. The 2,000 frames show only about
+# 200 different states, so the map is made of small tight clumps, one per state: a frame's 10
+# nearest neighbours on the map nearly always share its ball row, ball column and paddle column
+# (first column of numbers below the maps, against chance). But clumps of one colour are not
+# gathered into regions. Among the 10 nearest frames of *another* state, the share with the same
+# row or column falls most of the way back to chance (second column): the map keeps states
+# apart, but it hardly puts row 3 next to row 4.
 
 # %%
 latent_map = analysis.load_latent_map()
 fig, axes = plt.subplots(1, 3, figsize=(11, 3.6))
-for ax, (j, name) in zip(axes, enumerate(["ball row", "ball column", "paddle column"])):
+for ax, (j, name) in zip(axes, enumerate(analysis.STATE_PARTS)):
     values = latent_map["states"][:, j]
     n = int(values.max()) + 1  # one colour per row or column, centred on its integer
     points = ax.scatter(*latent_map["xy"].T, c=values, cmap=plt.get_cmap("viridis", n), vmin=-0.5, vmax=n - 0.5, s=6)
@@ -363,17 +367,49 @@ for ax, (j, name) in zip(axes, enumerate(["ball row", "ball column", "paddle col
 plt.tight_layout()
 plt.show()
 distinct = len({tuple(s) for s in latent_map["states"]})
-print(f"{len(latent_map['xy'])} frames, {distinct} distinct true states")
-from sklearn.neighbors import NearestNeighbors
+neighbourhoods = analysis.map_neighbours(latent_map["xy"], latent_map["states"], k=10)
+print(f"{len(latent_map['xy'])} frames, {distinct} distinct true states; "
+      f"{neighbourhoods['same state']:.0%} of map neighbours are in exactly the same state\n")
+print(f"{'':>14}  {'neighbours':>10}  {'other states':>12}  {'chance':>6}")
+for name, share in neighbourhoods["parts"].items():
+    print(f"{name:>14}  {share['neighbours']:>10.0%}  {share['other states']:>12.0%}  {share['chance']:>6.0%}")
+for name, share in neighbourhoods["parts"].items():
+    assert share["neighbours"] > 2 * share["chance"], f"map neighbours should share the {name}"
+    assert share["other states"] < (share["chance"] + share["neighbours"]) / 2, f"the map should not order states by {name}"
 
-_, neighbours = NearestNeighbors(n_neighbors=11).fit(latent_map["xy"]).kneighbors(latent_map["xy"])
-map_purity = {}
-for j, name in enumerate(["ball row", "ball column", "paddle column"]):
-    values = latent_map["states"][:, j]
-    same = (values[neighbours[:, 1:]] == values[:, None]).mean()
-    chance = sum((np.bincount(values) / len(values)) ** 2)
-    map_purity[name] = (same, chance)
-    print(f"{name:>14}: {same:.0%} of map neighbours share it (chance {chance:.0%})")
+# %% [markdown]
+# ### Which code variable holds what? Lesson 01's question again
+# A clump per state means the code as a whole tells states apart. Does each of its 8 variables
+# hold one part of the state, as a disentangled embedding would? For each variable, take its most
+# likely class and measure how much of each part of the state it pins down, I(z_i; part) / H(part):
+# 1 fixes the part, 0 says nothing. The bottom row asks the same of all 8 variables together.
+#
+# **What you should see:** together, the 8 variables fix every part almost exactly. Alone, none
+# holds the ball's column: each knows a little of it, so the information is spread thin, as in
+# Lesson 01's plain autoencoder, and the mutual information gap (MIG) is small. Nothing asked the
+# world model for one variable per factor; it was asked only to redraw and predict frames.
+
+# %%
+codes, code_states = analysis.latent_codes(agent, episodes=200)  # the map's 2,000 frames
+information = analysis.code_information(codes, code_states, agent.c.stoch)
+table = np.vstack([information["per_variable"], information["together"]])
+fig, ax = plt.subplots(figsize=(5.5, 4.6))
+image = ax.imshow(table, cmap="magma", vmin=0, vmax=1, aspect="auto")
+for (i, j), value in np.ndenumerate(table):
+    ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=8, color="white" if value < 0.6 else "black")
+ax.axhline(len(table) - 1.5, color="white", lw=2)
+ax.set(xticks=range(3), xticklabels=[part.replace(" ", "\n") for part in analysis.STATE_PARTS], yticks=range(len(table)),
+       yticklabels=[f"z{i}" for i in range(agent.c.stoch)] + ["all 8"], xlabel="part of the true state",
+       ylabel="code variable", title="I(code; part) / H(part)")
+plt.colorbar(image, ax=ax, label="share of the part pinned down")
+plt.tight_layout()
+plt.show()
+print(f"{information['distinct_codes']} distinct best-guess codes for {distinct} distinct states")
+print("MIG per part: " + ", ".join(f"{n} {g:.2f}" for n, g in zip(analysis.STATE_PARTS, information["mig"]))
+      + f"; mean {information['mig'].mean():.2f}")
+assert (information["together"] > 0.9).all(), "all 8 variables together should fix the state"
+assert information["per_variable"][:, 1].max() < 0.5, "no single variable should hold the ball's column"
+assert information["mig"].mean() < 0.2, "the codes should be entangled: a small gap between the best two variables"
 
 # %% [markdown]
 # ## 6. Exercises: λ-returns and two-hot targets
@@ -631,8 +667,11 @@ print(f"""
 2. The dreams: {drift[0]:.0%} of imagined frames are exact one step ahead, {drift[-1]:.0%} nine steps ahead,
    {accuracy:.0%} over whole games, from the first frame and the actions alone — the model's best
    guess at every step; drawing the codes at random, as training does, {accuracy_sampled:.0%}.
-3. The map of the codes: """ + "; ".join(f"{n} {s:.0%} (chance {c:.0%})" for n, (s, c) in map_purity.items()) + f"""
-   of neighbours agree — the codes were never told the state, only to redraw and predict frames.
+3. The codes: on their map, """ + "; ".join(f"{n} {p['neighbours']:.0%} (chance {p['chance']:.0%})" for n, p in neighbourhoods["parts"].items()) + f"""
+   of neighbours agree, though the map does not order states by row or column. All 8 variables
+   together fix the state ({', '.join(f'{v:.2f}' for v in information['together'])} of each part), yet no one variable holds the ball's column
+   (MIG {information['mig'].mean():.2f}): an entangled code, as in Lesson 01, that was never told the state,
+   only to redraw and predict frames.
 4. Acting: the actor (a habit learned in the dream) scored {comparison['actor']['return']:+.2f} at {comparison['actor']['ms_per_move']:.2f} ms a move; search in
    latent space {comparison['latent']['return']:+.2f} at {comparison['latent']['ms_per_move']:.0f} ms; search through pixels {comparison['pixels']['return']:+.2f} at {comparison['pixels']['ms_per_move']:.0f} ms.
    Thinking in the compact code is cheaper than thinking in pictures, and a habit trained inside it

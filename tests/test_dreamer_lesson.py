@@ -292,6 +292,48 @@ def test_a_recorded_catch_run_says_when_each_column_was_first_caught(tmp_path):
     assert all(step is None or 1 <= step <= recorded["dreamer"]["0"]["env_steps"] for step in first)
 
 
+def catch_states(n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.stack([rng.integers(10, size=n), rng.integers(5, size=n), rng.integers(5, size=n)], 1)
+
+
+def test_map_neighbours_tells_clumps_per_state_from_a_map_ordered_by_the_state():
+    states = catch_states(5000)  # about 20 frames for each of the 250 states
+    rng = np.random.default_rng(1)
+    _, state_id = np.unique(states, axis=0, return_inverse=True)
+    jitter = 0.01 * rng.normal(size=(len(states), 2))
+    scattered = rng.uniform(0, 100, size=(state_id.max() + 1, 2))[state_id.ravel()] + jitter  # one clump per state, anywhere
+    ordered = states[:, :2] * 1.0 + 0.1 * states[:, 2:] + jitter  # rows along x, columns along y
+    for xy in (scattered, ordered):
+        result = analysis.map_neighbours(xy, states, k=10)
+        assert result["same state"] > 0.7
+        assert all(p["neighbours"] > 0.9 for p in result["parts"].values())
+    loose = analysis.map_neighbours(scattered, states)["parts"]["ball row"]
+    tight = analysis.map_neighbours(ordered, states)["parts"]["ball row"]
+    assert loose["other states"] < loose["chance"] + 0.05 < tight["other states"]
+    assert loose["chance"] == pytest.approx(0.1, abs=0.01)
+
+
+def test_code_information_finds_a_factor_per_variable_or_spread_over_them():
+    states = catch_states(3000)
+    one_hot = lambda v: np.eye(8)[v]  # (N, 8) probabilities of one code variable
+    rng = np.random.default_rng(2)
+    noise = one_hot(rng.integers(8, size=len(states)))
+    tidy = np.concatenate([one_hot(states[:, 0] % 8), one_hot(states[:, 1]), one_hot(states[:, 2]), noise], 1)  # (N, 4 * 8)
+    result = analysis.code_information(tidy, states, stoch=4)
+    assert result["per_variable"].shape == (4, 3) and result["together"].shape == (3,)
+    assert result["per_variable"][1, 1] == pytest.approx(1.0) and result["per_variable"][2, 2] == pytest.approx(1.0)
+    assert result["per_variable"][3].max() < 0.01 and (result["mig"][1:] > 0.95).all()
+    # each column split over two variables (its low and its high half): neither alone fixes it
+    low, high = np.minimum(states[:, 1], 2), np.maximum(states[:, 1], 2)
+    spread = np.concatenate([one_hot(states[:, 0] % 8), one_hot(states[:, 0] // 8), one_hot(low), one_hot(high),
+                             one_hot(states[:, 2])], 1)
+    result = analysis.code_information(spread, states, stoch=5)
+    assert result["together"] == pytest.approx(np.ones(3))
+    assert result["per_variable"][:, 1].max() < 0.8 and result["mig"][1] < 0.2
+    assert result["distinct_codes"] == len(np.unique(states, axis=0))
+
+
 def test_unknown_game_names_the_known_ones():
     with pytest.raises(KeyError, match="catch, empty_room"):
         runs.dreamer_config(env="pong")

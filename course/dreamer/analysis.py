@@ -14,11 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
+from sklearn.metrics import mutual_info_score
+from sklearn.neighbors import NearestNeighbors
 
 from course.core.checkpoints import load_checkpoint
 from course.dreamer.dreamer import Dreamer, DreamerConfig, frames_match, imagination_accuracy, make_agent
 from course.dreamer.envs import Catch, EmptyRoom, make_env
 from course.dreamer.runs import dreamer_config, median_or_none, read_runs, steps_to_solve, train_agent
+from course.embeddings.metrics import factor_entropy, gaps_from_mutual_info
 
 DREAMER_NAME = "dreamer_catch"
 UMAP_NAME = "dreamer_catch_umap"
@@ -40,6 +43,9 @@ def load_agent(name: str = DREAMER_NAME) -> Dreamer:
 
 
 # ---------------------------------------------------------------- states, codes and dreams
+
+
+STATE_PARTS = ("ball row", "ball column", "paddle column")  # a Catch state, in `catch_state`'s order
 
 
 def catch_state(env: Catch) -> tuple[int, int, int]:
@@ -258,6 +264,41 @@ def load_latent_map() -> dict[str, np.ndarray]:
     """{'xy': (N, 2) UMAP coordinates, 'states': (N, 3) ball row, ball column, paddle}."""
     tensors, _ = load_checkpoint(UMAP_NAME)
     return {k: v.numpy() for k, v in tensors.items()}
+
+
+def map_neighbours(xy: np.ndarray, states: np.ndarray, k: int = 10) -> dict:
+    """What a map of frames keeps of the true state (N, 3 parts). For each part: the share of a
+    frame's k nearest neighbours that share it ('neighbours'), the same among its k nearest frames
+    of *another* state ('other states': does the map put similar states near each other?), and
+    chance, Σ p². Also 'same state': the share of neighbours in exactly the frame's state."""
+    _, state_id = np.unique(states, axis=0, return_inverse=True)
+    state_id = state_id.ravel()
+    enough = k + int(np.bincount(state_id).max()) + 1  # past every frame of the frame's own state
+    near = NearestNeighbors(n_neighbors=min(enough, len(xy))).fit(xy).kneighbors(xy, return_distance=False)[:, 1:]
+    others = np.array([row[state_id[row] != state_id[i]][:k] for i, row in enumerate(near)])  # (N, k)
+    parts = {}
+    for j, name in enumerate(STATE_PARTS):
+        values = states[:, j]
+        parts[name] = {"neighbours": float((values[near[:, :k]] == values[:, None]).mean()),
+                       "other states": float((values[others] == values[:, None]).mean()),
+                       "chance": float(sum((np.bincount(values) / len(values)) ** 2))}
+    return {"same state": float((state_id[near[:, :k]] == state_id[:, None]).mean()), "parts": parts}
+
+
+def code_information(codes: np.ndarray, states: np.ndarray, stoch: int) -> dict:
+    """How much of each part of the state (N, 3) the codes (N, stoch * classes) pin down, as
+    I(code; part) / H(part) of the best-guess classes: 1 = it fixes the part, 0 = it says nothing.
+
+    'per_variable' (stoch, 3) asks it of each code variable alone, Lesson 01's question; 'together'
+    (3,) of all of them at once, which means something only while there are far fewer
+    'distinct_codes' than frames; 'mig' (3,) is Lesson 01's gap between the best two variables."""
+    best = codes.reshape(len(codes), stoch, -1).argmax(-1)  # (N, stoch) class of each variable
+    entropy = factor_entropy(states)
+    per_variable = np.array([[mutual_info_score(part, var) for part in states.T] for var in best.T])
+    _, whole = np.unique(best, axis=0, return_inverse=True)  # one label per distinct code
+    together = np.array([mutual_info_score(part, whole.ravel()) for part in states.T])
+    return {"per_variable": per_variable / entropy, "together": together / entropy,
+            "mig": gaps_from_mutual_info(per_variable, entropy), "distinct_codes": int(whole.max()) + 1}
 
 
 # ---------------------------------------------------------------- the benchmark
