@@ -33,7 +33,8 @@
 #
 # The agent (seed 0, trained for 2,000 real steps) ships as a checkpoint in `data/checkpoints/`
 # (verified by SHA-256 when loaded); `python -m course train dreamer_catch` retrains it in about
-# 20 minutes of one CPU core, and `python -m course train dreamer_room` the empty-room agent. The
+# 40 minutes on one CPU core, and `python -m course train dreamer_room` the empty-room agent in
+# about 12. The
 # training curves of every method ship in `data/dreamer/runs.json` (ten seeds on Catch; the recipe
 # was chosen on seeds 0–4, and seeds 5–9 test it on runs it was never tuned on) and
 # `runs_room.json` (five seeds); `python -m course.dreamer.runs [--game empty_room]` records them again.
@@ -63,7 +64,7 @@ print(f"world model: GRU of {c.hidden} units, z = {c.stoch} categorical variable
 # ## 1. The game
 # **What you should see:** one game, frame by frame: the ball (top) falls one row per step, the
 # paddle (bottom row) moves left, stays or moves right. Random play catches about one ball in
-# four, so its mean return is near −0.5.
+# five, so its mean return is near −0.6.
 
 # %%
 game = analysis.observe_episode(agent, seed=1)
@@ -77,6 +78,7 @@ plt.tight_layout()
 plt.show()
 random_return = planning.random_return(episodes=1000)
 print(f"random play: mean return {random_return:+.2f} over 1,000 games; the optimum is {Catch.optimal_return:+.1f}")
+assert abs(random_return + 0.6) < 0.1, "random play should catch about one ball in five"
 
 # %% [markdown]
 # ## 2. Return vs environment steps: Dreamer and DQN
