@@ -21,7 +21,7 @@ from course.core.checkpoints import load_checkpoint
 from course.dreamer.dreamer import Dreamer, DreamerConfig, frames_match, imagination_accuracy, make_agent
 from course.dreamer.envs import Catch, EmptyRoom, make_env
 from course.dreamer.runs import dreamer_config, median_or_none, read_runs, steps_to_solve, train_agent
-from course.embeddings.metrics import factor_entropy, gaps_from_mutual_info
+from course.embeddings.metrics import factor_entropy, gaps_from_mutual_info, knn_purity
 
 DREAMER_NAME = "dreamer_catch"
 UMAP_NAME = "dreamer_catch_umap"
@@ -267,22 +267,23 @@ def load_latent_map() -> dict[str, np.ndarray]:
 
 
 def map_neighbours(xy: np.ndarray, states: np.ndarray, k: int = 10) -> dict:
-    """What a map of frames keeps of the true state (N, 3 parts). For each part: the share of a
-    frame's k nearest neighbours that share it ('neighbours'), the same among its k nearest frames
-    of *another* state ('other states': does the map put similar states near each other?), and
-    chance, Σ p². Also 'same state': the share of neighbours in exactly the frame's state."""
+    """What a map of frames keeps of the true state (N, 3 parts). For each part: Lesson 01's k-NN
+    purity ('neighbours'), the same among each frame's k nearest frames of *another* state ('other
+    states': does the map put similar states near each other?), and chance, Σ p². Also 'same
+    state': the share of neighbours in exactly the frame's state."""
     _, state_id = np.unique(states, axis=0, return_inverse=True)
     state_id = state_id.ravel()
     enough = k + int(np.bincount(state_id).max()) + 1  # past every frame of the frame's own state
     near = NearestNeighbors(n_neighbors=min(enough, len(xy))).fit(xy).kneighbors(xy, return_distance=False)[:, 1:]
     others = np.array([row[state_id[row] != state_id[i]][:k] for i, row in enumerate(near)])  # (N, k)
+    purity = knn_purity(xy, states, k=k)  # (3,)
     parts = {}
     for j, name in enumerate(STATE_PARTS):
         values = states[:, j]
-        parts[name] = {"neighbours": float((values[near[:, :k]] == values[:, None]).mean()),
+        parts[name] = {"neighbours": float(purity[j]),
                        "other states": float((values[others] == values[:, None]).mean()),
                        "chance": float(sum((np.bincount(values) / len(values)) ** 2))}
-    return {"same state": float((state_id[near[:, :k]] == state_id[:, None]).mean()), "parts": parts}
+    return {"same state": knn_purity(xy, state_id, k=k), "parts": parts}
 
 
 def code_information(codes: np.ndarray, states: np.ndarray, stoch: int) -> dict:
