@@ -392,7 +392,8 @@ for name, share in neighbourhoods["parts"].items():
 # world model for one variable per factor; it was asked only to redraw and predict frames.
 
 # %%
-codes, code_states = analysis.latent_codes(agent, episodes=200)  # the map's 2,000 frames
+map_config = analysis.latent_map_config()
+codes, code_states = analysis.latent_codes(agent, map_config.episodes, map_config.seed)  # the map's frames
 information = analysis.code_information(codes, code_states, agent.c.stoch)
 table = np.vstack([information["per_variable"], information["together"]])
 fig, ax = plt.subplots(figsize=(5.5, 4.6))

@@ -276,14 +276,14 @@ def map_neighbours(xy: np.ndarray, states: np.ndarray, k: int = 10) -> dict:
     enough = k + int(np.bincount(state_id).max()) + 1  # past every frame of the frame's own state
     near = NearestNeighbors(n_neighbors=min(enough, len(xy))).fit(xy).kneighbors(xy, return_distance=False)[:, 1:]
     others = np.array([row[state_id[row] != state_id[i]][:k] for i, row in enumerate(near)])  # (N, k)
-    purity = knn_purity(xy, states, k=k)  # (3,)
+    purity = knn_purity(xy, np.column_stack([states, state_id]), k=k)  # (4,): each part, then the whole state
     parts = {}
     for j, name in enumerate(STATE_PARTS):
         values = states[:, j]
         parts[name] = {"neighbours": float(purity[j]),
                        "other states": float((values[others] == values[:, None]).mean()),
                        "chance": float(sum((np.bincount(values) / len(values)) ** 2))}
-    return {"same state": knn_purity(xy, state_id, k=k), "parts": parts}
+    return {"same state": float(purity[-1]), "parts": parts}
 
 
 def code_information(codes: np.ndarray, states: np.ndarray, stoch: int) -> dict:
