@@ -7,7 +7,7 @@ BROWSER_STAMP := $(VENV)/.installed-browser
 NOTEBOOK_SOURCES := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
 NOTEBOOKS := $(NOTEBOOK_SOURCES:.py=.ipynb)
 
-.PHONY: setup lab test notebooks student bench verify clean setup-browser test-browser gallery html
+.PHONY: lint setup lab test notebooks student bench verify clean setup-browser test-browser gallery html
 
 setup: $(STAMP)  ## create or update .venv (does nothing when nothing changed)
 
@@ -31,6 +31,10 @@ lab: notebooks  ## set up and open the course in JupyterLab
 test: notebooks  ## set up, then unit tests and every notebook top to bottom (offline)
 	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q tests
 	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q --nbval-lax -p tests.notebook_durations $(NOTEBOOKS)
+
+lint: setup  ## ruff (lint and format) on the course's code
+	$(BIN)/ruff check course tests tests_browser etc
+	$(BIN)/ruff format --check course tests tests_browser etc
 
 # The Chromium the browser tests drive: $COURSE_CHROMIUM, else the first of these on PATH.
 FIND_CHROMIUM = $${COURSE_CHROMIUM:-$$(for b in chromium chromium-browser google-chrome google-chrome-stable; \

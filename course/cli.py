@@ -20,9 +20,16 @@ def _cmd_list(args) -> int:
     if args.lessons:
         print("\n".join(LESSONS))
         return 0
+    shown: set[int] = set()
     for key, lesson in LESSONS.items():
-        where = f"notebooks/{lesson.notebook}" if lesson.notebook else "(no notebook)"
-        print(f"{lesson.number:02d} {lesson.title}  [{key}]  {where}")
+        # A lesson with two benchmarks (Lesson 03: the Kodak codec and GLC) is listed under one number.
+        if lesson.number not in shown:
+            notebook = next(
+                (other.notebook for other in LESSONS.values() if other.number == lesson.number and other.notebook), None
+            )
+            print(f"{lesson.number:02d} {lesson.title}  notebooks/{notebook}" if notebook else f"{lesson.number:02d}")
+            shown.add(lesson.number)
+        print(f"   bench [{key}]" + ("" if lesson.notebook else f": {lesson.title}"))
         for spec in lesson_module(key).MODELS:
             print(f"     {spec.name:<24} {checkpoint_status(spec.name):<8} {spec.description}")
     return 0
@@ -45,9 +52,11 @@ def _cmd_bench(args) -> int:
     bench = lesson_module(args.lesson).bench
     options = {"quick": args.quick}
     # flags only some lessons' benches take: (flag, bench parameter, value, given)
-    for flag, parameter, value, given in (("--all", "all_tasks", True, args.all),
-                                          ("--workers", "workers", args.workers, args.workers is not None),
-                                          ("--resume", "resume", True, args.resume)):
+    for flag, parameter, value, given in (
+        ("--all", "all_tasks", True, args.all),
+        ("--workers", "workers", args.workers, args.workers is not None),
+        ("--resume", "resume", True, args.resume),
+    ):
         if given:
             if parameter not in inspect.signature(bench).parameters:
                 raise ValueError(f"`bench {args.lesson}` has no {flag}; run it without {flag}")
@@ -76,8 +85,11 @@ def _cmd_verify(args) -> int:
         bad += status != "ok"
         print(f"{status:<8} dataset    {path}")
     if bad:
-        print(f"{bad} file(s) failed verification: retrain with `python -m course train NAME` "
-              "or restore them with `git checkout -- data/`.", file=sys.stderr)
+        print(
+            f"{bad} file(s) failed verification: retrain with `python -m course train NAME` "
+            "or restore them with `git checkout -- data/`.",
+            file=sys.stderr,
+        )
     return 1 if bad else 0
 
 
@@ -127,8 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="a fast, smaller measurement (for tests)")
     p.add_argument("--all", action="store_true", help="arc: all 178 small tasks instead of the fixed sample of 20")
     p.add_argument("--workers", type=int, help="arc: tasks solved at once, one process (and core) each")
-    p.add_argument("--resume", action="store_true",
-                   help="arc: go on from the task outcomes a stopped run recorded (build/bench/) instead of starting over")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="arc: go on from the task outcomes a stopped run recorded (build/bench/) instead of starting over",
+    )
     p.set_defaults(func=_cmd_bench)
 
     p = sub.add_parser("verify", help="SHA-256 of every shipped checkpoint and dataset")
@@ -153,8 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "data_dir", None):
         os.environ["COURSE_DATA_DIR"] = str(Path(args.data_dir).resolve())
     elif getattr(args, "quick", False) and args.command == "train":
-        print("error: `train --quick` writes small test checkpoints; give --data-dir so the "
-              "shipped ones in data/ are not replaced.", file=sys.stderr)
+        print(
+            "error: `train --quick` writes small test checkpoints; give --data-dir so the "
+            "shipped ones in data/ are not replaced.",
+            file=sys.stderr,
+        )
         return 2
     from course.core.checkpoints import CheckpointError
 

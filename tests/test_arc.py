@@ -1,4 +1,4 @@
-"""Lesson 04b end to end: the vendored ARC tasks, their validation, the baselines, the compression
+"""Lesson 05 end to end: the vendored ARC tasks, their validation, the baselines, the compression
 solver and the benchmark."""
 
 import json
@@ -15,8 +15,10 @@ from course.core.paths import REPO_ROOT
 
 
 def make_task(pairs, tests, name="made"):
-    return D.task_from_dict({"train": [{"input": i, "output": o} for i, o in pairs],
-                             "test": [{"input": i, "output": o} for i, o in tests]}, name)
+    return D.task_from_dict(
+        {"train": [{"input": i, "output": o} for i, o in pairs], "test": [{"input": i, "output": o} for i, o in tests]},
+        name,
+    )
 
 
 # ---------------------------------------------------------------- data
@@ -42,15 +44,18 @@ def test_sample_is_fixed_and_drawn_from_the_shipped_tasks():
     assert set(sample) <= set(D.task_names())
 
 
-@pytest.mark.parametrize("raw, words", [
-    ({"train": [{"input": [[1, 2], [3]], "output": [[1]]}], "test": [{"input": [[1]]}]}, "different lengths"),
-    ({"train": [{"input": [[1, 12]], "output": [[1]]}], "test": [{"input": [[1]]}]}, "outside 0–9"),
-    ({"train": [{"input": [[1, 0.5]], "output": [[1]]}], "test": [{"input": [[1]]}]}, "integers"),
-    ({"train": [{"input": [[1]]}], "test": [{"input": [[1]]}]}, "no 'output'"),
-    ({"train": [], "test": [{"input": [[1]]}]}, "non-empty list"),
-    ({"train": [{"input": [], "output": [[1]]}], "test": [{"input": [[1]]}]}, "non-empty list of rows"),
-    ({"test": [{"input": [[1]]}]}, "'train' and a 'test'"),
-])
+@pytest.mark.parametrize(
+    "raw, words",
+    [
+        ({"train": [{"input": [[1, 2], [3]], "output": [[1]]}], "test": [{"input": [[1]]}]}, "different lengths"),
+        ({"train": [{"input": [[1, 12]], "output": [[1]]}], "test": [{"input": [[1]]}]}, "outside 0–9"),
+        ({"train": [{"input": [[1, 0.5]], "output": [[1]]}], "test": [{"input": [[1]]}]}, "integers"),
+        ({"train": [{"input": [[1]]}], "test": [{"input": [[1]]}]}, "no 'output'"),
+        ({"train": [], "test": [{"input": [[1]]}]}, "non-empty list"),
+        ({"train": [{"input": [], "output": [[1]]}], "test": [{"input": [[1]]}]}, "non-empty list of rows"),
+        ({"test": [{"input": [[1]]}]}, "'train' and a 'test'"),
+    ],
+)
 def test_malformed_tasks_get_clear_errors(raw, words):
     with pytest.raises(D.ArcDataError, match=words):
         D.task_from_dict(raw, "bad")
@@ -126,7 +131,9 @@ def test_shape_rules():
     assert shape_rule(same) == ("same as input", [(2, 1)])
     const = make_task([([[1, 2]], [[1]]), ([[1, 2, 3]], [[3]])], [([[1]], [[1]])])
     assert shape_rule(const) == ("constant", [(1, 1)])
-    ratio = make_task([([[1]], [[1, 1], [1, 1]]), ([[1, 2]], [[1, 1, 2, 2], [1, 1, 2, 2]])], [([[3], [4]], [[3, 3]] * 4)])
+    ratio = make_task(
+        [([[1]], [[1, 1], [1, 1]]), ([[1, 2]], [[1, 1, 2, 2], [1, 1, 2, 2]])], [([[3], [4]], [[3, 3]] * 4)]
+    )
     assert shape_rule(ratio) == ("ratio", [(4, 2)])
     free = make_task([([[1]], [[1, 1]]), ([[1, 2]], [[1]])], [([[3]], [[3]])])
     assert shape_rule(free) == ("learned", None)
@@ -149,8 +156,11 @@ def test_network_is_equivariant_to_example_order_and_to_colours_other_than_black
 
 
 def test_solver_solves_a_small_recolouring_puzzle_by_shortening_its_description():
-    pairs = [([[1, 0, 1], [0, 1, 0]], [[2, 0, 2], [0, 2, 0]]), ([[0, 1], [1, 1]], [[0, 2], [2, 2]]),
-             ([[1, 1, 0]], [[2, 2, 0]])]
+    pairs = [
+        ([[1, 0, 1], [0, 1, 0]], [[2, 0, 2], [0, 2, 0]]),
+        ([[0, 1], [1, 1]], [[0, 2], [2, 2]]),
+        ([[1, 1, 0]], [[2, 2, 0]]),
+    ]
     task = make_task(pairs, [([[0, 1, 1], [1, 0, 0]], [[0, 2, 2], [2, 0, 0]])])
     result = solve(task, SolverConfig(seconds=20, max_steps=150, log_every=5, seed=0))
     assert baselines.is_solved(task, result.attempts)
@@ -179,8 +189,14 @@ def test_solver_handles_a_puzzle_whose_output_shape_must_be_learned():
 
 def test_quick_bench_has_exactly_the_issue_keys():
     result = analysis.bench(quick=True)
-    assert set(result) == {"tasks_tried", "solved_compression", "solved_copy", "solved_dsl",
-                           "seconds_per_task", "steps_per_second"}
+    assert set(result) == {
+        "tasks_tried",
+        "solved_compression",
+        "solved_copy",
+        "solved_dsl",
+        "seconds_per_task",
+        "steps_per_second",
+    }
     assert result["tasks_tried"] == len(analysis.QUICK_TASKS)
     assert 0 <= result["solved_compression"] <= result["tasks_tried"]
     assert result["solved_copy"] == 0  # neither quick task keeps its input unchanged
@@ -305,6 +321,7 @@ def test_cli_rejects_all_for_lessons_without_it():
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "course", "bench", "chunking", "--all"], cwd=REPO_ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "course", "bench", "chunking", "--all"], cwd=REPO_ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 2 and "has no --all" in result.stderr

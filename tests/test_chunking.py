@@ -148,7 +148,7 @@ def test_remember_never_exceeds_the_slots():
     for slots in range(2, 10):
         kept = remember(units, slots)
         assert sum(slots_needed(u) for u in kept) <= slots
-        assert kept == units[len(units) - len(kept):]  # the most recent units
+        assert kept == units[len(units) - len(kept) :]  # the most recent units
 
 
 def test_recall_is_bounded_by_stm_and_glances(games):
@@ -215,9 +215,17 @@ def bench():
 
 def test_bench_keys(bench):
     assert set(bench) == {
-        "recall_master_real", "recall_classa_real", "recall_novice_real", "recall_master_random",
-        "recall_novice_random", "chunks_master", "bits_real_master", "bits_random_master", "bits_real_plain",
-        "nll_bits_real", "nll_bits_random",
+        "recall_master_real",
+        "recall_classa_real",
+        "recall_novice_real",
+        "recall_master_random",
+        "recall_novice_random",
+        "chunks_master",
+        "bits_real_master",
+        "bits_random_master",
+        "bits_real_plain",
+        "nll_bits_real",
+        "nll_bits_random",
     }
 
 
@@ -269,7 +277,11 @@ def test_widget_callbacks(levels, games):
         widgets.parse_placements("Kg1 K9")
     truth = board_of("Kg1", "Pf2", "kg8", "pe5")
     assert widgets.score_placements(truth, {I("Kg1"), I("pe5"), I("Qd1")}) == {
-        "correct": 2, "wrong": 1, "missed": 2, "share": 0.5}
+        "correct": 2,
+        "wrong": 1,
+        "missed": 2,
+        "share": 0.5,
+    }
 
 
 def test_moving_each_widget_control_changes_its_output(levels):

@@ -13,8 +13,9 @@ def run(*args, env=None):
     import os
 
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "course", *args], cwd=REPO_ROOT, capture_output=True,
-                          text=True, env=full_env)
+    return subprocess.run(
+        [sys.executable, "-m", "course", *args], cwd=REPO_ROOT, capture_output=True, text=True, env=full_env
+    )
 
 
 def test_list_shows_lessons_models_and_status():
@@ -69,6 +70,11 @@ def test_missing_checkpoint_error_names_file_and_command(tmp_path):
 @pytest.mark.parametrize("module", ["course.dreamer.runs", "course.novelty.runs"])
 def test_recording_command_starts_without_a_runpy_warning(module):
     # the package must not import its `runs` before `python -m` runs it as the main module
-    done = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", "-m", module, "--help"],
-                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-W", "error::RuntimeWarning", "-m", module, "--help"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0 and "RuntimeWarning" not in done.stderr, done.stderr

@@ -190,8 +190,17 @@ def test_every_rate_point_decodes_and_spends_its_own_bits():
     sizes = [len(f) for f in files]
     assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
     for q, f in enumerate(files, start=1):
-        expected = model.synthesise(model.analyse(torch.from_numpy(np.pad(image, ((0, 0), (0, 32), (0, 0)), mode="edge")).permute(2, 0, 1)[None].float() / 255, q), q)
-        assert np.array_equal(decode(f, model), (expected[0, :, :64, :96].clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy())
+        expected = model.synthesise(
+            model.analyse(
+                torch.from_numpy(np.pad(image, ((0, 0), (0, 32), (0, 0)), mode="edge")).permute(2, 0, 1)[None].float()
+                / 255,
+                q,
+            ),
+            q,
+        )
+        assert np.array_equal(
+            decode(f, model), (expected[0, :, :64, :96].clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy()
+        )
 
 
 def test_other_checkpoint_of_same_model_is_refused(stream):
@@ -474,12 +483,19 @@ def test_bench_codec_reports_the_issue_keys(tmp_data_dir, tmp_path, monkeypatch)
     monkeypatch.setenv("COURSE_KODAK_DIR", str(folder))
     for kind in ("hyperprior", "factorized"):
         model = _model(kind)
-        save_checkpoint(model.name, model.state_dict(), config=asdict(model.config), seed=0, train_seconds=0, metrics={})
+        save_checkpoint(
+            model.name, model.state_dict(), config=asdict(model.config), seed=0, train_seconds=0, metrics={}
+        )
     result = bench(quick=True)
     assert set(result["kodak_points"]) >= {"ours-hyperprior", "ours-factorized", "jpeg", "webp"}
     assert [p["rate"] for p in result["kodak_points"]["ours-hyperprior"]] == [1, 3, 5, 8]
-    for key in ("kodak_bd_rate_vs_jpeg_pct", "kodak_bd_rate_factorized_vs_jpeg_pct", "bitstream_overhead_pct",
-                "encode_seconds_per_image", "decode_seconds_per_image"):
+    for key in (
+        "kodak_bd_rate_vs_jpeg_pct",
+        "kodak_bd_rate_factorized_vs_jpeg_pct",
+        "bitstream_overhead_pct",
+        "encode_seconds_per_image",
+        "decode_seconds_per_image",
+    ):
         assert key in result
     assert result["encode_seconds_per_image"] > 0 and 0 < result["bitstream_overhead_pct"] < 100
     jpeg = result["kodak_points"]["jpeg"]
@@ -534,9 +550,18 @@ def test_kodak_rd_figure_draws_every_codec_and_the_published_points(tmp_path):
     from course.compression.bench import PUBLISHED_POINTS, kodak_rd_figure
 
     curve = lambda shift: [{"rate": q, "bpp": 0.1 * q, "psnr": 25 + q + shift, "ms_ssim": 0.9} for q in range(1, 6)]
-    result = {"images": 2, "kodak_points": {"ours-hyperprior": curve(1), "ours-factorized": curve(0.5), "jpeg": curve(0),
-                                            "webp": curve(0.2)},
-              "kodak_bd_rate_vs_jpeg_pct": -20.0, "kodak_bd_rate_factorized_vs_jpeg_pct": -10.0, "bd_rate_max_bpp": 1.0}
+    result = {
+        "images": 2,
+        "kodak_points": {
+            "ours-hyperprior": curve(1),
+            "ours-factorized": curve(0.5),
+            "jpeg": curve(0),
+            "webp": curve(0.2),
+        },
+        "kodak_bd_rate_vs_jpeg_pct": -20.0,
+        "kodak_bd_rate_factorized_vs_jpeg_pct": -10.0,
+        "bd_rate_max_bpp": 1.0,
+    }
     fig = kodak_rd_figure(result)
     labels = [line.get_label() for line in fig.axes[0].lines]
     assert "ours: hyperprior" in labels and "JPEG (Pillow, optimize, 4:2:0)" in labels
@@ -544,8 +569,11 @@ def test_kodak_rd_figure_draws_every_codec_and_the_published_points(tmp_path):
     assert fig.axes[0].get_xlabel().startswith("bits per pixel") and "PSNR" in fig.axes[0].get_ylabel()
     source, figure = tmp_path / "codec.json", tmp_path / "codec.png"
     source.write_text(json.dumps(result))
-    subprocess.run([sys.executable, "-m", "course.compression.kodak_figure", str(source), str(figure)], check=True,
-                   env={**os.environ, "MPLBACKEND": "Agg"})
+    subprocess.run(
+        [sys.executable, "-m", "course.compression.kodak_figure", str(source), str(figure)],
+        check=True,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
     assert figure.read_bytes()[:4] == b"\x89PNG"
 
 

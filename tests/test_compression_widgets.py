@@ -47,7 +47,12 @@ def test_rate_explorer_controls(model, images):
 
 
 def test_experience_explorer_controls(model, images):
-    codecs = {"faces": model, "other": HyperpriorCodec(CodecConfig(n=8, m=12, lambdas=(0.0001, 0.01, 1.0), seed=1, label="glc_flowers")).eval()}
+    codecs = {
+        "faces": model,
+        "other": HyperpriorCodec(
+            CodecConfig(n=8, m=12, lambdas=(0.0001, 0.01, 1.0), seed=1, label="glc_flowers")
+        ).eval(),
+    }
     tests = {"faces": list(images.values()), "flowers": list(flowers(2, seed=99))}
     box = widgets.experience_explorer(codecs, tests)
     for control, value in zip(box.controls, ["other", "flowers", 1, 3]):

@@ -1,4 +1,4 @@
-"""Lesson 05's machinery: the games, DreamerV3's pieces, and one step of each trainer."""
+"""Lesson 06's machinery: the games, DreamerV3's pieces, and one step of each trainer."""
 
 import math
 
@@ -128,8 +128,9 @@ def shortest_path_move(env: EmptyRoom) -> int:
     goal = (env.floor - 1, env.floor - 1)
     forward = [(1, 0), (0, 1), (-1, 0), (0, -1)][d]
     ahead = (x - 1 + forward[0], y - 1 + forward[1])
-    if ahead == goal or (0 <= ahead[0] < env.floor and 0 <= ahead[1] < env.floor
-                         and moves[ahead + (d,)] == moves[x - 1, y - 1, d] - 1):
+    if ahead == goal or (
+        0 <= ahead[0] < env.floor and 0 <= ahead[1] < env.floor and moves[ahead + (d,)] == moves[x - 1, y - 1, d] - 1
+    ):
         return 2
     return 0 if moves[x - 1, y - 1, (d - 1) % 4] == moves[x - 1, y - 1, d] - 1 else 1
 
@@ -140,11 +141,13 @@ def test_empty_room_optimal_return_is_what_shortest_paths_earn():
     env, returns = EmptyRoom(seed=0), []
     for _ in range(300):
         shortest = []
-        def policy(e):
+
+        def policy(e, shortest=shortest):
             if not shortest:  # the first move: read the start play() has just drawn
                 x, y = e.game.agent_pos
                 shortest.append(moves[x - 1, y - 1, e.game.agent_dir])
             return shortest_path_move(e)
+
         total, steps = play(env, policy)
         assert steps == shortest[0] and total == pytest.approx(1 - 0.9 * steps / EmptyRoom.max_steps)
         returns.append(total)

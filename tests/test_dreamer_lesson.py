@@ -1,4 +1,4 @@
-"""Lesson 05 end to end: the shipped agent, its dreams, planning, recorded runs, bench, widgets, exercise."""
+"""Lesson 06 end to end: the shipped agent, its dreams, planning, recorded runs, bench, widgets, exercise."""
 
 import copy
 import html
@@ -98,10 +98,10 @@ def test_room_picture_draws_the_agent_and_the_goal():
     picture = analysis.room_picture(frame)
     cell = analysis.ROOM_CELL
     assert picture.shape == (8 * cell, 8 * cell, 3) and picture.min() >= 0 and picture.max() <= 1
-    goal = picture[6 * cell: 7 * cell, 6 * cell: 7 * cell]
+    goal = picture[6 * cell : 7 * cell, 6 * cell : 7 * cell]
     assert goal[..., 1].mean() > 0.5 > goal[..., 0].mean()  # green
     heading, y, x = np.argwhere(frame[:4])[0]
-    agent_cell = picture[(y + 1) * cell: (y + 2) * cell, (x + 1) * cell: (x + 2) * cell]
+    agent_cell = picture[(y + 1) * cell : (y + 2) * cell, (x + 1) * cell : (x + 2) * cell]
     assert (agent_cell[..., 0] > 0.9).sum() > cell  # a red arrow
     assert not np.array_equal(analysis._arrow(0), analysis._arrow(1))  # it points along the heading
     faded = analysis.room_picture(frame * 0.5)
@@ -200,8 +200,10 @@ def test_median_and_ratios_count_unsolved_runs_as_worst():
     assert runs.median_or_none([300, None, 500]) == 500
     assert runs.median_or_none([300, None, None]) is None
     assert runs.median_or_none([100, 200, 300, 400]) == 250
-    fake = {m: {str(i): {"env_steps_to_solve": v} for i, v in enumerate(vals)}
-            for m, vals in [("dreamer", [200, 400, None]), ("dqn", [800, 800, 900]), ("dqn_matched", [400, None, 600])]}
+    fake = {
+        m: {str(i): {"env_steps_to_solve": v} for i, v in enumerate(vals)}
+        for m, vals in [("dreamer", [200, 400, None]), ("dqn", [800, 800, 900]), ("dqn_matched", [400, None, 600])]
+    }
     eff = analysis.sample_efficiency(fake)
     assert eff["ratios"] == [4.0, 2.0, 0.0] and eff["ratio"] == 2.0
     assert eff["ratios_matched"] == [2.0, None, 0.0] and eff["ratio_matched"] == 2.0
@@ -220,13 +222,30 @@ def test_catch_holds_out_seeds_the_recipe_was_not_chosen_on():
 def test_quick_bench_has_exactly_the_issue_keys():
     result = analysis.bench(quick=True)
     assert list(result) == [
-        "optimal_return", "dreamer_return", "seeds", "seeds_solved", "dreamer_env_steps_to_95pct",
-        "dqn_env_steps_to_95pct", "dqn_matched_env_steps_to_95pct", "sample_efficiency_ratio",
-        "sample_efficiency_ratio_matched", "imagination_accuracy", "planning_return", "train_seconds",
-        "room_optimal_return", "room_dreamer_return", "room_seeds", "room_seeds_solved",
-        "room_dreamer_env_steps_to_95pct", "room_dqn_env_steps_to_95pct", "room_dqn_matched_env_steps_to_95pct",
-        "room_sample_efficiency_ratio", "room_sample_efficiency_ratio_matched", "room_train_seconds",
-        "room_imagination_accuracy", "room_planning_return",
+        "optimal_return",
+        "dreamer_return",
+        "seeds",
+        "seeds_solved",
+        "dreamer_env_steps_to_95pct",
+        "dqn_env_steps_to_95pct",
+        "dqn_matched_env_steps_to_95pct",
+        "sample_efficiency_ratio",
+        "sample_efficiency_ratio_matched",
+        "imagination_accuracy",
+        "planning_return",
+        "train_seconds",
+        "room_optimal_return",
+        "room_dreamer_return",
+        "room_seeds",
+        "room_seeds_solved",
+        "room_dreamer_env_steps_to_95pct",
+        "room_dqn_env_steps_to_95pct",
+        "room_dqn_matched_env_steps_to_95pct",
+        "room_sample_efficiency_ratio",
+        "room_sample_efficiency_ratio_matched",
+        "room_train_seconds",
+        "room_imagination_accuracy",
+        "room_planning_return",
     ]
     assert result["optimal_return"] == 1.0 and result["seeds"] >= 1
     assert 0 <= result["seeds_solved"] <= result["seeds"] and 0.0 <= result["imagination_accuracy"] <= 1.0
@@ -247,8 +266,14 @@ def test_show_every_catch_catches_once_per_column_in_the_warm_up_only():
     guided = runs.ShowEveryCatch(env, explore)
     catches = runs.columns_caught(guided, env, steps=200)
     assert catches == guided.caught == set(range(5))  # the real game paid +1 in every column
-    random_warm_ups = [len(runs.columns_caught(D.HeldRandomActions(3, 0.1, 4, 200, np.random.default_rng(seed)),
-                                               Catch(seed=seed), steps=200)) for seed in range(20)]
+    random_warm_ups = [
+        len(
+            runs.columns_caught(
+                D.HeldRandomActions(3, 0.1, 4, 200, np.random.default_rng(seed)), Catch(seed=seed), steps=200
+            )
+        )
+        for seed in range(20)
+    ]
     assert 0 < np.mean(random_warm_ups) < 5  # unguided, some columns go without a catch
     after = [guided(step, policy_action=2) for step in range(201, 230)]
     assert after[4:] == [2] * 25  # then the agent plays (ε = 0), once a move held from the warm-up has run out
@@ -302,7 +327,9 @@ def test_map_neighbours_tells_clumps_per_state_from_a_map_ordered_by_the_state()
     rng = np.random.default_rng(1)
     _, state_id = np.unique(states, axis=0, return_inverse=True)
     jitter = 0.01 * rng.normal(size=(len(states), 2))
-    scattered = rng.uniform(0, 100, size=(state_id.max() + 1, 2))[state_id.ravel()] + jitter  # one clump per state, anywhere
+    scattered = (
+        rng.uniform(0, 100, size=(state_id.max() + 1, 2))[state_id.ravel()] + jitter
+    )  # one clump per state, anywhere
     ordered = states[:, :2] * 1.0 + 0.1 * states[:, 2:] + jitter  # rows along x, columns along y
     for xy in (scattered, ordered):
         result = analysis.map_neighbours(xy, states, k=10)
@@ -319,15 +346,18 @@ def test_code_information_finds_a_factor_per_variable_or_spread_over_them():
     one_hot = lambda v: np.eye(8)[v]  # (N, 8) probabilities of one code variable
     rng = np.random.default_rng(2)
     noise = one_hot(rng.integers(8, size=len(states)))
-    tidy = np.concatenate([one_hot(states[:, 0] % 8), one_hot(states[:, 1]), one_hot(states[:, 2]), noise], 1)  # (N, 4 * 8)
+    tidy = np.concatenate(
+        [one_hot(states[:, 0] % 8), one_hot(states[:, 1]), one_hot(states[:, 2]), noise], 1
+    )  # (N, 4 * 8)
     result = analysis.code_information(tidy, states, stoch=4)
     assert result["per_variable"].shape == (4, 3) and result["together"].shape == (3,)
     assert result["per_variable"][1, 1] == pytest.approx(1.0) and result["per_variable"][2, 2] == pytest.approx(1.0)
     assert result["per_variable"][3].max() < 0.01 and (result["mig"][1:] > 0.95).all()
     # each column split over two variables (its low and its high half): neither alone fixes it
     low, high = np.minimum(states[:, 1], 2), np.maximum(states[:, 1], 2)
-    spread = np.concatenate([one_hot(states[:, 0] % 8), one_hot(states[:, 0] // 8), one_hot(low), one_hot(high),
-                             one_hot(states[:, 2])], 1)
+    spread = np.concatenate(
+        [one_hot(states[:, 0] % 8), one_hot(states[:, 0] // 8), one_hot(low), one_hot(high), one_hot(states[:, 2])], 1
+    )
     result = analysis.code_information(spread, states, stoch=5)
     assert result["together"] == pytest.approx(np.ones(3))
     assert result["per_variable"][:, 1].max() < 0.8 and result["mig"][1] < 0.2
@@ -374,7 +404,7 @@ def test_moving_each_widget_control_changes_its_output(agent):
 
 def test_room_viewer_moves_to_another_game(room_agent):
     viewer = widgets.room_viewer(room_agent, game=3)
-    (game, plan, typed), (image, caption) = viewer.controls, viewer.views
+    (game, plan, _typed), (image, caption) = viewer.controls, viewer.views
     before = (image.value, caption.value)
     game.value = 4
     assert image.value != before[0] and caption.value != before[1]
@@ -422,8 +452,9 @@ def test_room_episode_plays_given_moves_until_the_game_ends(room_agent):
     while moves[state] > 1:
         cx, cy, d = state
         options = {0: (cx, cy, (d - 1) % 4), 1: (cx, cy, (d + 1) % 4), 2: (cx + step[d][0], cy + step[d][1], d)}
-        action, state = min(((a, s) for a, s in options.items() if 0 <= s[0] < 6 and 0 <= s[1] < 6),
-                            key=lambda item: moves[item[1]])
+        action, state = min(
+            ((a, s) for a, s in options.items() if 0 <= s[0] < 6 and 0 <= s[1] < 6), key=lambda item: moves[item[1]]
+        )
         path.append(action)
     path.append(2)  # the last step forward reaches the goal
     run = analysis.room_episode(room_agent, seed=3, moves=path + [0, 0, 0])
@@ -456,12 +487,15 @@ def _unclamped(x, bins):  # runs past the outer bins: weights below 0 and above 
     return (1 - w) * hot(below, len(bins)) + w * hot(below + 1, len(bins))
 
 
-@pytest.mark.parametrize("wrong, failing", [
-    (lambda x, bins: D.twohot_encode(x, bins), "exactly symlog"),  # forgets to squash
-    (_nearest_bin, "exactly symlog"),  # one-hot on the nearest bin: the mean is off
-    (_unclamped, "outer bin"),
-    (lambda x, bins: D.twohot_encode(D.symlog(x), bins)[..., :-1], "shape"),
-])
+@pytest.mark.parametrize(
+    "wrong, failing",
+    [
+        (lambda x, bins: D.twohot_encode(x, bins), "exactly symlog"),  # forgets to squash
+        (_nearest_bin, "exactly symlog"),  # one-hot on the nearest bin: the mean is off
+        (_unclamped, "outer bin"),
+        (lambda x, bins: D.twohot_encode(D.symlog(x), bins)[..., :-1], "shape"),
+    ],
+)
 def test_symlog_twohot_check_accepts_the_reference_and_names_the_mistake(wrong, failing):
     checks.check_symlog_twohot(lambda x, bins: D.twohot_encode(D.symlog(x), bins))
     with pytest.raises(AssertionError, match=failing):

@@ -78,7 +78,7 @@ def test_participation_ratio_check_rejects_wrong_answers(wrong):
     [
         lambda mi, h: float((mi.max(0) / h).mean()),  # no gap
         lambda mi, h: float((np.sort(mi, 0)[::-1][0] - np.sort(mi, 0)[::-1][1]).mean()),  # not normalised
-        lambda mi, h: float(((np.sort(mi, 1)[:, ::-1][:, 0] - np.sort(mi, 1)[:, ::-1][:, 1])).mean()),  # wrong axis
+        lambda mi, h: float((np.sort(mi, 1)[:, ::-1][:, 0] - np.sort(mi, 1)[:, ::-1][:, 1]).mean()),  # wrong axis
     ],
 )
 def test_mig_check_rejects_wrong_answers(wrong):

@@ -19,8 +19,8 @@ def trained():
 def test_checkpoint_keeps_every_stage(trained):
     config, tensors, metrics = trained
     final = {k for k in tensors if not k.startswith("stage")}
-    assert {k[len("stage1."):] for k in tensors if k.startswith("stage1.")} == final
-    assert {k[len("stage2."):] for k in tensors if k.startswith("stage2.")} == final
+    assert {k[len("stage1.") :] for k in tensors if k.startswith("stage1.")} == final
+    assert {k[len("stage2.") :] for k in tensors if k.startswith("stage2.")} == final
     # stage 2 trains only the code predictor: the autoencoder is untouched
     for key in final:
         if key.startswith(("g_a.", "g_s.", "gains.")):
@@ -44,7 +44,16 @@ def test_every_stage_loads_and_codes_real_files(trained, tmp_data_dir):
         assert decode(data, model).shape == image.shape
         fixed = G.fixed_length_file(model, image, 1)
         assert len(fixed) == G.fixed_length_bytes(model, image, 1)
-        expected = model.g_s(model.gains.unscale(torch.round(model.gains.scale(model.g_a(torch.from_numpy(image).permute(2, 0, 1)[None].float() / 255), torch.tensor([1]))), torch.tensor([1]))).clamp(0, 1)
+        expected = model.g_s(
+            model.gains.unscale(
+                torch.round(
+                    model.gains.scale(
+                        model.g_a(torch.from_numpy(image).permute(2, 0, 1)[None].float() / 255), torch.tensor([1])
+                    )
+                ),
+                torch.tensor([1]),
+            )
+        ).clamp(0, 1)
         expected = (expected[0] * 255).round().byte().permute(1, 2, 0).numpy()
         assert np.array_equal(G.fixed_length_decode(fixed, model), expected)
     with pytest.raises(ValueError, match="unknown stage"):

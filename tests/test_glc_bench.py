@@ -57,9 +57,18 @@ def test_bench_glc_has_every_key(tiny_models):
     from course.compression.experiments import bench
 
     result = bench(quick=True)
-    for key in ("faces_entropy_bound_bpp", "faces_lowest_bpp", "faces_lowest_psnr", "jpeg_bpp_for_same_psnr_faces",
-                "faces_bd_rate_vs_jpeg_pct", "experience_matrix", "experience_gap_db", "vq_uniform_bits_ratio",
-                "vq_prior_bits_ratio", "notebook_seconds"):
+    for key in (
+        "faces_entropy_bound_bpp",
+        "faces_lowest_bpp",
+        "faces_lowest_psnr",
+        "jpeg_bpp_for_same_psnr_faces",
+        "faces_bd_rate_vs_jpeg_pct",
+        "experience_matrix",
+        "experience_gap_db",
+        "vq_uniform_bits_ratio",
+        "vq_prior_bits_ratio",
+        "notebook_seconds",
+    ):
         assert key in result, key
     assert set(result["experience_matrix"]) == {"faces", "flowers", "natural"}
     assert all(set(row) == {"faces", "flowers", "natural"} for row in result["experience_matrix"].values())

@@ -37,7 +37,9 @@ def test_too_familiar_states_earn_nothing():
 
 
 def test_distances_are_measured_relative_to_their_running_mean():
-    assert kernel_sum_reward(np.full(10, 2.0), 2.0, CONFIG) == pytest.approx(kernel_sum_reward(np.ones(10), 1.0, CONFIG))
+    assert kernel_sum_reward(np.full(10, 2.0), 2.0, CONFIG) == pytest.approx(
+        kernel_sum_reward(np.ones(10), 1.0, CONFIG)
+    )
 
 
 def test_revisiting_a_state_pays_less_and_less():

@@ -8,8 +8,19 @@ from course.novelty import analysis, envs
 from course.novelty.ngu import NGUConfig
 from course.novelty.ppo import Novelty, PPOConfig, train
 
-BENCH_KEYS = {"coverage_random", "coverage_pixel_novelty", "coverage_ngu", "tv_share_pixel_novelty", "tv_share_ngu",
-              "success_ppo", "success_rnd", "success_ngu", "seeds", "env_steps", "train_seconds"}
+BENCH_KEYS = {
+    "coverage_random",
+    "coverage_pixel_novelty",
+    "coverage_ngu",
+    "tv_share_pixel_novelty",
+    "tv_share_ngu",
+    "success_ppo",
+    "success_rnd",
+    "success_ngu",
+    "seeds",
+    "env_steps",
+    "train_seconds",
+}
 
 
 def _view(cells: dict) -> np.ndarray:
@@ -58,8 +69,11 @@ def test_the_noisy_tv_hangs_in_the_room_next_to_the_start_and_four_rooms_has_no_
         assert not env.near_tv() and not envs.tv_in_view(env.gen_obs()["image"])
         plain = envs.make_env("four_rooms")
         plain.reset(seed=seed)
-        assert not any(getattr(plain.grid.get(i, j), "type", None) == "goal"
-                       for i in range(plain.width) for j in range(plain.height))
+        assert not any(
+            getattr(plain.grid.get(i, j), "type", None) == "goal"
+            for i in range(plain.width)
+            for j in range(plain.height)
+        )
 
 
 def test_unknown_environment_is_named():
@@ -69,7 +83,7 @@ def test_unknown_environment_is_named():
 
 def test_vector_env_keeps_the_last_observation_of_an_ended_episode():
     vec = envs.VectorEnv("four_rooms", 2, seed=0)
-    for step in range(100):  # FourRooms episodes last 100 steps
+    for _ in range(100):  # FourRooms episodes last 100 steps
         observed, final, rewards, dones, _ = vec.step(np.array([2, 2]))
     assert dones.all() and not np.array_equal(observed, final)
     assert len(vec.final_positions) == 2 and len(vec.final_images) == 2
@@ -184,8 +198,11 @@ def test_moving_each_widget_control_changes_its_output():
     player.controls[0].value = 40
     assert all(v.value != b for v, b in zip(player.views, before))
 
-    explorer = widgets.novelty_explorer(episode, {"learned embedding f(x)": learned, "raw pixels": episode.pixels()},
-                                        {"learned embedding f(x)": None, "raw pixels": None})
+    explorer = widgets.novelty_explorer(
+        episode,
+        {"learned embedding f(x)": learned, "raw pixels": episode.pixels()},
+        {"learned embedding f(x)": None, "raw pixels": None},
+    )
     for control, value in zip(explorer.controls, ("raw pixels", 3, -1.0)):
         before = explorer.views[0].value
         control.value = value
@@ -250,5 +267,6 @@ def test_the_shipped_multiroom_runs_cover_every_method_on_every_seed():
     for method in runs.METHODS:
         assert sorted(int(s) for s in recorded[method]) == list(runs.SEEDS), method
         # whole rollouts of 16 × 128 steps: 999,424 of the million
-        assert all(runs.MULTIROOM_STEPS - 2048 < run["env_steps"] <= runs.MULTIROOM_STEPS
-                   for run in recorded[method].values())
+        assert all(
+            runs.MULTIROOM_STEPS - 2048 < run["env_steps"] <= runs.MULTIROOM_STEPS for run in recorded[method].values()
+        )

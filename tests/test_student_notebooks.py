@@ -17,8 +17,9 @@ LESSONS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.py"))
 @pytest.fixture(scope="module")
 def student_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("student")
-    result = subprocess.run([sys.executable, "-m", "course", "student", str(out)], cwd=REPO_ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "course", "student", str(out)], cwd=REPO_ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     return out
 
@@ -28,7 +29,9 @@ def test_student_notebook_fails_only_in_exercises(student_dir, source):
     notebook = nbformat.read(student_dir / f"{source.stem}.ipynb", as_version=4)
     assert "BEGIN SOLUTION" not in str(notebook)
     os.environ.setdefault("MPLBACKEND", "Agg")
-    NotebookClient(notebook, timeout=600, allow_errors=True, resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}).execute()
+    NotebookClient(
+        notebook, timeout=600, allow_errors=True, resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}
+    ).execute()
     failing = []
     for cell in notebook.cells:
         for output in cell.get("outputs", []):

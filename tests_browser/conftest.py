@@ -44,8 +44,12 @@ def browser_context(tmp_path_factory):
         pytest.fail("no Chromium found: run `make setup-browser`, or set COURSE_CHROMIUM to its path")
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            tmp_path_factory.mktemp("chromium-profile"), executable_path=chromium, headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000}, device_scale_factor=1,
+            tmp_path_factory.mktemp("chromium-profile"),
+            executable_path=chromium,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 1000},
+            device_scale_factor=1,
         )
         context.external_requests = []
 

@@ -28,8 +28,14 @@ KERNEL_NAME = "Python 3 (ipykernel)"
 
 # Chromium without anything that reaches beyond this machine.
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 CHROMIUM_CANDIDATES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
 
@@ -37,7 +43,8 @@ CHROMIUM_CANDIDATES = ["chromium", "chromium-browser", "google-chrome", "google-
 # every cell attached to the page so that every output can be inspected.
 TEST_USER_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False,
+        "fetchNews": "false",
+        "checkForUpdates": False,
     },
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
@@ -86,8 +93,11 @@ class LabServer:
         env["COURSE_OFFLINE"] = "1"  # every kernel refuses the network
         env.pop("MPLBACKEND", None)  # plots must show inline, as for a learner
         for variable, folder in [
-            ("JUPYTERLAB_SETTINGS_DIR", "user-settings"), ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
-            ("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"),
+            ("JUPYTERLAB_SETTINGS_DIR", "user-settings"),
+            ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
+            ("JUPYTER_CONFIG_DIR", "config"),
+            ("JUPYTER_RUNTIME_DIR", "runtime"),
+            ("IPYTHONDIR", "ipython"),
         ]:
             (self.workdir / folder).mkdir(exist_ok=True)
             env[variable] = str(self.workdir / folder)
@@ -100,16 +110,30 @@ class LabServer:
     def start(self, timeout_s: float = 120) -> None:
         self._copy_notebooks()
         command = [
-            sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-            f"--port={self.port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-            f"--ServerApp.root_dir={self.root}", "--LabApp.extension_manager=readonly",
-            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+            "--LabApp.extension_manager=readonly",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.append("--allow-root")
         self._log = open(self.log_path, "w")
-        self.process = subprocess.Popen(command, cwd=self.root, env=self._environment(), stdout=self._log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            command,
+            cwd=self.root,
+            env=self._environment(),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -122,8 +146,9 @@ class LabServer:
         raise RuntimeError(f"jupyter lab did not answer within {timeout_s:.0f} s:\n{self.log_tail()}")
 
     def api(self, method: str, path: str):
-        request = urllib.request.Request(self.base_url + path, method=method,
-                                         headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(
+            self.base_url + path, method=method, headers={"Authorization": f"token {self.token}"}
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             body = response.read()
         return json.loads(body) if body else None
@@ -166,7 +191,8 @@ class LessonPage:
         page = self.page
         page.goto(f"{self.lab.base_url}/lab/workspaces/{self.name}?reset&token={self.lab.token}")
         item = page.locator(".jp-DirListing-item").filter(
-            has=page.locator(".jp-DirListing-itemText", has_text=exactly(self.filename)))
+            has=page.locator(".jp-DirListing-itemText", has_text=exactly(self.filename))
+        )
         item.wait_for(timeout=timeout_s * 1000)
         item.dblclick()
         tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel")
@@ -190,8 +216,10 @@ class LessonPage:
             if name and name != "No Kernel" and self.kernel_status() == "idle":
                 return name
             time.sleep(0.5)
-        raise AssertionError(f"the kernel of {self.filename} was not idle within {timeout_s:.0f} s "
-                             f"(kernel {self.kernel_name()!r}, status {self.kernel_status()!r})")
+        raise AssertionError(
+            f"the kernel of {self.filename} was not idle within {timeout_s:.0f} s "
+            f"(kernel {self.kernel_name()!r}, status {self.kernel_status()!r})"
+        )
 
     def kernel_name(self) -> str | None:
         """The kernel's name as the notebook's toolbar shows it ("No Kernel" before one starts)."""
@@ -235,8 +263,9 @@ class LessonPage:
         return self.panel.locator(".jp-Notebook .jp-CodeCell")
 
     def prompts(self) -> list[str]:
-        return self.code_cells().locator(".jp-InputArea-prompt").evaluate_all(
-            "els => els.map(e => e.textContent.trim())")
+        return (
+            self.code_cells().locator(".jp-InputArea-prompt").evaluate_all("els => els.map(e => e.textContent.trim())")
+        )
 
     def top_level_outputs(self) -> Locator:
         """The outputs of code cells (not the outputs nested in an ipywidgets Output)."""
@@ -248,24 +277,28 @@ class LessonPage:
         JupyterLab renders an error (and stderr) with data-mime-type application/vnd.jupyter.stderr;
         warnings and progress bars also go to stderr, so an error is told apart by its text.
         """
-        texts = self.panel.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]') \
-            .evaluate_all("els => els.map(e => e.textContent)")
-        error = re.compile(r"Traceback \(most recent call last\)|^\s*\w*(Error|Exception)\b.*:|Javascript Error",
-                           re.MULTILINE)
+        texts = self.panel.locator(
+            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+        ).evaluate_all("els => els.map(e => e.textContent)")
+        error = re.compile(
+            r"Traceback \(most recent call last\)|^\s*\w*(Error|Exception)\b.*:|Javascript Error", re.MULTILINE
+        )
         return [t for t in texts if error.search(t)]
 
     def widget(self, label: str) -> Locator:
         """The cell output holding the widget whose control is described by `label`."""
         return self.top_level_outputs().filter(
-            has=self.page.locator(".widget-label, button.jupyter-button", has_text=exactly(label)))
+            has=self.page.locator(".widget-label, button.jupyter-button", has_text=exactly(label))
+        )
 
     # ------------------------------------------------------------ moving controls
 
     def control(self, widget: Locator, kind: str, label: str) -> Locator:
         if kind == "button":
             return widget.locator("button.jupyter-button", has_text=exactly(label))
-        selector = {"slider": ".widget-slider", "toggle": ".widget-toggle-buttons",
-                    "dropdown": ".widget-dropdown"}[kind]
+        selector = {"slider": ".widget-slider", "toggle": ".widget-toggle-buttons", "dropdown": ".widget-dropdown"}[
+            kind
+        ]
         return widget.locator(selector).filter(has=self.page.locator(".widget-label", has_text=exactly(label)))
 
     def control_state(self, widget: Locator, control) -> str:

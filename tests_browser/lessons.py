@@ -82,15 +82,21 @@ LESSONS: dict[str, Lesson] = {
         widgets=(
             Widget("latent_traversal", tuple(slider(f"z{j}", IMAGE) for j in range(10))),
             # (the caption counts agreeing factors: two sprites or metrics can give the same counts)
-            Widget("neighbour_explorer", (
-                slider("sprite", IMAGE),
-                toggle("metric", "cosine", IMAGE),
-                toggle("metric", "standardised", IMAGE),
-            )),
-            Widget("umap_explorer", (
-                dropdown("colour by", "x", CAPTION, PLOT),
-                dropdown("colour by", "colour", CAPTION, PLOT),
-            )),
+            Widget(
+                "neighbour_explorer",
+                (
+                    slider("sprite", IMAGE),
+                    toggle("metric", "cosine", IMAGE),
+                    toggle("metric", "standardised", IMAGE),
+                ),
+            ),
+            Widget(
+                "umap_explorer",
+                (
+                    dropdown("colour by", "x", CAPTION, PLOT),
+                    dropdown("colour by", "colour", CAPTION, PLOT),
+                ),
+            ),
             # PageUp moves the slider five steps (0.25): twice shows a half-rotated space.
             Widget("rotation_explorer", (slider("rotation", CAPTION, PLOT, keys=("PageUp", "PageUp")),)),
         ),
@@ -100,79 +106,111 @@ LESSONS: dict[str, Lesson] = {
     "02_novelty": Lesson(
         widgets=(
             Widget("episode_player", (slider("step", IMAGE, READOUT, keys=("PageUp",)),)),
-            Widget("novelty_explorer", (
-                toggle("compare in", "raw pixels", CAPTION, PLOT),
-                slider("k", CAPTION, PLOT, keys=("ArrowLeft", "ArrowLeft", "ArrowLeft")),
-                slider("log10 ε", CAPTION, PLOT, keys=("PageUp",)),
-            )),
+            Widget(
+                "novelty_explorer",
+                (
+                    toggle("compare in", "raw pixels", CAPTION, PLOT),
+                    slider("k", CAPTION, PLOT, keys=("ArrowLeft", "ArrowLeft", "ArrowLeft")),
+                    slider("log10 ε", CAPTION, PLOT, keys=("PageUp",)),
+                ),
+            ),
         ),
         gallery=("novelty_explorer", "episode_player"),
     ),
     # Lesson 03: the builders in course/compression/widgets.py. Each draws new image panels.
     "03_compression": Lesson(
         widgets=(
-            Widget("rate_explorer", (
-                dropdown("image", "face 1", IMAGE, CAPTION),
-                slider("rate point", IMAGE, CAPTION),
-            )),
-            Widget("experience_explorer", (
-                dropdown("trained on", "flowers", IMAGE, CAPTION),
-                dropdown("tested on", "flowers", IMAGE, CAPTION),
-                slider("test image", IMAGE, CAPTION),
-                slider("rate point", IMAGE, CAPTION),
-            )),
-            Widget("bit_map_explorer", (
-                dropdown("bit map of", "face 1", IMAGE),
-                slider("rate point", IMAGE),
-            )),
+            Widget(
+                "rate_explorer",
+                (
+                    dropdown("image", "face 1", IMAGE, CAPTION),
+                    slider("rate point", IMAGE, CAPTION),
+                ),
+            ),
+            Widget(
+                "experience_explorer",
+                (
+                    dropdown("trained on", "flowers", IMAGE, CAPTION),
+                    dropdown("tested on", "flowers", IMAGE, CAPTION),
+                    slider("test image", IMAGE, CAPTION),
+                    slider("rate point", IMAGE, CAPTION),
+                ),
+            ),
+            Widget(
+                "bit_map_explorer",
+                (
+                    dropdown("bit map of", "face 1", IMAGE),
+                    slider("rate point", IMAGE),
+                ),
+            ),
         ),
         gallery=("rate_explorer", "experience_explorer", "bit_map_explorer"),
     ),
     # Lesson 04: the builders in course/chunking/widgets.py. Their board and readout are both HTML.
     "04_chunking": Lesson(
         widgets=(
-            Widget("expertise_explorer", (
-                slider("studied", BOARD, READOUT, keys=("ArrowLeft", "ArrowLeft")),  # it starts at the master
-                button("new random position", BOARD, READOUT),
-                button("new real position", BOARD, READOUT),
-            )),
+            Widget(
+                "expertise_explorer",
+                (
+                    slider("studied", BOARD, READOUT, keys=("ArrowLeft", "ArrowLeft")),  # it starts at the master
+                    button("new random position", BOARD, READOUT),
+                    button("new real position", BOARD, READOUT),
+                ),
+            ),
             # the position shows for 5 seconds, then hides; scoring with nothing typed still answers
-            Widget("recall_yourself", (
-                button("show me a position", BOARD, READOUT),
-                button("score my recall", READOUT),
-            )),
+            Widget(
+                "recall_yourself",
+                (
+                    button("show me a position", BOARD, READOUT),
+                    button("score my recall", READOUT),
+                ),
+            ),
         ),
         gallery=("expertise_explorer",),
     ),
-    # Lesson 04b: the builders in course/arc/widgets.py.
-    "04_compressarc": Lesson(
+    # Lesson 05: the builders in course/arc/widgets.py.
+    "05_compressarc": Lesson(
         widgets=(
             # the record slider starts at the last step of the run, where the guess has settled:
             # go back far enough to reach a different guess
-            Widget("run_explorer", (
-                slider("record", IMAGE, READOUT, PLOT, keys=("PageDown",) * 6),
-                dropdown("task", "60b61512", IMAGE, READOUT, PLOT),
-            )),
-            Widget("puzzle_editor", (
-                dropdown("colour", "5", READOUT),
-                button("solve", IMAGE),  # the first HTML in this widget is the brush's swatch, not the readout
-            )),
+            Widget(
+                "run_explorer",
+                (
+                    slider("record", IMAGE, READOUT, PLOT, keys=("PageDown",) * 6),
+                    dropdown("task", "60b61512", IMAGE, READOUT, PLOT),
+                ),
+            ),
+            Widget(
+                "puzzle_editor",
+                (
+                    dropdown("colour", "5", READOUT),
+                    button("solve", IMAGE),  # the first HTML in this widget is the brush's swatch, not the readout
+                ),
+            ),
         ),
         gallery=("run_explorer", "puzzle_editor"),
     ),
-    # Lesson 05: the builders in course/dreamer/widgets.py.
-    "05_dreamer": Lesson(
+    # Lesson 06: the builders in course/dreamer/widgets.py.
+    "06_dreamer": Lesson(
         widgets=(
-            Widget("dream_viewer", (
-                slider("game", IMAGE, CAPTION),
-                slider("start step", IMAGE, CAPTION),
-                dropdown("actions", "always right", IMAGE, CAPTION),
-                # it starts at 9; after "start step" moved to 1 the dream is 8 steps long already
-                slider("horizon", IMAGE, CAPTION, keys=("ArrowLeft", "ArrowLeft")),
-            )),
+            Widget(
+                "dream_viewer",
+                (
+                    slider("game", IMAGE, CAPTION),
+                    slider("start step", IMAGE, CAPTION),
+                    dropdown("actions", "always right", IMAGE, CAPTION),
+                    # it starts at 9; after "start step" moved to 1 the dream is 8 steps long already
+                    slider("horizon", IMAGE, CAPTION, keys=("ArrowLeft", "ArrowLeft")),
+                ),
+            ),
             Widget("drift_explorer", (slider("steps dreamed", CAPTION, PLOT, keys=("PageUp",)),)),
-            Widget("room_viewer", (slider("room game", IMAGE, CAPTION, keys=("ArrowRight",) * 4),
-                                   dropdown("moves", "zigzag", IMAGE, CAPTION))),
+            Widget(
+                "room_viewer",
+                (
+                    slider("room game", IMAGE, CAPTION, keys=("ArrowRight",) * 4),
+                    dropdown("moves", "zigzag", IMAGE, CAPTION),
+                ),
+            ),
         ),
         gallery=("dream_viewer", "drift_explorer", "room_viewer"),
     ),

@@ -67,14 +67,20 @@ class OpenedLesson:
 
     def opened(self) -> tuple[str, str]:
         """(classes of what the double-click opened, kernel name)."""
+
         def open_it():
             classes = self.page.open_by_double_click()
-            expect("jp-NotebookPanel" in classes.split(), (
-                f"double-clicking {self.name}.py opened {classes!r}, not a notebook: the course's "
-                "JupyterLab settings (etc/jupyterlab-overrides.json, copied by `make setup` to "
-                ".venv/share/jupyter/lab/settings/overrides.json) must make 'Jupytext Notebook' the "
-                "default viewer of Python files"))
+            expect(
+                "jp-NotebookPanel" in classes.split(),
+                (
+                    f"double-clicking {self.name}.py opened {classes!r}, not a notebook: the course's "
+                    "JupyterLab settings (etc/jupyterlab-overrides.json, copied by `make setup` to "
+                    ".venv/share/jupyter/lab/settings/overrides.json) must make 'Jupytext Notebook' the "
+                    "default viewer of Python files"
+                ),
+            )
             return classes, self.page.wait_for_kernel()
+
         return self._step("open the notebook", open_it)
 
     def ran(self) -> float:
@@ -119,8 +125,11 @@ def lessons(lab, browser_context):
 
 def test_every_lesson_lists_its_widgets():
     unlisted = [name for name in ALL_LESSONS if name not in LESSONS]
-    expect(not unlisted, f"notebooks {unlisted} have no entry in LESSONS (tests_browser/lessons.py): list "
-                         "their main widgets, the controls to move and the outputs that must follow")
+    expect(
+        not unlisted,
+        f"notebooks {unlisted} have no entry in LESSONS (tests_browser/lessons.py): list "
+        "their main widgets, the controls to move and the outputs that must follow",
+    )
 
 
 @pytest.mark.parametrize("lesson_name", _lesson_params(with_widgets=False))
@@ -144,19 +153,25 @@ def test_run_all_cells_without_errors(lessons, lesson_name, browser_context):
     prompts = page.prompts()
     expect(len(prompts) == len(sources), f"{len(prompts)} code cells in JupyterLab, {len(sources)} in the .py")
     for i, (prompt, source) in enumerate(zip(prompts, sources)):
-        expect(re.fullmatch(r"\[\d+\]:", prompt), (
-            f"{lesson_name}: code cell {i + 1} did not run (prompt {prompt!r}):\n{source[:300]}"))
+        expect(
+            re.fullmatch(r"\[\d+\]:", prompt),
+            (f"{lesson_name}: code cell {i + 1} did not run (prompt {prompt!r}):\n{source[:300]}"),
+        )
 
     # a plot that never appears: every cell that shows a figure must have an image among its outputs
     images = page.code_cells().evaluate_all(
-        "cells => cells.map(c => c.querySelectorAll('.jp-OutputArea-output[data-mime-type^=\"image/\"]').length)")
+        "cells => cells.map(c => c.querySelectorAll('.jp-OutputArea-output[data-mime-type^=\"image/\"]').length)"
+    )
     for i, (count, source) in enumerate(zip(images, sources)):
         if re.search(r"^plt\.show\(\)", source, re.MULTILINE):
-            expect(count > 0, f"{lesson_name}: code cell {i + 1} shows a figure, but no image appeared:\n"
-                              f"{source[:300]}")
+            expect(
+                count > 0, f"{lesson_name}: code cell {i + 1} shows a figure, but no image appeared:\n{source[:300]}"
+            )
 
-    expect(not browser_context.external_requests, (
-        f"the page tried to reach beyond this machine: {browser_context.external_requests[:5]}"))
+    expect(
+        not browser_context.external_requests,
+        (f"the page tried to reach beyond this machine: {browser_context.external_requests[:5]}"),
+    )
 
 
 @pytest.mark.parametrize("lesson_name", _lesson_params(with_widgets=False))
@@ -170,22 +185,35 @@ def test_every_widget_renders(lessons, lesson_name):
     text = page.panel.text_content()
     for problem in ("Error displaying widget", "Loading widget..."):
         count = text.count(problem)
-        expect(count == 0, (f"{lesson_name}: {count} widget(s) show {problem!r}; browser console errors: "
-                            f"{lesson.console_errors[-5:]}"))
+        expect(
+            count == 0,
+            (
+                f"{lesson_name}: {count} widget(s) show {problem!r}; browser console errors: "
+                f"{lesson.console_errors[-5:]}"
+            ),
+        )
 
     roots = page.top_level_outputs().locator(":scope > .jupyter-widgets")
-    expect(roots.count() >= len(lesson.lesson.widgets), (
-        f"{lesson_name}: {roots.count()} widgets rendered, the lesson has at least {len(lesson.lesson.widgets)}"
-        + lesson.why_missing()))
+    expect(
+        roots.count() >= len(lesson.lesson.widgets),
+        (
+            f"{lesson_name}: {roots.count()} widgets rendered, the lesson has at least {len(lesson.lesson.widgets)}"
+            + lesson.why_missing()
+        ),
+    )
     for i in range(roots.count()):
         box = roots.nth(i).bounding_box()
         expect(box and box["width"] > 0 and box["height"] > 0, f"{lesson_name}: widget {i + 1} has no size: {box}")
 
     for widget in lesson.lesson.widgets:
         found = page.widget(widget.label)
-        expect(found.count() == 1, (
-            f"{lesson_name}: widget {widget.name} (control {widget.label!r}) found {found.count()} times"
-            + lesson.why_missing()))
+        expect(
+            found.count() == 1,
+            (
+                f"{lesson_name}: widget {widget.name} (control {widget.label!r}) found {found.count()} times"
+                + lesson.why_missing()
+            ),
+        )
         expect(found.is_visible(), f"{lesson_name}: widget {widget.name} is not visible")
 
 
@@ -195,8 +223,9 @@ def test_moving_a_control_changes_its_output(lessons, lesson_name, widget_name):
     lesson.ran()
     page, spec = lesson.page, lesson.lesson.widget(widget_name)
     widget = page.widget(spec.label)
-    expect(widget.count() == 1, f"{lesson_name}: widget {widget_name} found {widget.count()} times"
-                                + lesson.why_missing())
+    expect(
+        widget.count() == 1, f"{lesson_name}: widget {widget_name} found {widget.count()} times" + lesson.why_missing()
+    )
 
     failures = [f for control in spec.controls if (f := _move_and_compare(page, widget, control))]
     if failures:
@@ -220,8 +249,10 @@ def _move_and_compare(page: LessonPage, widget, control) -> str | None:
         if not unchanged:
             break
         if time.monotonic() > deadline:
-            return (f"  {control}, now {page.control_state(widget, control)}: after {CONTROL_TIMEOUT_S} s, "
-                    "still unchanged: " + "; ".join(f"{s} = {_short(before[s])}" for s in unchanged))
+            return (
+                f"  {control}, now {page.control_state(widget, control)}: after {CONTROL_TIMEOUT_S} s, "
+                "still unchanged: " + "; ".join(f"{s} = {_short(before[s])}" for s in unchanged)
+            )
         time.sleep(0.25)
     _wait_until_still(page, widget, control.outputs)
     return None

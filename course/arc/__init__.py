@@ -1,4 +1,4 @@
-"""Lesson 04, second part: compression solves puzzles — a CompressARC-style solver on real ARC tasks.
+"""Lesson 05: compression solves puzzles — a CompressARC-style solver on real ARC tasks.
 
 The 178 small ARC-AGI-1 training tasks (`data`), the per-puzzle solver that trains a small
 network from scratch to describe each puzzle in as few bits as it can (`solver`), two baselines

@@ -6,10 +6,10 @@ import json
 import multiprocessing
 import statistics
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterator
 
 from course.arc.baselines import copy_input, dsl_search, is_solved
 from course.arc.data import load_task, sample_names, task_names
@@ -27,11 +27,14 @@ def task_outcome(name: str, cfg: SolverConfig) -> dict:
     task = load_task(name)
     start = time.perf_counter()
     result = solve(task, cfg)
-    return {"task": name, "seconds": round(time.perf_counter() - start, 2),
-            "steps_per_second": round(result.steps_per_second, 2),
-            "compression": is_solved(task, result.attempts),
-            "copy": is_solved(task, copy_input(task)),
-            "dsl": is_solved(task, dsl_search(task))}
+    return {
+        "task": name,
+        "seconds": round(time.perf_counter() - start, 2),
+        "steps_per_second": round(result.steps_per_second, 2),
+        "compression": is_solved(task, result.attempts),
+        "copy": is_solved(task, copy_input(task)),
+        "dsl": is_solved(task, dsl_search(task)),
+    }
 
 
 def _outcomes(names: list[str], cfg: SolverConfig, workers: int) -> Iterator[dict]:
@@ -85,8 +88,9 @@ def journal_path(all_tasks: bool) -> Path:
     return REPO_ROOT / "build" / "bench" / f"arc_{'all' if all_tasks else 'sample'}_tasks.jsonl"
 
 
-def bench(quick: bool = False, all_tasks: bool = False, seconds: float | None = None, workers: int = 1,
-          resume: bool = False) -> dict:
+def bench(
+    quick: bool = False, all_tasks: bool = False, seconds: float | None = None, workers: int = 1, resume: bool = False
+) -> dict:
     """`python -m course bench arc`: the fixed sample of 20 small tasks, `--all` all 178,
     `--quick` two tasks with a few seconds each (for tests). `workers` tasks are solved at once,
     each in its own process on its own core. Each task's outcome goes to `journal_path` as it

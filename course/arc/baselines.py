@@ -11,7 +11,7 @@ attempts.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from scipy import ndimage
@@ -42,7 +42,7 @@ def _crop(g: Grid, mask: np.ndarray) -> Grid | None:
     if not mask.any():
         return None
     rows, cols = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
-    return g[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    return g[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
 
 
 def _largest_object(g: Grid) -> Grid | None:
@@ -69,11 +69,10 @@ def _halves(g: Grid, axis: int) -> tuple[Grid, Grid] | None:
         line = g[mid] if axis == 0 else g[:, mid]
         if len(np.unique(line)) != 1:
             return None
-        first, second = (g[:mid], g[mid + 1:]) if axis == 0 else (g[:, :mid], g[:, mid + 1:])
+        first, second = (g[:mid], g[mid + 1 :]) if axis == 0 else (g[:, :mid], g[:, mid + 1 :])
     else:
-        first, second = (g[: n // 2], g[n // 2:]) if axis == 0 else (g[:, : n // 2], g[:, n // 2:])
+        first, second = (g[: n // 2], g[n // 2 :]) if axis == 0 else (g[:, : n // 2], g[:, n // 2 :])
     return first, second
-
 
 
 def _shape_ops() -> list[Program]:
@@ -141,7 +140,7 @@ def dsl_programs(task: Task, limit: int = 2) -> list[tuple[str, list[Grid]]]:
                 out = _apply(program, g)
                 if out is None:
                     break
-                answers.append(np.vectorize(lambda c: mapping.get(c, c), otypes=[np.int64])(out))
+                answers.append(np.vectorize(lambda c, mapping=mapping: mapping.get(c, c), otypes=[np.int64])(out))
             if len(answers) != len(task.test_inputs):
                 continue
             key = b"".join(a.tobytes() + bytes(a.shape) for a in answers)

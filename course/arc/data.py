@@ -62,8 +62,7 @@ def arc_dir() -> Path:
 def to_grid(rows, where: str = "grid") -> np.ndarray:
     """A list of rows of colours → (H, W) int64 array, or ArcDataError saying what is wrong."""
     if not isinstance(rows, (list, tuple, np.ndarray)) or len(rows) == 0:
-        raise ArcDataError(f"{where}: a grid must be a non-empty list of rows, got {type(rows).__name__} "
-                           f"{rows!r:.40}")
+        raise ArcDataError(f"{where}: a grid must be a non-empty list of rows, got {type(rows).__name__} {rows!r:.40}")
     if not all(isinstance(row, (list, tuple, np.ndarray)) and len(row) > 0 for row in rows):
         raise ArcDataError(f"{where}: every row must be a non-empty list of colours")
     widths = {len(row) for row in rows}
@@ -79,7 +78,9 @@ def to_grid(rows, where: str = "grid") -> np.ndarray:
     if grid.min() < 0 or grid.max() >= N_COLOURS:
         raise ArcDataError(f"{where}: colour {int(grid.min() if grid.min() < 0 else grid.max())} is outside 0–9")
     if max(grid.shape) > MAX_SIDE:
-        raise ArcDataError(f"{where}: grid is {grid.shape[0]}×{grid.shape[1]}; ARC grids are at most {MAX_SIDE}×{MAX_SIDE}")
+        raise ArcDataError(
+            f"{where}: grid is {grid.shape[0]}×{grid.shape[1]}; ARC grids are at most {MAX_SIDE}×{MAX_SIDE}"
+        )
     return grid
 
 
@@ -115,8 +116,9 @@ def load_task_file(path: Path | str) -> Task:
     try:
         raw = json.loads(path.read_text())
     except json.JSONDecodeError as err:
-        raise ArcDataError(f"{path}: not valid JSON ({err.msg} at line {err.lineno}); "
-                           "an ARC task is a JSON object") from err
+        raise ArcDataError(
+            f"{path}: not valid JSON ({err.msg} at line {err.lineno}); an ARC task is a JSON object"
+        ) from err
     return task_from_dict(raw, path.stem)
 
 
@@ -141,20 +143,24 @@ def sample_names(size: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED) -> list[str]:
     return sorted(names[i] for i in picked)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_task(name: str) -> Task:
     """A shipped task by id (e.g. "a699fb00"), checked against data/arc/SHA256SUMS."""
     folder = arc_dir()
     rel = f"training/{name}.json"
     expected = _expected_sums(folder)
     if rel not in expected:
-        raise ArcDataError(f"unknown ARC task {name!r}: data/arc/ ships the {len(task_names())} small training "
-                           f"tasks (see `course.arc.data.task_names()`); load other files with `load_task_file`")
+        raise ArcDataError(
+            f"unknown ARC task {name!r}: data/arc/ ships the {len(task_names())} small training "
+            f"tasks (see `course.arc.data.task_names()`); load other files with `load_task_file`"
+        )
     path = folder / rel
     if not path.exists():
         raise ArcDataError(f"ARC task file {path} is missing. {RESTORE}")
     actual = sha256_file(path)
     if actual != expected[rel]:
-        raise ArcDataError(f"ARC task file {path} is altered: its SHA-256 is {actual[:12]}…, SHA256SUMS expects "
-                           f"{expected[rel][:12]}…. Restore it with `git checkout -- data/arc/{rel}`.")
+        raise ArcDataError(
+            f"ARC task file {path} is altered: its SHA-256 is {actual[:12]}…, SHA256SUMS expects "
+            f"{expected[rel][:12]}…. Restore it with `git checkout -- data/arc/{rel}`."
+        )
     return load_task_file(path)

@@ -51,8 +51,12 @@ def train_runs(cfg: RunsConfig) -> tuple[dict, dict]:
     tensors, solved = {}, []
     for name in progress(cfg.tasks, desc="recording solver runs"):
         task = load_task(name)
-        result = solve(task, SolverConfig(seconds=float("inf"), max_steps=cfg.steps, patience=10**9,
-                                          log_every=cfg.log_every, seed=cfg.seed))
+        result = solve(
+            task,
+            SolverConfig(
+                seconds=float("inf"), max_steps=cfg.steps, patience=10**9, log_every=cfg.log_every, seed=cfg.seed
+            ),
+        )
         for key in FIELDS:
             tensors[f"{name}/{key}"] = torch.tensor([h[key] for h in result.history], dtype=torch.float32)
         # guesses: (records, test inputs, 10, 10); attempts: (test inputs, 2, 10, 10); −1 = outside

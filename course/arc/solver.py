@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import torch
@@ -82,6 +82,7 @@ class SolveResult:
 
 # --- the output shape ---------------------------------------------------------------------------
 
+
 def shape_rule(task: Task) -> tuple[str, list[tuple[int, int]] | None]:
     """Output shapes of the test inputs from a rule every train pair obeys, or (name, None)."""
     ins = [g.shape for g in task.train_inputs]
@@ -93,7 +94,7 @@ def shape_rule(task: Task) -> tuple[str, list[tuple[int, int]] | None]:
         return "constant", [outs[0]] * len(tests)
     ratios = {(o[0] / i[0], o[1] / i[1]) for i, o in zip(ins, outs)}
     if len(ratios) == 1:
-        (rh, rw), = ratios
+        ((rh, rw),) = ratios
         shapes = [(round(t[0] * rh), round(t[1] * rw)) for t in tests]
         if all(abs(t[0] * rh - s[0]) < 1e-6 and abs(t[1] * rw - s[1]) < 1e-6 for t, s in zip(tests, shapes)):
             return "ratio", shapes
@@ -101,6 +102,7 @@ def shape_rule(task: Task) -> tuple[str, list[tuple[int, int]] | None]:
 
 
 # --- the network --------------------------------------------------------------------------------
+
 
 def running_max(x: torch.Tensor, dim: int) -> torch.Tensor:
     """Running maximum along `dim`: forwards in the first half of the channels, backwards in the
@@ -145,7 +147,9 @@ class Block(nn.Module):
         conv = self.conv(x.reshape(E * K, H, W, D).permute(0, 3, 1, 2))  # (E·K, D, H, W)
         h = h + conv.permute(0, 2, 3, 1).reshape(E, K, H, W, D)
         c = self.cummax_in(x)  # (E, K, H, W, 4c): a quarter of the channels per direction
-        h = h + self.cummax_out(torch.cat([running_max(c[..., : 2 * self.c], 3), running_max(c[..., 2 * self.c:], 2)], -1))
+        h = h + self.cummax_out(
+            torch.cat([running_max(c[..., : 2 * self.c], 3), running_max(c[..., 2 * self.c :], 2)], -1)
+        )
         return h + self.mlp(self.norm3(h))
 
 
@@ -163,8 +167,12 @@ class PuzzleNet(nn.Module):
             "cell": (E, 1, height, width, Z),  # anything else, cell by cell
         }
         keys = {name: name.replace(" ", "_") for name in self.latent_shapes}  # ParameterDict keys: no spaces
-        self.mu = nn.ParameterDict({keys[k]: nn.Parameter(0.01 * torch.randn(s)) for k, s in self.latent_shapes.items()})
-        self.log_sigma = nn.ParameterDict({keys[k]: nn.Parameter(torch.zeros(s)) for k, s in self.latent_shapes.items()})
+        self.mu = nn.ParameterDict(
+            {keys[k]: nn.Parameter(0.01 * torch.randn(s)) for k, s in self.latent_shapes.items()}
+        )
+        self.log_sigma = nn.ParameterDict(
+            {keys[k]: nn.Parameter(torch.zeros(s)) for k, s in self.latent_shapes.items()}
+        )
         self.decode = nn.ModuleDict({k.replace(" ", "_"): nn.Linear(Z, D, bias=False) for k in self.latent_shapes})
         self.embed = nn.Linear(N_FEATURES, D)
         self.blocks = nn.ModuleList(Block(D, cfg.cummax_channels) for _ in range(cfg.layers))
@@ -194,6 +202,7 @@ class PuzzleNet(nn.Module):
 
 
 # --- the puzzle as tensors ----------------------------------------------------------------------
+
 
 @dataclass
 class PuzzleTensors:
@@ -232,8 +241,9 @@ def puzzle_tensors(task: Task, test_shapes: list[tuple[int, int]] | None) -> Puz
         if e < n:
             targets[e, :oh, :ow] = task.train_outputs[e]
             rows[e, :oh], cols[e, :ow] = 1.0, 1.0
-    return PuzzleTensors(torch.from_numpy(f), torch.from_numpy(targets), torch.from_numpy(rows),
-                         torch.from_numpy(cols), n, (H, W))
+    return PuzzleTensors(
+        torch.from_numpy(f), torch.from_numpy(targets), torch.from_numpy(rows), torch.from_numpy(cols), n, (H, W)
+    )
 
 
 def _learned_shapes(rows: torch.Tensor, cols: torch.Tensor, n_train: int) -> list[tuple[int, int]]:
@@ -248,8 +258,8 @@ def _learned_shapes(rows: torch.Tensor, cols: torch.Tensor, n_train: int) -> lis
 
 # --- solving ------------------------------------------------------------------------------------
 
-def solve(task: Task, cfg: SolverConfig | None = None,
-          on_log: Callable[[dict], None] | None = None) -> SolveResult:
+
+def solve(task: Task, cfg: SolverConfig | None = None, on_log: Callable[[dict], None] | None = None) -> SolveResult:
     """Train a fresh PuzzleNet on `task` within cfg.seconds; return two attempts per test input.
 
     `on_log` is called with each history record (every cfg.log_every steps): step, seconds,
@@ -272,8 +282,9 @@ def _solve(task: Task, cfg: SolverConfig, on_log) -> SolveResult:
     for run in range(cfg.restarts):
         # Each restart gets an equal share of the budget; what it cannot use passes to the next.
         deadline = start + cfg.seconds * (run + 1) / cfg.restarts
-        scores, run_guesses, steps_run = _train_once(task, cfg, data, test_shapes, cfg.seed + run, start,
-                                                     deadline, steps, history, on_log)
+        scores, run_guesses, steps_run = _train_once(
+            task, cfg, data, test_shapes, cfg.seed + run, start, deadline, steps, history, on_log
+        )
         steps += steps_run
         total = sum(scores.values())
         for key, score in scores.items():  # every run casts one vote, split over its guesses
@@ -284,8 +295,18 @@ def _solve(task: Task, cfg: SolverConfig, on_log) -> SolveResult:
     return SolveResult(task.name, attempts, steps, time.perf_counter() - start, rule, history)
 
 
-def _train_once(task: Task, cfg: SolverConfig, data: PuzzleTensors, test_shapes, seed: int, start: float,
-                deadline: float, step_offset: int, history: list[dict], on_log):
+def _train_once(
+    task: Task,
+    cfg: SolverConfig,
+    data: PuzzleTensors,
+    test_shapes,
+    seed: int,
+    start: float,
+    deadline: float,
+    step_offset: int,
+    history: list[dict],
+    on_log,
+):
     """One training run from a fresh network: (score per guess, guesses, steps taken)."""
     torch.manual_seed(seed)
     n, E = data.n_train, data.features.shape[0]
@@ -306,12 +327,18 @@ def _train_once(task: Task, cfg: SolverConfig, data: PuzzleTensors, test_shapes,
         logits, rows, cols, kl = model(data.features)
         rate = sum(kl.values())
         train_logits = logits[:n].permute(0, 2, 3, 1)  # (n, H, W, K)
-        outputs_bits = F.cross_entropy(train_logits.reshape(-1, N_COLOURS), train_targets.reshape(-1),
-                                       ignore_index=-100, reduction="sum") / LN2
+        outputs_bits = (
+            F.cross_entropy(
+                train_logits.reshape(-1, N_COLOURS), train_targets.reshape(-1), ignore_index=-100, reduction="sum"
+            )
+            / LN2
+        )
         loss = rate + cfg.recon_weight * outputs_bits
         if test_shapes is None:  # learn where outputs end from the train pairs
-            shape_bits = (F.binary_cross_entropy_with_logits(rows[:n], data.row_targets, reduction="sum")
-                          + F.binary_cross_entropy_with_logits(cols[:n], data.col_targets, reduction="sum")) / LN2
+            shape_bits = (
+                F.binary_cross_entropy_with_logits(rows[:n], data.row_targets, reduction="sum")
+                + F.binary_cross_entropy_with_logits(cols[:n], data.col_targets, reduction="sum")
+            ) / LN2
             loss = loss + cfg.recon_weight * shape_bits
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -338,9 +365,15 @@ def _train_once(task: Task, cfg: SolverConfig, data: PuzzleTensors, test_shapes,
             if step % cfg.log_every == 0 or step == 1:
                 answer_bits = float("nan")
                 if truth is not None and all(t.shape == (h, w) for t, (h, w) in zip(truth, shapes)):
-                    answer_bits = sum(
-                        float(F.cross_entropy(logits[n + i, :, :h, :w].unsqueeze(0), t.unsqueeze(0), reduction="sum"))
-                        for i, (t, (h, w)) in enumerate(zip(truth, shapes))) / LN2
+                    answer_bits = (
+                        sum(
+                            float(
+                                F.cross_entropy(logits[n + i, :, :h, :w].unsqueeze(0), t.unsqueeze(0), reduction="sum")
+                            )
+                            for i, (t, (h, w)) in enumerate(zip(truth, shapes))
+                        )
+                        / LN2
+                    )
                 record = {
                     "step": step_offset + step,
                     "run": seed - cfg.seed,

@@ -1,4 +1,4 @@
-"""Interactive views for the ARC part of Lesson 04: coloured grids, a run explorer and a puzzle editor.
+"""Interactive views for Lesson 05: coloured grids, a run explorer and a puzzle editor.
 
 Each view is a plain function that computes what to show (tested on its own) and a small
 ipywidgets builder that calls it when a control moves. Builders return the container widget;
@@ -21,7 +21,7 @@ from course.core.widgets import widget_box
 # ARC's usual palette: 0 black, 1 blue, 2 red, 3 green, 4 yellow, 5 grey, 6 magenta, 7 orange, 8 azure, 9 maroon
 PALETTE = ["#000000", "#0074D9", "#FF4136", "#2ECC40", "#FFDC00", "#AAAAAA", "#F012BE", "#FF851B", "#7FDBFF", "#870C25"]
 CMAP = ListedColormap(PALETTE)
-RGB = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in PALETTE], dtype=np.uint8)
+RGB = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in PALETTE], dtype=np.uint8)
 
 # ---------------------------------------------------------------- plain functions
 
@@ -42,7 +42,7 @@ def strip_pixels(grids: list[np.ndarray], cell: int = 12, gap: int = 10) -> np.n
     strip = np.full((height, width, 3), 255, np.uint8)
     x = 0
     for p in pictures:
-        strip[: p.shape[0], x: x + p.shape[1]] = p
+        strip[: p.shape[0], x : x + p.shape[1]] = p
         x += p.shape[1] + gap
     return strip
 
@@ -107,11 +107,16 @@ def run_frame(run, index: int) -> dict:
 
 def puzzle_from_grids(train_inputs, train_outputs, test_input) -> Task:
     """A user's puzzle (lists of rows) → a validated Task with no known answer."""
-    return task_from_dict({
-        "train": [{"input": np.asarray(i).tolist(), "output": np.asarray(o).tolist()}
-                  for i, o in zip(train_inputs, train_outputs)],
-        "test": [{"input": np.asarray(test_input).tolist()}],
-    }, "your puzzle")
+    return task_from_dict(
+        {
+            "train": [
+                {"input": np.asarray(i).tolist(), "output": np.asarray(o).tolist()}
+                for i, o in zip(train_inputs, train_outputs)
+            ],
+            "test": [{"input": np.asarray(test_input).tolist()}],
+        },
+        "your puzzle",
+    )
 
 
 # ---------------------------------------------------------------- widget builders
@@ -121,8 +126,14 @@ def run_explorer(runs: dict, tasks: dict[str, Task]):
     """Pick a recorded run and move through its steps: the guess, and the description length."""
     names = list(runs)
     task_menu = W.Dropdown(options=names, value=names[0], description="task")
-    step = W.IntSlider(value=0, min=0, max=len(runs[names[0]].guesses) - 1, description="record",
-                       continuous_update=False, layout=W.Layout(width="500px"))
+    step = W.IntSlider(
+        value=0,
+        min=0,
+        max=len(runs[names[0]].guesses) - 1,
+        description="record",
+        continuous_update=False,
+        layout=W.Layout(width="500px"),
+    )
     image = W.Image(format="png")
     readout = W.HTML()
     out = W.Output()
@@ -189,10 +200,14 @@ class GridEditor:
 
 
 DEFAULT_PUZZLE = {  # recolour every blue cell red; the solver should get it
-    "train_inputs": [[[1, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 0], [1, 0, 0, 0]],
-                     [[0, 0, 0, 0], [1, 1, 0, 0], [0, 0, 0, 1], [0, 1, 0, 0]]],
-    "train_outputs": [[[2, 0, 0, 2], [0, 2, 0, 0], [0, 0, 2, 0], [2, 0, 0, 0]],
-                      [[0, 0, 0, 0], [2, 2, 0, 0], [0, 0, 0, 2], [0, 2, 0, 0]]],
+    "train_inputs": [
+        [[1, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 0], [1, 0, 0, 0]],
+        [[0, 0, 0, 0], [1, 1, 0, 0], [0, 0, 0, 1], [0, 1, 0, 0]],
+    ],
+    "train_outputs": [
+        [[2, 0, 0, 2], [0, 2, 0, 0], [0, 0, 2, 0], [2, 0, 0, 0]],
+        [[0, 0, 0, 0], [2, 2, 0, 0], [0, 0, 0, 2], [0, 2, 0, 0]],
+    ],
     "test_input": [[0, 1, 0, 0], [0, 0, 0, 1], [1, 0, 1, 0], [0, 0, 0, 0]],
 }
 
@@ -204,7 +219,9 @@ def puzzle_editor(seconds: float = 20.0, puzzle: dict | None = None):
     swatch = W.HTML()
 
     def show_brush(_=None):
-        swatch.value = f"<span style='background:{PALETTE[brush.value]};padding:0 12px;border:1px solid #444'>&nbsp;</span>"
+        swatch.value = (
+            f"<span style='background:{PALETTE[brush.value]};padding:0 12px;border:1px solid #444'>&nbsp;</span>"
+        )
 
     brush.observe(show_brush, "value")
     show_brush()
@@ -224,13 +241,20 @@ def puzzle_editor(seconds: float = 20.0, puzzle: dict | None = None):
         answer.value = to_png(strip_pixels(attempts or [np.zeros((1, 1), int)], cell=20))
         last = result.history[-1] if result.history else None
         bits = f"; examples cost {last['rate_bits'] + last['outputs_bits']:.1f} bits at the end" if last else ""
-        readout.value = (f"{len(attempts)} attempt(s) after {result.steps} steps in {result.seconds:.1f} s "
-                         f"(output shape: {result.shape_rule}){bits}")
+        readout.value = (
+            f"{len(attempts)} attempt(s) after {result.steps} steps in {result.seconds:.1f} s "
+            f"(output shape: {result.shape_rule}){bits}"
+        )
 
     button.on_click(run)
-    pairs = W.HBox([W.VBox([a.widget, b.widget]) for a, b in zip(editors_in, editors_out)] + [editor_test.widget],
-                   layout=W.Layout(grid_gap="16px"))
-    box = widget_box([W.HBox([brush, swatch]), pairs, W.HBox([budget, button]), readout, answer],
-                     [brush, budget, button], [readout, answer])
+    pairs = W.HBox(
+        [W.VBox([a.widget, b.widget]) for a, b in zip(editors_in, editors_out)] + [editor_test.widget],
+        layout=W.Layout(grid_gap="16px"),
+    )
+    box = widget_box(
+        [W.HBox([brush, swatch]), pairs, W.HBox([budget, button]), readout, answer],
+        [brush, budget, button],
+        [readout, answer],
+    )
     box.editors = editors_in + editors_out + [editor_test]
     return box

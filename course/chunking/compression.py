@@ -132,8 +132,10 @@ def train_made(config: MadeConfig) -> tuple[dict, dict]:
             bar.set_postfix(bits=f"{loss.item():.1f}")
     model.eval()
     test = sample_boards(held_out, per_game=3, seed=0)
-    metrics = {"train_bits": round(mean_nll_bits(model, boards[:5000].numpy()), 2),
-               "held_out_bits": round(mean_nll_bits(model, test), 2)}
+    metrics = {
+        "train_bits": round(mean_nll_bits(model, boards[:5000].numpy()), 2),
+        "held_out_bits": round(mean_nll_bits(model, test), 2),
+    }
     return model.state_dict(), metrics
 
 
@@ -153,4 +155,3 @@ def load_made() -> PositionMADE:
     model = PositionMADE(MadeConfig(**entry["config"]))
     model.load_state_dict(tensors)
     return model.eval()
-

@@ -135,8 +135,11 @@ def _repeats(move_lists: list[tuple]) -> set[int]:
     a longer game's (a score copied twice, once cut short). Sorting puts such a prefix right
     before a game that extends it."""
     order = sorted(range(len(move_lists)), key=lambda i: (move_lists[i], -i))
-    return {a for a, b in zip(order, order[1:])
-            if len(move_lists[a]) >= MIN_PLY and move_lists[b][: len(move_lists[a])] == move_lists[a]}
+    return {
+        a
+        for a, b in zip(order, order[1:])
+        if len(move_lists[a]) >= MIN_PLY and move_lists[b][: len(move_lists[a])] == move_lists[a]
+    }
 
 
 @functools.lru_cache(maxsize=4)
@@ -151,9 +154,15 @@ def _parse(path: str, sha256: str) -> tuple[Game, ...]:
     # the same game twice would put its positions on both sides of the hold-out split
     repeats = _repeats([tuple(game.moves) for game in parsed])
     return tuple(
-        Game(Path(path).name, index, game.headers.get("White", "?"), game.headers.get("Black", "?"),
-             game.headers.get("Date", "?"), np.array(game.plies, dtype=np.int32),
-             np.array(game.boards, dtype=np.int8).reshape(-1, 64))
+        Game(
+            Path(path).name,
+            index,
+            game.headers.get("White", "?"),
+            game.headers.get("Black", "?"),
+            game.headers.get("Date", "?"),
+            np.array(game.plies, dtype=np.int32),
+            np.array(game.boards, dtype=np.int8).reshape(-1, 64),
+        )
         for index, game in enumerate(parsed)
         if index not in repeats
     )
@@ -179,8 +188,11 @@ def learning_boards(games: list[Game]) -> np.ndarray:
 def sample_boards(games: list[Game], per_game: int, seed: int) -> np.ndarray:
     """Up to `per_game` positions from each game, drawn without replacement (seeded)."""
     rng = np.random.default_rng(seed)
-    picks = [g.boards[np.sort(rng.choice(len(g.boards), min(per_game, len(g.boards)), replace=False))]
-             for g in games if len(g.boards)]
+    picks = [
+        g.boards[np.sort(rng.choice(len(g.boards), min(per_game, len(g.boards)), replace=False))]
+        for g in games
+        if len(g.boards)
+    ]
     return np.concatenate(picks)
 
 
@@ -226,8 +238,9 @@ def parse_item(text: str) -> int:
 
     text = text.strip()
     if len(text) != 3 or text[0] not in PIECE_LETTERS or text[1:] not in chess.SQUARE_NAMES:
-        raise ValueError(f"cannot read {text!r}: write a piece letter (KQRBNP white, kqrbnp black) and a square, "
-                         "e.g. Kg1 or pe5")
+        raise ValueError(
+            f"cannot read {text!r}: write a piece letter (KQRBNP white, kqrbnp black) and a square, e.g. Kg1 or pe5"
+        )
     return PIECE_LETTERS.index(text[0]) * 64 + chess.SQUARE_NAMES.index(text[1:])
 
 

@@ -76,8 +76,13 @@ class RecallTrial:
         return len(self.placed) / self.n_pieces
 
 
-def simulate_recall(vocabulary: ChunkVocabulary, board: np.ndarray, rng: np.random.Generator,
-                    glances: int | None = None, slots: int = STM_SLOTS) -> RecallTrial:
+def simulate_recall(
+    vocabulary: ChunkVocabulary,
+    board: np.ndarray,
+    rng: np.random.Generator,
+    glances: int | None = None,
+    slots: int = STM_SLOTS,
+) -> RecallTrial:
     """One 5-second presentation of `board` to a learner who knows `vocabulary`."""
     items = board_items(board)
     glances = n_glances() if glances is None else glances

@@ -20,8 +20,18 @@ from course.chunking.data import board_items, item_name, parse_item, random_boar
 from course.chunking.recall import RecallTrial, simulate_recall
 from course.core.widgets import widget_box
 
-CHUNK_COLOURS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324",
-                 "#469990", "#808000"]
+CHUNK_COLOURS = [
+    "#e6194b",
+    "#3cb44b",
+    "#4363d8",
+    "#f58231",
+    "#911eb4",
+    "#42d4f4",
+    "#f032e6",
+    "#9a6324",
+    "#469990",
+    "#808000",
+]
 SQUARE, MARGIN = 45, 15  # python-chess SVG geometry (with coordinates, without borders)
 
 # ---------------------------------------------------------------- plain functions
@@ -33,14 +43,19 @@ def _outline(squares: set[int], colour: str, dashed: bool = False, width: int = 
     style = 'stroke-dasharray="6,6" stroke-linecap="butt"' if dashed else 'stroke-linecap="square"'
     for square in squares:
         x, y = MARGIN + square % 8 * SQUARE, MARGIN + (7 - square // 8) * SQUARE
-        sides = {8: (x, y, x + SQUARE, y), -8: (x, y + SQUARE, x + SQUARE, y + SQUARE),
-                 -1: (x, y, x, y + SQUARE), 1: (x + SQUARE, y, x + SQUARE, y + SQUARE)}
+        sides = {
+            8: (x, y, x + SQUARE, y),
+            -8: (x, y + SQUARE, x + SQUARE, y + SQUARE),
+            -1: (x, y, x, y + SQUARE),
+            1: (x + SQUARE, y, x + SQUARE, y + SQUARE),
+        }
         for step, (x1, y1, x2, y2) in sides.items():
             neighbour = square + step
             same_row = step in (8, -8) or neighbour // 8 == square // 8
             if not (0 <= neighbour < 64 and same_row and neighbour in squares):
-                lines.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" '
-                             f'stroke-width="{width}" {style}/>')
+                lines.append(
+                    f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" stroke-width="{width}" {style}/>'
+                )
     return lines
 
 
@@ -54,10 +69,12 @@ def board_svg(board: np.ndarray | None, chunks=(), faded=(), lone=(), size: int 
     fill = {}
     for n, (squares, dashed) in enumerate(groups):
         fill.update(dict.fromkeys(squares, CHUNK_COLOURS[n % len(CHUNK_COLOURS)] + ("33" if dashed else "55")))
-    svg = chess.svg.board(to_chess_board(board) if board is not None else chess.BaseBoard.empty(),
-                          fill=fill, size=size)
-    lines = [line for n, (squares, dashed) in enumerate(groups)
-             for line in _outline(squares, CHUNK_COLOURS[n % len(CHUNK_COLOURS)], dashed)]
+    svg = chess.svg.board(to_chess_board(board) if board is not None else chess.BaseBoard.empty(), fill=fill, size=size)
+    lines = [
+        line
+        for n, (squares, dashed) in enumerate(groups)
+        for line in _outline(squares, CHUNK_COLOURS[n % len(CHUNK_COLOURS)], dashed)
+    ]
     lines += [line for item in lone for line in _outline({item % 64}, "#000000", width=2)]
     return svg.replace("</svg>", "".join(lines) + "</svg>")
 
@@ -94,8 +111,12 @@ def score_placements(board: np.ndarray, placed) -> dict:
     """Chase & Simon's score: the share of the board's pieces placed on their squares."""
     truth = set(board_items(board))
     correct = truth & set(placed)
-    return {"correct": len(correct), "wrong": len(set(placed) - truth), "missed": len(truth - correct),
-            "share": len(correct) / len(truth)}
+    return {
+        "correct": len(correct),
+        "wrong": len(set(placed) - truth),
+        "missed": len(truth - correct),
+        "share": len(correct) / len(truth),
+    }
 
 
 # ---------------------------------------------------------------- widget builders
@@ -104,8 +125,14 @@ def score_placements(board: np.ndarray, placed) -> dict:
 def expertise_explorer(levels: ChunkLevels, real_boards: np.ndarray, seed: int = 0):
     """A board with the chunks a learner sees outlined; slide expertise, draw new positions."""
     options = [(level_label(levels, int(level)), int(level)) for level in levels.levels]
-    expertise = W.SelectionSlider(options=options, value=levels.level_of("master"), description="studied",
-                                  continuous_update=False, readout=False, layout=W.Layout(width="560px"))
+    expertise = W.SelectionSlider(
+        options=options,
+        value=levels.level_of("master"),
+        description="studied",
+        continuous_update=False,
+        readout=False,
+        layout=W.Layout(width="560px"),
+    )
     # the level's long name does not fit the slider's own readout: it leads the text below instead
     buttons = {"layout": W.Layout(width="190px")}
     real_button = W.Button(description="new real position", **buttons)
@@ -134,8 +161,11 @@ def expertise_explorer(levels: ChunkLevels, real_boards: np.ndarray, seed: int =
     real_button.on_click(lambda _: new_position("real"))
     random_button.on_click(lambda _: new_position("random"))
     update()
-    return widget_box([expertise, W.HBox([real_button, random_button]), board_view, readout],
-                      [expertise, real_button, random_button], [board_view, readout])
+    return widget_box(
+        [expertise, W.HBox([real_button, random_button]), board_view, readout],
+        [expertise, real_button, random_button],
+        [board_view, readout],
+    )
 
 
 def _later(seconds: float, action) -> None:
@@ -146,13 +176,14 @@ def _later(seconds: float, action) -> None:
         threading.Timer(seconds, action).start()
 
 
-def recall_yourself(levels: ChunkLevels, real_boards: np.ndarray, seconds: float = 5.0, seed: int = 1,
-                    schedule=_later):
+def recall_yourself(levels: ChunkLevels, real_boards: np.ndarray, seconds: float = 5.0, seed: int = 1, schedule=_later):
     """Chase & Simon's task for you: a position shows for 5 seconds, then type what you remember."""
     show = W.Button(description="show me a position", button_style="primary")
     kind = W.ToggleButtons(options=["real", "random"], description="position")
-    answer = W.Textarea(placeholder="e.g. Kg1 Rf1 Pf2 Pg2 Ph2 kg8 pf7 … (upper case white, lower case black)",
-                        layout=W.Layout(width="560px", height="70px"))
+    answer = W.Textarea(
+        placeholder="e.g. Kg1 Rf1 Pf2 Pg2 Ph2 kg8 pf7 … (upper case white, lower case black)",
+        layout=W.Layout(width="560px", height="70px"),
+    )
     score = W.Button(description="score my recall")
     board_view, readout = W.HTML(board_svg(None)), W.HTML("Press the button, look for 5 seconds, then type.")
     rng = np.random.default_rng(seed)
@@ -191,8 +222,9 @@ def recall_yourself(levels: ChunkLevels, real_boards: np.ndarray, seconds: float
 
     show.on_click(on_show)
     score.on_click(on_score)
-    return widget_box([W.HBox([kind, show]), board_view, answer, score, readout], [kind, show, answer, score],
-                      [board_view, readout])
+    return widget_box(
+        [W.HBox([kind, show]), board_view, answer, score, readout], [kind, show, answer, score], [board_view, readout]
+    )
 
 
 def describe_units(units) -> str:

@@ -93,21 +93,37 @@ def kodak_rd_figure(result: dict):
     """The Kodak rate–distortion plot of a `bench codec` result: PSNR against bpp, every codec."""
     import matplotlib.pyplot as plt
 
-    styles = {"ours-hyperprior": ("tab:blue", "o", "ours: hyperprior"), "ours-factorized": ("tab:cyan", "s", "ours: factorized prior"),
-              "jpeg": ("tab:red", "^", "JPEG (Pillow, optimize, 4:2:0)"), "webp": ("tab:orange", "v", "WebP (Pillow)"),
-              "avif": ("tab:purple", "D", "AVIF (Pillow)")}
+    styles = {
+        "ours-hyperprior": ("tab:blue", "o", "ours: hyperprior"),
+        "ours-factorized": ("tab:cyan", "s", "ours: factorized prior"),
+        "jpeg": ("tab:red", "^", "JPEG (Pillow, optimize, 4:2:0)"),
+        "webp": ("tab:orange", "v", "WebP (Pillow)"),
+        "avif": ("tab:purple", "D", "AVIF (Pillow)"),
+    }
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for name, points in result["kodak_points"].items():
         colour, marker, label = styles.get(name, ("grey", ".", name))
         points = sorted(points, key=lambda p: p["bpp"])
-        ax.plot([p["bpp"] for p in points], [p["psnr"] for p in points], marker=marker, color=colour, label=label,
-                lw=2 if name.startswith("ours") else 1.2, ms=4)
+        ax.plot(
+            [p["bpp"] for p in points],
+            [p["psnr"] for p in points],
+            marker=marker,
+            color=colour,
+            label=label,
+            lw=2 if name.startswith("ours") else 1.2,
+            ms=4,
+        )
     for (label, (bpp, psnr)), marker in zip(PUBLISHED_POINTS.items(), "*PX"):
         ax.plot(bpp, psnr, marker=marker, ls="none", color="k", ms=8, label=label)
     ax.axvline(result.get("bd_rate_max_bpp", BD_RATE_MAX_BPP), color="grey", ls=":", lw=1)
-    ax.set(xlabel="bits per pixel (8 · bytes / pixels of real files)", ylabel="PSNR (dB, RGB 0–255)",
-           xlim=(0, 1.6), ylim=(23, 40), title=f"Kodak, {result['images']} images: BD-rate vs JPEG up to 1 bpp — "
-           f"hyperprior {result['kodak_bd_rate_vs_jpeg_pct']:+.1f} %, factorized {result['kodak_bd_rate_factorized_vs_jpeg_pct']:+.1f} %")
+    ax.set(
+        xlabel="bits per pixel (8 · bytes / pixels of real files)",
+        ylabel="PSNR (dB, RGB 0–255)",
+        xlim=(0, 1.6),
+        ylim=(23, 40),
+        title=f"Kodak, {result['images']} images: BD-rate vs JPEG up to 1 bpp — "
+        f"hyperprior {result['kodak_bd_rate_vs_jpeg_pct']:+.1f} %, factorized {result['kodak_bd_rate_factorized_vs_jpeg_pct']:+.1f} %",
+    )
     ax.title.set_fontsize(9)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")

@@ -32,10 +32,16 @@ MAGIC = b"GLC"
 VERSION = 2
 # Models with a one-byte code (code = position + 1). Append only: a file names its model by code.
 KNOWN_MODELS = (
-    "codec_hyperprior", "codec_factorized",
-    "glc_faces", "glc_flowers", "glc_natural",
-    "glc_faces-fixed", "glc_flowers-fixed", "glc_natural-fixed",
-    "vq_faces-uniform", "vq_faces-prior",
+    "codec_hyperprior",
+    "codec_factorized",
+    "glc_faces",
+    "glc_flowers",
+    "glc_natural",
+    "glc_faces-fixed",
+    "glc_flowers-fixed",
+    "glc_natural-fixed",
+    "vq_faces-uniform",
+    "vq_faces-prior",
     "tc_faces",
 )
 MAX_NAME = 64
@@ -89,7 +95,11 @@ def pack(header: Header, words: np.ndarray) -> bytes:
     if len(header.fingerprint) != FINGERPRINT_BYTES:
         raise ValueError(f"a fingerprint is {FINGERPRINT_BYTES} bytes, got {len(header.fingerprint)}")
     words = np.asarray(words, dtype="<u4")
-    model = bytes([KNOWN_MODELS.index(header.model) + 1]) if header.model in KNOWN_MODELS else b"\x00" + bytes([len(name)]) + name
+    model = (
+        bytes([KNOWN_MODELS.index(header.model) + 1])
+        if header.model in KNOWN_MODELS
+        else b"\x00" + bytes([len(name)]) + name
+    )
     body = (
         MAGIC
         + bytes([header.version])

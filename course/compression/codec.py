@@ -69,7 +69,9 @@ def as_rgb_array(image) -> np.ndarray:
     if min(array.shape[:2]) < 1 or max(array.shape[:2]) > 0xFFFF:
         raise ValueError(f"image size {array.shape[0]}×{array.shape[1]} is outside 1 … 65535 pixels per side")
     if array.shape[0] * array.shape[1] > MAX_PIXELS:
-        raise ValueError(f"image of {array.shape[0]}×{array.shape[1]} pixels is larger than the codec's {MAX_PIXELS // 2**20} megapixels: cut it into tiles")
+        raise ValueError(
+            f"image of {array.shape[0]}×{array.shape[1]} pixels is larger than the codec's {MAX_PIXELS // 2**20} megapixels: cut it into tiles"
+        )
     return array
 
 
@@ -147,7 +149,9 @@ def decode_symbols(data: bytes, model) -> tuple[Header, dict[str, np.ndarray]]:
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as err:  # constriction refuses some malformed streams (a Rust panic is a BaseException)
-        raise CorruptBitstreamError(f"bitstream is corrupt: the payload does not decode ({err}). Re-encode the image.") from err
+        raise CorruptBitstreamError(
+            f"bitstream is corrupt: the payload does not decode ({err}). Re-encode the image."
+        ) from err
     if not coder.is_empty():
         raise CorruptBitstreamError(
             "bitstream is corrupt: payload words are left over after decoding every latent. "
@@ -232,7 +236,12 @@ def encode_file(source, target, quality: int, kind: str = "hyperprior") -> dict:
         data = encode(image, model, quality)
         height, width = image.height, image.width
     _write_atomically(Path(target), lambda tmp: tmp.write_bytes(data))
-    return {"model": model.name, "quality": quality, "bytes": len(data), "bpp": round(bits_per_pixel(data, height, width), 4)}
+    return {
+        "model": model.name,
+        "quality": quality,
+        "bytes": len(data),
+        "bpp": round(bits_per_pixel(data, height, width), 4),
+    }
 
 
 def decode_file(source, target) -> dict:

@@ -28,7 +28,9 @@ def verify_photo_folder(folder: Path, *, training: bool = True) -> list[Path]:
     A folder named kodak is refused for training (it is the evaluation set)."""
     folder = Path(folder)
     if training and "kodak" in (part.lower() for part in folder.resolve().parts):
-        raise PhotoSetError(f"{folder} looks like the Kodak set, which is for evaluation only: train on data/photos/ instead")
+        raise PhotoSetError(
+            f"{folder} looks like the Kodak set, which is for evaluation only: train on data/photos/ instead"
+        )
     if not folder.is_dir():
         raise PhotoSetError(
             f"training photos not found: {folder} is not a folder. Vendor the photographs there "
@@ -53,7 +55,9 @@ def verify_photo_folder(folder: Path, *, training: bool = True) -> list[Path]:
         if not path.exists():
             raise PhotoSetError(f"{path} is listed in {sums} but missing: restore it (`git checkout -- {path}`)")
         if sha256_file(path) != expected:
-            raise PhotoSetError(f"{path} is altered (its SHA-256 differs from {sums}): restore it with `git checkout -- {path}`")
+            raise PhotoSetError(
+                f"{path} is altered (its SHA-256 differs from {sums}): restore it with `git checkout -- {path}`"
+            )
         files.append(path)
     if not files:
         raise PhotoSetError(f"{sums} lists no images: nothing to train on")

@@ -94,18 +94,70 @@ def _palette(hues: int, saturation: float, light: float) -> np.ndarray:
     return np.stack([light - a * np.clip(np.minimum(k(n) - 3, 9 - k(n)), -1, 1) for n in (0, 8, 4)], axis=1)
 
 
-SKIN = np.array([[0.98, 0.86, 0.74], [0.95, 0.8, 0.67], [0.92, 0.74, 0.6], [0.87, 0.69, 0.54], [0.8, 0.6, 0.45],
-                 [0.72, 0.53, 0.38], [0.64, 0.45, 0.32], [0.55, 0.38, 0.26], [0.47, 0.32, 0.22], [0.4, 0.27, 0.18],
-                 [0.99, 0.9, 0.8], [0.9, 0.77, 0.7], [0.83, 0.66, 0.58], [0.76, 0.58, 0.5], [0.6, 0.47, 0.4],
-                 [0.5, 0.4, 0.33]])
-HAIR = np.array([[0.08, 0.06, 0.05], [0.2, 0.13, 0.08], [0.35, 0.22, 0.12], [0.5, 0.33, 0.18], [0.7, 0.5, 0.25],
-                 [0.9, 0.78, 0.5], [0.6, 0.25, 0.1], [0.8, 0.35, 0.15], [0.55, 0.55, 0.55], [0.85, 0.85, 0.85],
-                 [0.15, 0.15, 0.3], [0.3, 0.1, 0.35], [0.1, 0.35, 0.3], [0.75, 0.2, 0.4], [0.25, 0.25, 0.25],
-                 [0.45, 0.28, 0.2]])
-IRIS = np.array([[0.35, 0.2, 0.1], [0.2, 0.4, 0.7], [0.25, 0.55, 0.35], [0.45, 0.45, 0.5], [0.15, 0.1, 0.05],
-                 [0.5, 0.35, 0.15], [0.3, 0.6, 0.65], [0.55, 0.3, 0.55]])
-LIPS = np.array([[0.75, 0.35, 0.35], [0.65, 0.25, 0.3], [0.85, 0.45, 0.45], [0.55, 0.2, 0.2], [0.8, 0.3, 0.45],
-                 [0.6, 0.35, 0.3], [0.9, 0.55, 0.5], [0.45, 0.15, 0.2]])
+SKIN = np.array(
+    [
+        [0.98, 0.86, 0.74],
+        [0.95, 0.8, 0.67],
+        [0.92, 0.74, 0.6],
+        [0.87, 0.69, 0.54],
+        [0.8, 0.6, 0.45],
+        [0.72, 0.53, 0.38],
+        [0.64, 0.45, 0.32],
+        [0.55, 0.38, 0.26],
+        [0.47, 0.32, 0.22],
+        [0.4, 0.27, 0.18],
+        [0.99, 0.9, 0.8],
+        [0.9, 0.77, 0.7],
+        [0.83, 0.66, 0.58],
+        [0.76, 0.58, 0.5],
+        [0.6, 0.47, 0.4],
+        [0.5, 0.4, 0.33],
+    ]
+)
+HAIR = np.array(
+    [
+        [0.08, 0.06, 0.05],
+        [0.2, 0.13, 0.08],
+        [0.35, 0.22, 0.12],
+        [0.5, 0.33, 0.18],
+        [0.7, 0.5, 0.25],
+        [0.9, 0.78, 0.5],
+        [0.6, 0.25, 0.1],
+        [0.8, 0.35, 0.15],
+        [0.55, 0.55, 0.55],
+        [0.85, 0.85, 0.85],
+        [0.15, 0.15, 0.3],
+        [0.3, 0.1, 0.35],
+        [0.1, 0.35, 0.3],
+        [0.75, 0.2, 0.4],
+        [0.25, 0.25, 0.25],
+        [0.45, 0.28, 0.2],
+    ]
+)
+IRIS = np.array(
+    [
+        [0.35, 0.2, 0.1],
+        [0.2, 0.4, 0.7],
+        [0.25, 0.55, 0.35],
+        [0.45, 0.45, 0.5],
+        [0.15, 0.1, 0.05],
+        [0.5, 0.35, 0.15],
+        [0.3, 0.6, 0.65],
+        [0.55, 0.3, 0.55],
+    ]
+)
+LIPS = np.array(
+    [
+        [0.75, 0.35, 0.35],
+        [0.65, 0.25, 0.3],
+        [0.85, 0.45, 0.45],
+        [0.55, 0.2, 0.2],
+        [0.8, 0.3, 0.45],
+        [0.6, 0.35, 0.3],
+        [0.9, 0.55, 0.5],
+        [0.45, 0.15, 0.2],
+    ]
+)
 BACKGROUND_HUES = _palette(16, 0.55, 0.5)
 
 
@@ -168,13 +220,19 @@ def render_face(levels: np.ndarray, size: int = IMAGE_SIZE) -> np.ndarray:
         paint(_ellipse(x, y, *at(side * 1.0, 0.0), p["ear_size"] / 2, p["ear_size"] * 0.75, turn), skin * 0.93)
     paint(_ellipse(x, y, cx, cy, w, h, turn), skin)
     if idx["beard"]:
-        jaw = np.maximum(_ellipse(x, y, cx, cy, w, h, turn), -((-(x - cx) * s + (y - cy) * c) - 0.3 * h))  # below the mouth line
+        jaw = np.maximum(
+            _ellipse(x, y, cx, cy, w, h, turn), -((-(x - cx) * s + (y - cy) * c) - 0.3 * h)
+        )  # below the mouth line
         paint(jaw, hair * 0.9 + skin * 0.1)
     fringe_line = (-(x - cx) * s + (y - cy) * c) - p["fringe"] * h  # < 0 above the fringe
     paint(np.maximum(_ellipse(x, y, cx, cy, w * 1.04, h * 1.04, turn), fringe_line), hair)
     if p["cheeks"] > 0:
         for side in (-1, 1):
-            paint(_ellipse(x, y, *at(side * 0.55, 0.2), 0.16 * w, 0.1 * h, turn), np.array([0.95, 0.45, 0.45]), p["cheeks"])
+            paint(
+                _ellipse(x, y, *at(side * 0.55, 0.2), 0.16 * w, 0.1 * h, turn),
+                np.array([0.95, 0.45, 0.45]),
+                p["cheeks"],
+            )
 
     eye_r = p["eye_size"] * w  # in image units
     for side in (-1, 1):
@@ -204,7 +262,10 @@ def render_face(levels: np.ndarray, size: int = IMAGE_SIZE) -> np.ndarray:
     lips = np.maximum(np.abs(v - curve) - (0.012 + p["mouth_open"] / 2), np.abs(u) - half)
     paint(lips, LIPS[idx["lip_colour"]])
     if p["mouth_open"] > 0.004:
-        paint(np.maximum(np.abs(v - curve) - p["mouth_open"] / 2 + 0.004, np.abs(u) - half * 0.85), np.array([0.25, 0.05, 0.08]))
+        paint(
+            np.maximum(np.abs(v - curve) - p["mouth_open"] / 2 + 0.004, np.abs(u) - half * 0.85),
+            np.array([0.25, 0.05, 0.08]),
+        )
     return (np.clip(image, 0, 1) * 255).round().astype(np.uint8)
 
 
@@ -213,8 +274,20 @@ def faces(count: int, seed: int, size: int = IMAGE_SIZE) -> np.ndarray:
     return np.stack([render_face(levels, size) for levels in sample_face_levels(count, seed)])
 
 
-PETALS = np.array([[0.95, 0.9, 0.95], [0.95, 0.85, 0.2], [0.95, 0.55, 0.1], [0.9, 0.2, 0.2], [0.95, 0.5, 0.7],
-                   [0.75, 0.3, 0.8], [0.45, 0.35, 0.9], [0.3, 0.5, 0.95], [0.95, 0.75, 0.8], [0.8, 0.1, 0.4]])
+PETALS = np.array(
+    [
+        [0.95, 0.9, 0.95],
+        [0.95, 0.85, 0.2],
+        [0.95, 0.55, 0.1],
+        [0.9, 0.2, 0.2],
+        [0.95, 0.5, 0.7],
+        [0.75, 0.3, 0.8],
+        [0.45, 0.35, 0.9],
+        [0.3, 0.5, 0.95],
+        [0.95, 0.75, 0.8],
+        [0.8, 0.1, 0.4],
+    ]
+)
 
 
 def _procedural_flower(rng: np.random.Generator, size: int) -> np.ndarray:
@@ -225,7 +298,10 @@ def _procedural_flower(rng: np.random.Generator, size: int) -> np.ndarray:
     for _ in range(rng.integers(20, 40)):  # foliage: soft leaves of many greens
         leaf = _ellipse(x, y, *rng.uniform(0, 1, 2), *rng.uniform(0.03, 0.15, 2), rng.uniform(-3, 3))
         alpha = np.clip(0.5 - leaf / (4 * px), 0, 1)[..., None] * rng.uniform(0.3, 0.9)
-        image = image * (1 - alpha) + np.array([rng.uniform(0.05, 0.35), rng.uniform(0.3, 0.6), rng.uniform(0.05, 0.25)]) * alpha
+        image = (
+            image * (1 - alpha)
+            + np.array([rng.uniform(0.05, 0.35), rng.uniform(0.3, 0.6), rng.uniform(0.05, 0.25)]) * alpha
+        )
     image += rng.normal(0, 0.03, (size, size, 1))  # texture
     for _ in range(rng.integers(1, 3)):
         cx, cy = rng.uniform(0.3, 0.7, 2)
@@ -253,7 +329,9 @@ def _photo_crops(photos: list[np.ndarray], count: int, rng: np.random.Generator,
     for _ in range(count):
         photo = photos[rng.integers(len(photos))]
         scale = rng.uniform(max(size / min(photo.shape[:2]), 0.35), 1.0)
-        small = np.asarray(Image.fromarray(photo).resize((round(photo.shape[1] * scale), round(photo.shape[0] * scale)), Image.LANCZOS))
+        small = np.asarray(
+            Image.fromarray(photo).resize((round(photo.shape[1] * scale), round(photo.shape[0] * scale)), Image.LANCZOS)
+        )
         top, left = rng.integers(0, small.shape[0] - size + 1), rng.integers(0, small.shape[1] - size + 1)
         crops.append(small[top : top + size, left : left + size])
     return np.stack(crops)

@@ -83,7 +83,10 @@ class FactorizedPrior(nn.Module):
         """(C, 2·bound+1) probabilities of the symbols -bound..bound, tails folded into the ends."""
         edges = torch.arange(-bound, bound, dtype=torch.float64) + 0.5  # (2·bound,)
         cdf = torch.sigmoid(self.logits_cdf(edges.expand(self.channels, 1, -1)))[:, 0]  # (C, 2·bound)
-        zeros, ones = torch.zeros(self.channels, 1, dtype=torch.float64), torch.ones(self.channels, 1, dtype=torch.float64)
+        zeros, ones = (
+            torch.zeros(self.channels, 1, dtype=torch.float64),
+            torch.ones(self.channels, 1, dtype=torch.float64),
+        )
         return torch.diff(torch.cat([zeros, cdf, ones], dim=1), dim=1).clamp_min(0).numpy()
 
     def encode(self, coder, symbols: np.ndarray) -> None:

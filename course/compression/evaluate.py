@@ -62,10 +62,18 @@ def codec_points(images: list[np.ndarray], model, qualities=None) -> tuple[list[
             encode_s.append(middle - start)
             results.append({"bpp": bits_per_pixel(data, *image.shape[:2]), **quality(image, decoded)})
         points.append(_mean_point(q, results))
-    timing = {"encode_seconds_per_image": float(np.mean(encode_s)), "decode_seconds_per_image": float(np.mean(decode_s))}
+    timing = {
+        "encode_seconds_per_image": float(np.mean(encode_s)),
+        "decode_seconds_per_image": float(np.mean(decode_s)),
+    }
     return points, timing
 
 
 def bd_rate_of(reference: list[dict], test: list[dict]) -> float:
     """BD-rate (PSNR) of one list of points against another, in percent."""
-    return bd_rate([p["bpp"] for p in reference], [p["psnr"] for p in reference], [p["bpp"] for p in test], [p["psnr"] for p in test])
+    return bd_rate(
+        [p["bpp"] for p in reference],
+        [p["psnr"] for p in reference],
+        [p["bpp"] for p in test],
+        [p["psnr"] for p in test],
+    )

@@ -61,11 +61,13 @@ def codec_curve(model, images: np.ndarray, qualities=None) -> list[dict]:
     points = []
     for q in qualities or range(1, model.config.rate_points + 1):
         files = [encode(image, model, q) for image in images]
-        points.append({
-            "rate": q,
-            "bpp": float(np.mean([bits_per_pixel(f, *image.shape[:2]) for f, image in zip(files, images)])),
-            "psnr": float(np.mean([psnr(image, decode(f, model)) for f, image in zip(files, images)])),
-        })
+        points.append(
+            {
+                "rate": q,
+                "bpp": float(np.mean([bits_per_pixel(f, *image.shape[:2]) for f, image in zip(files, images)])),
+                "psnr": float(np.mean([psnr(image, decode(f, model)) for f, image in zip(files, images)])),
+            }
+        )
     return points
 
 
@@ -73,11 +75,15 @@ def jpeg_curve(images: np.ndarray, qualities=JPEG_SWEEP) -> list[dict]:
     points = []
     for q in qualities:
         results = [jpeg(image, q) for image in images]
-        points.append({
-            "rate": q,
-            "bpp": float(np.mean([bits_per_pixel(data, *image.shape[:2]) for (data, _), image in zip(results, images)])),
-            "psnr": float(np.mean([psnr(image, decoded) for (_, decoded), image in zip(results, images)])),
-        })
+        points.append(
+            {
+                "rate": q,
+                "bpp": float(
+                    np.mean([bits_per_pixel(data, *image.shape[:2]) for (data, _), image in zip(results, images)])
+                ),
+                "psnr": float(np.mean([psnr(image, decoded) for (_, decoded), image in zip(results, images)])),
+            }
+        )
     return points
 
 
@@ -105,7 +111,12 @@ def psnr_at_bpp(curve: list[dict], target: float) -> float | None:
 def bd_rate_of(reference: list[dict], test: list[dict]) -> float | None:
     """BD-rate (PSNR) of test against reference in percent; None when the curves do not overlap."""
     try:
-        return bd_rate([p["bpp"] for p in reference], [p["psnr"] for p in reference], [p["bpp"] for p in test], [p["psnr"] for p in test])
+        return bd_rate(
+            [p["bpp"] for p in reference],
+            [p["psnr"] for p in reference],
+            [p["bpp"] for p in test],
+            [p["psnr"] for p in test],
+        )
     except ValueError:
         return None
 
@@ -205,7 +216,9 @@ def notebook_seconds() -> float | None:
 
     notebook = jupytext.read(source)
     start = time.perf_counter()
-    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}).execute()
+    NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}
+    ).execute()
     return round(time.perf_counter() - start, 1)
 
 
@@ -226,4 +239,9 @@ def bit_allocation(model, image: np.ndarray, quality: int) -> dict:
     p = ndtr((0.5 - k) / scales) - ndtr((-0.5 - k) / scales)
     bits = -np.log2(np.maximum(p, 2.0**-24))  # (M, h, w)
     side = model.z_prior.information_bits(symbols["z"])
-    return {"per_channel": bits.sum(axis=(1, 2)), "per_position": bits.sum(axis=0), "side_bits": side, "total_bits": bits.sum() + side}
+    return {
+        "per_channel": bits.sum(axis=(1, 2)),
+        "per_position": bits.sum(axis=0),
+        "side_bits": side,
+        "total_bits": bits.sum() + side,
+    }

@@ -70,8 +70,15 @@ class GLCConfig:
         return self.label or f"glc_{self.domain}"
 
     def codec(self) -> CodecConfig:
-        return CodecConfig(kind="hyperprior", n=self.n, m=self.m, lambdas=self.lambdas, bf16=True, label=self.name,
-                           rounded_synthesis=self.rounded_synthesis)
+        return CodecConfig(
+            kind="hyperprior",
+            n=self.n,
+            m=self.m,
+            lambdas=self.lambdas,
+            bf16=True,
+            label=self.name,
+            rounded_synthesis=self.rounded_synthesis,
+        )
 
 
 def glc_config(domain: str, quick: bool = False) -> GLCConfig:
@@ -193,19 +200,29 @@ def _train_glc(config: GLCConfig) -> tuple[dict, dict]:
     predictor = [*model.h_a.parameters(), *model.h_s.parameters(), *model.z_prior.parameters()]
     metrics = {}
     metrics["stage1_loss"] = _optimise(
-        autoencoder, config.ae_steps, config.lr,
-        lambda: stage1_loss(model, random_crop(batch(images, config.batch_size, generator), config.ae_crop, generator), config),
+        autoencoder,
+        config.ae_steps,
+        config.lr,
+        lambda: stage1_loss(
+            model, random_crop(batch(images, config.batch_size, generator), config.ae_crop, generator), config
+        ),
         f"{config.name}: 1 autoencoder",
     )
     tensors = {f"stage1.{k}": v.detach().clone() for k, v in model.state_dict().items()}
     metrics["stage2_bpp"] = _optimise(
-        predictor, config.prior_steps, config.lr,
-        lambda: stage2_loss(model, batch(images, config.batch_size, generator), qualities()), f"{config.name}: 2 code predictor",
+        predictor,
+        config.prior_steps,
+        config.lr,
+        lambda: stage2_loss(model, batch(images, config.batch_size, generator), qualities()),
+        f"{config.name}: 2 code predictor",
     )
     tensors |= {f"stage2.{k}": v.detach().clone() for k, v in model.state_dict().items()}
     metrics["stage3_loss"] = _optimise(
-        model.parameters(), config.joint_steps, config.joint_lr,
-        lambda: stage3_loss(model, batch(images, config.batch_size, generator), qualities()), f"{config.name}: 3 joint",
+        model.parameters(),
+        config.joint_steps,
+        config.joint_lr,
+        lambda: stage3_loss(model, batch(images, config.batch_size, generator), qualities()),
+        f"{config.name}: 3 joint",
     )
     tensors |= {k: v.detach().clone() for k, v in model.state_dict().items()}
     return tensors, {k: round(v, 5) for k, v in metrics.items()}
@@ -221,7 +238,13 @@ def load_glc(name: str, stage: str = "final") -> HyperpriorCodec:
     config = GLCConfig(**entry["config"])
     prefix = "" if stage == "final" else f"{stage}."
     model = HyperpriorCodec(config.codec())
-    model.load_state_dict({k[len(prefix):]: v for k, v in tensors.items() if (k.startswith(prefix) if prefix else not k.startswith("stage"))})
+    model.load_state_dict(
+        {
+            k[len(prefix) :]: v
+            for k, v in tensors.items()
+            if (k.startswith(prefix) if prefix else not k.startswith("stage"))
+        }
+    )
     return model.eval()
 
 
@@ -278,4 +301,17 @@ def fixed_length_bits_per_symbol(bound: int) -> float:
     return math.log2(2 * bound + 1)
 
 
-__all__ = ["GLCConfig", "IMAGE_SIZE", "STAGES", "TWIN_LAMBDAS", "train_vq_twin", "vq_twin_config", "fixed_length_bytes", "fixed_length_decode", "fixed_length_file", "glc_config", "load_glc", "train_glc"]
+__all__ = [
+    "GLCConfig",
+    "IMAGE_SIZE",
+    "STAGES",
+    "TWIN_LAMBDAS",
+    "train_vq_twin",
+    "vq_twin_config",
+    "fixed_length_bytes",
+    "fixed_length_decode",
+    "fixed_length_file",
+    "glc_config",
+    "load_glc",
+    "train_glc",
+]

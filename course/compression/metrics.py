@@ -106,7 +106,9 @@ def bd_rate(rate_ref, quality_ref, rate_test, quality_test) -> float:
     for name, r, q in (("reference", rate_ref, quality_ref), ("test", rate_test, quality_test)):
         r, q = np.asarray(r, dtype=np.float64), np.asarray(q, dtype=np.float64)
         if r.shape != q.shape or r.ndim != 1 or len(r) < 4:
-            raise ValueError(f"the {name} curve needs at least 4 (rate, quality) points of equal length, got {r.shape} and {q.shape}")
+            raise ValueError(
+                f"the {name} curve needs at least 4 (rate, quality) points of equal length, got {r.shape} and {q.shape}"
+            )
         if np.any(r <= 0) or not np.all(np.isfinite(q)):
             raise ValueError(f"the {name} curve has a rate ≤ 0 or a non-finite quality; drop those points")
         if len(np.unique(q)) < len(q):

@@ -181,7 +181,9 @@ class HyperpriorCodec(nn.Module):
         """Symbols of a padded image of height × width (multiples of 64)."""
         z = self.z_prior.decode(coder, (self.config.n, height // HYPER_DOWNSAMPLING, width // HYPER_DOWNSAMPLING))
         _, scale = self._mean_scale(_tensor(z))
-        y = self.y_model.decode(coder, self.y_model.coding_scales(scale), (self.config.m, height // DOWNSAMPLING, width // DOWNSAMPLING))
+        y = self.y_model.decode(
+            coder, self.y_model.coding_scales(scale), (self.config.m, height // DOWNSAMPLING, width // DOWNSAMPLING)
+        )
         return {"z": z, "y": y}
 
     @torch.no_grad()

@@ -25,7 +25,6 @@ import numpy as np
 import torch
 
 from course.compression.data import load_photos, package_images, random_crops
-from course.compression.entropy import bits
 from course.compression.models import CodecConfig, make_codec
 from course.core.checkpoints import _write_atomically
 from course.core.paths import REPO_ROOT
@@ -69,13 +68,23 @@ def rd_loss(model, x: torch.Tensor, quality: torch.Tensor) -> dict[str, torch.Te
     """x (B, 3, H, W), quality (B,) rate points -> the mean of R_i + λ_i·D_i, and its parts."""
     out = model(x, quality)
     lam = torch.tensor(model.config.lambdas, device=x.device)[quality - 1]  # (B,)
-    bpp = sum(-torch.log2(lik).flatten(1).sum(1) for lik in out["likelihoods"].values()) / (x.shape[2] * x.shape[3])  # (B,)
+    bpp = sum(-torch.log2(lik).flatten(1).sum(1) for lik in out["likelihoods"].values()) / (
+        x.shape[2] * x.shape[3]
+    )  # (B,)
     mse = torch.mean((out["x_hat"] - x) ** 2, dim=(1, 2, 3))  # (B,)
     return {"loss": torch.mean(bpp + lam * 255**2 * mse), "bpp": bpp, "mse": mse}
 
 
-def _save_state(path: Path, config: CodecConfig, model, optimizer, generator: torch.Generator, step: int, seconds: float,
-                history: list[dict]) -> None:
+def _save_state(
+    path: Path,
+    config: CodecConfig,
+    model,
+    optimizer,
+    generator: torch.Generator,
+    step: int,
+    seconds: float,
+    history: list[dict],
+) -> None:
     from safetensors.torch import save_file
 
     tensors = {f"model.{k}": v.detach().cpu().clone().contiguous() for k, v in model.state_dict().items()}
@@ -86,8 +95,12 @@ def _save_state(path: Path, config: CodecConfig, model, optimizer, generator: to
     tensors["torch_rng"] = torch.get_rng_state().clone()  # the quantization noise (on the CPU)
     if torch.cuda.is_available():
         tensors["cuda_rng"] = torch.cuda.get_rng_state().clone()  # (on a GPU)
-    metadata = {"config": json.dumps(asdict(config), sort_keys=True), "step": str(step), "seconds": f"{seconds:.1f}",
-                "history": json.dumps(history)}
+    metadata = {
+        "config": json.dumps(asdict(config), sort_keys=True),
+        "step": str(step),
+        "seconds": f"{seconds:.1f}",
+        "history": json.dumps(history),
+    }
     _write_atomically(path, lambda tmp: save_file(tensors, str(tmp), metadata=metadata))
 
 
@@ -104,7 +117,9 @@ def _same_config(saved_json: str | None, config: CodecConfig) -> bool:
     return saved == current
 
 
-def _load_state(path: Path, config: CodecConfig, model, optimizer, generator: torch.Generator) -> tuple[int, float, list[dict]]:
+def _load_state(
+    path: Path, config: CodecConfig, model, optimizer, generator: torch.Generator
+) -> tuple[int, float, list[dict]]:
     """Restore everything; return (steps done, training seconds spent in all earlier runs, those runs:
     [{"device", "from_step", "to_step"}, …], empty for a state written before runs were recorded)."""
     from safetensors import safe_open
@@ -179,8 +194,16 @@ def train_codec(config: CodecConfig, images: list[np.ndarray] | None = None, dev
             bar.set_postfix(loss=f"{losses['loss'].item():.3f}")
         done = step + 1
         if done % config.save_every == 0 or done == config.steps or time.monotonic() - last_save > 600:
-            _save_state(path, config, model, optimizer, generator, done, earlier + time.monotonic() - run_start,
-                        runs_until(done))
+            _save_state(
+                path,
+                config,
+                model,
+                optimizer,
+                generator,
+                done,
+                earlier + time.monotonic() - run_start,
+                runs_until(done),
+            )
             last_save = time.monotonic()
     model.eval()
     metrics = evaluate_on_crops(model, images, config)

@@ -74,18 +74,24 @@ def deconv(c_in: int, c_out: int, kernel: int = 5, stride: int = 2) -> nn.ConvTr
 
 def analysis(n: int, m: int) -> nn.Sequential:
     return nn.Sequential(  # (B, 3, H, W), values in [0, 1]
-        conv(3, n), GDN(n),  # (B, N, H/2, W/2)
-        conv(n, n), GDN(n),  # (B, N, H/4, W/4)
-        conv(n, n), GDN(n),  # (B, N, H/8, W/8)
+        conv(3, n),
+        GDN(n),  # (B, N, H/2, W/2)
+        conv(n, n),
+        GDN(n),  # (B, N, H/4, W/4)
+        conv(n, n),
+        GDN(n),  # (B, N, H/8, W/8)
         conv(n, m),  # (B, M, H/16, W/16): y, the latent that is quantized and coded
     )
 
 
 def synthesis(n: int, m: int) -> nn.Sequential:
     return nn.Sequential(  # (B, M, H/16, W/16)
-        deconv(m, n), GDN(n, inverse=True),  # (B, N, H/8, W/8)
-        deconv(n, n), GDN(n, inverse=True),  # (B, N, H/4, W/4)
-        deconv(n, n), GDN(n, inverse=True),  # (B, N, H/2, W/2)
+        deconv(m, n),
+        GDN(n, inverse=True),  # (B, N, H/8, W/8)
+        deconv(n, n),
+        GDN(n, inverse=True),  # (B, N, H/4, W/4)
+        deconv(n, n),
+        GDN(n, inverse=True),  # (B, N, H/2, W/2)
         deconv(n, 3),  # (B, 3, H, W)
     )
 
@@ -93,8 +99,10 @@ def synthesis(n: int, m: int) -> nn.Sequential:
 def hyper_analysis(n: int, m: int) -> nn.Sequential:
     """y -> z, the side information (Minnen et al. 2018: the mean-scale hyperprior)."""
     return nn.Sequential(  # (B, M, H/16, W/16)
-        conv(m, n, kernel=3, stride=1), nn.LeakyReLU(),  # (B, N, H/16, W/16)
-        conv(n, n), nn.LeakyReLU(),  # (B, N, H/32, W/32)
+        conv(m, n, kernel=3, stride=1),
+        nn.LeakyReLU(),  # (B, N, H/16, W/16)
+        conv(n, n),
+        nn.LeakyReLU(),  # (B, N, H/32, W/32)
         conv(n, n),  # (B, N, H/64, W/64): z
     )
 
@@ -102,7 +110,9 @@ def hyper_analysis(n: int, m: int) -> nn.Sequential:
 def hyper_synthesis(n: int, m: int) -> nn.Sequential:
     """z_hat -> the mean and (unconstrained) scale of every element of y, stacked on channels."""
     return nn.Sequential(  # (B, N, H/64, W/64)
-        deconv(n, m), nn.LeakyReLU(),  # (B, M, H/32, W/32)
-        deconv(m, m * 3 // 2), nn.LeakyReLU(),  # (B, 3M/2, H/16, W/16)
+        deconv(n, m),
+        nn.LeakyReLU(),  # (B, M, H/32, W/32)
+        deconv(m, m * 3 // 2),
+        nn.LeakyReLU(),  # (B, 3M/2, H/16, W/16)
         conv(m * 3 // 2, 2 * m, kernel=3, stride=1),  # (B, 2M, H/16, W/16): mean | scale
     )

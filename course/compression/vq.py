@@ -81,7 +81,9 @@ class VQAutoencoder(nn.Module):
         y = _transform(self, self.g_a, x)
         y_q = self.lookup(self.indices(y))
         codebook_loss = F.mse_loss(y_q, y.detach()) + self.config.commitment * F.mse_loss(y, y_q.detach())
-        x_hat = _transform(self, self.g_s, y + (y_q - y).detach())  # straight-through: the decoder sees codewords, gradients reach the encoder
+        x_hat = _transform(
+            self, self.g_s, y + (y_q - y).detach()
+        )  # straight-through: the decoder sees codewords, gradients reach the encoder
         return {"x_hat": x_hat, "codebook_loss": codebook_loss}
 
 
@@ -93,7 +95,9 @@ def train_vq(config: VQConfig) -> tuple[dict, dict]:
 def _train_vq(config: VQConfig) -> tuple[dict, dict]:
     from course.compression.glc import batch, random_crop, structural_loss
 
-    images = torch.from_numpy(np.ascontiguousarray(DOMAINS[config.domain](config.images, seed=config.seed))).permute(0, 3, 1, 2)
+    images = torch.from_numpy(np.ascontiguousarray(DOMAINS[config.domain](config.images, seed=config.seed))).permute(
+        0, 3, 1, 2
+    )
     model = VQAutoencoder(config).train()
     generator = torch.Generator().manual_seed(config.seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
@@ -106,7 +110,9 @@ def _train_vq(config: VQConfig) -> tuple[dict, dict]:
             group["lr"] = config.lr * (0.1 if step >= 0.9 * config.steps else 1.0)
         x = random_crop(batch(images, config.batch_size, generator), config.crop, generator)
         out = model(x)
-        loss = F.mse_loss(out["x_hat"], x) + config.ssim_weight * structural_loss(out["x_hat"], x) + out["codebook_loss"]
+        loss = (
+            F.mse_loss(out["x_hat"], x) + config.ssim_weight * structural_loss(out["x_hat"], x) + out["codebook_loss"]
+        )
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -191,7 +197,9 @@ def decode_bytes(data: bytes, model: VQAutoencoder, prior: np.ndarray | None = N
     header, words = unpack(data)
     kind = "uniform" if prior is None else "prior"
     if header.model != f"{model.config.name}-{kind}":
-        raise WrongModelError(f"the file was written as {header.model!r}; this decoder reads {model.config.name}-{kind}")
+        raise WrongModelError(
+            f"the file was written as {header.model!r}; this decoder reads {model.config.name}-{kind}"
+        )
     ph, pw = padded_size(header.height, header.width)
     h, w = ph // 16, pw // 16
     coder = constriction.stream.stack.AnsCoder(words)

@@ -36,7 +36,13 @@ def jpeg_nearest(image: np.ndarray, bpp: float) -> dict:
         data, decoded = jpeg(image, quality)
         rate = bits_per_pixel(data, *image.shape[:2])
         if best is None or abs(np.log(rate / bpp)) < abs(np.log(best["bpp"] / bpp)):
-            best = {"quality": quality, "bytes": len(data), "bpp": rate, "psnr": psnr(image, decoded), "decoded": decoded}
+            best = {
+                "quality": quality,
+                "bytes": len(data),
+                "bpp": rate,
+                "psnr": psnr(image, decoded),
+                "decoded": decoded,
+            }
         if rate > 2 * bpp:  # files only grow with quality from here on
             break
     return best
@@ -46,7 +52,12 @@ def rate_comparison(image: np.ndarray, model, quality: int) -> dict:
     """Our codec at one rate point next to JPEG at the nearest rate, both from real files."""
     data = encode(image, model, quality)
     decoded = decode(data, model)
-    ours = {"bytes": len(data), "bpp": bits_per_pixel(data, *image.shape[:2]), "psnr": psnr(image, decoded), "decoded": decoded}
+    ours = {
+        "bytes": len(data),
+        "bpp": bits_per_pixel(data, *image.shape[:2]),
+        "psnr": psnr(image, decoded),
+        "decoded": decoded,
+    }
     return {"ours": ours, "jpeg": jpeg_nearest(image, ours["bpp"])}
 
 
@@ -54,7 +65,12 @@ def cross_domain(model, image: np.ndarray, quality: int) -> dict:
     """One codec on one image: {bytes, bpp, psnr, decoded}."""
     data = encode(image, model, quality)
     decoded = decode(data, model)
-    return {"bytes": len(data), "bpp": bits_per_pixel(data, *image.shape[:2]), "psnr": psnr(image, decoded), "decoded": decoded}
+    return {
+        "bytes": len(data),
+        "bpp": bits_per_pixel(data, *image.shape[:2]),
+        "psnr": psnr(image, decoded),
+        "decoded": decoded,
+    }
 
 
 def bit_map_figure(model, image: np.ndarray, quality: int):
@@ -107,7 +123,9 @@ def rate_explorer(images: dict, model) -> W.VBox:
     """Ours | JPEG at the nearest rate | original, for a chosen image and rate point."""
     names = list(images)
     picker = W.Dropdown(options=names, value=names[0], description="image")
-    rate = W.IntSlider(value=middle_rate(model), min=1, max=model.config.rate_points, description="rate point", continuous_update=False)
+    rate = W.IntSlider(
+        value=middle_rate(model), min=1, max=model.config.rate_points, description="rate point", continuous_update=False
+    )
     row = W.HBox()
 
     def update(*_):
@@ -116,7 +134,10 @@ def rate_explorer(images: dict, model) -> W.VBox:
         ours, other = result["ours"], result["jpeg"]
         row.children = [  # what changes comes first: the decoded images, then the original
             _panel(ours["decoded"], f"ours: {ours['bytes']} bytes, {ours['bpp']:.3f} bpp, {ours['psnr']:.1f} dB"),
-            _panel(other["decoded"], f"JPEG q{other['quality']}: {other['bytes']} bytes, {other['bpp']:.3f} bpp, {other['psnr']:.1f} dB"),
+            _panel(
+                other["decoded"],
+                f"JPEG q{other['quality']}: {other['bytes']} bytes, {other['bpp']:.3f} bpp, {other['psnr']:.1f} dB",
+            ),
             _panel(image, f"original: {image.shape[0] * image.shape[1] * 3:,} bytes of pixels"),
         ]
 
@@ -128,7 +149,13 @@ def experience_explorer(codecs: dict, test_sets: dict) -> W.VBox:
     trained = W.Dropdown(options=list(codecs), description="trained on")
     tested = W.Dropdown(options=list(test_sets), description="tested on")
     index = W.IntSlider(value=0, min=0, max=min(len(v) for v in test_sets.values()) - 1, description="test image")
-    rate = W.IntSlider(value=middle_rate(next(iter(codecs.values()))), min=1, max=next(iter(codecs.values())).config.rate_points, description="rate point", continuous_update=False)
+    rate = W.IntSlider(
+        value=middle_rate(next(iter(codecs.values()))),
+        min=1,
+        max=next(iter(codecs.values())).config.rate_points,
+        description="rate point",
+        continuous_update=False,
+    )
     row = W.HBox()
 
     def update(*_):
@@ -139,7 +166,9 @@ def experience_explorer(codecs: dict, test_sets: dict) -> W.VBox:
             _panel(image, f"the {tested.value} image"),
         ]
 
-    return _builder([W.HBox([trained, tested]), W.HBox([index, rate]), row], [trained, tested, index, rate], [row], update)
+    return _builder(
+        [W.HBox([trained, tested]), W.HBox([index, rate]), row], [trained, tested, index, rate], [row], update
+    )
 
 
 def figure_png(fig) -> bytes:
@@ -155,7 +184,9 @@ def bit_map_explorer(images: dict, model) -> W.VBox:
     """Where the bits go in a chosen image, at a chosen rate point."""
     names = list(images)
     picker = W.Dropdown(options=names, value=names[0], description="bit map of")
-    rate = W.IntSlider(value=middle_rate(model), min=1, max=model.config.rate_points, description="rate point", continuous_update=False)
+    rate = W.IntSlider(
+        value=middle_rate(model), min=1, max=model.config.rate_points, description="rate point", continuous_update=False
+    )
     view = W.Image(format="png")
 
     def update(*_):

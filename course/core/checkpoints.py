@@ -113,7 +113,6 @@ def save_checkpoint(
     metrics: dict[str, Any],
 ) -> Path:
     """Write NAME.safetensors and its manifest entry, each atomically."""
-    import torch
     from safetensors.torch import save_file
 
     path = checkpoint_dir() / f"{name}.safetensors"

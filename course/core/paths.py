@@ -9,4 +9,3 @@ NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 
 def data_dir() -> Path:
     return Path(os.environ.get("COURSE_DATA_DIR", REPO_ROOT / "data"))
-

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import importlib
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, Callable
+from typing import Any
 
 from course.core.checkpoints import CheckpointError, save_checkpoint
 from course.core.seeding import seed_everything, torch_threads
@@ -29,11 +30,17 @@ LESSONS = {
     for lesson in [
         Lesson("embeddings", 1, "Embeddings, entanglement and distance", "course.embeddings", "01_embeddings.py"),
         Lesson("ngu", 2, "Novelty: an embedding that ignores the noisy TV", "course.novelty", "02_novelty.py"),
+        Lesson(
+            "glc",
+            3,
+            "Compression: generative latent coding vs JPEG",
+            "course.compression.experiments",
+            "03_compression.py",
+        ),
         Lesson("codec", 3, "Compression: a learned image codec with real bitstreams", "course.compression", None),
-        Lesson("glc", 3, "Compression: generative latent coding vs JPEG", "course.compression.experiments", "03_compression.py"),
         Lesson("chunking", 4, "Chunking: experts compress game states", "course.chunking", "04_chunking.py"),
-        Lesson("arc", 4, "Compression solves puzzles: ARC without pretraining", "course.arc", "04_compressarc.py"),
-        Lesson("dreamer", 5, "World models: learning to act inside a dream", "course.dreamer", "05_dreamer.py"),
+        Lesson("arc", 5, "Compression solves puzzles: ARC without pretraining", "course.arc", "05_compressarc.py"),
+        Lesson("dreamer", 6, "World models: learning to act inside a dream", "course.dreamer", "06_dreamer.py"),
     ]
 }
 

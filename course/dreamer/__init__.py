@@ -1,4 +1,4 @@
-"""Lesson 05: world models — Dreamer.
+"""Lesson 06: world models — Dreamer.
 
 Two small games with a known optimal return, Catch and MiniGrid's empty room (`envs`),
 DreamerV3 in one readable file — a world model with discrete latent codes, and an actor and a

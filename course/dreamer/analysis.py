@@ -98,7 +98,7 @@ def dream(agent: Dreamer, start_feat: torch.Tensor, actions, seed: int = 0, samp
     Returns frames (T, *frame shape) decoded, probs (T, stoch, classes) prior codes, rewards (T,)."""
     wm = agent.wm
     torch.manual_seed(seed)
-    h, z = start_feat[None, : wm.c.hidden], start_feat[None, wm.c.hidden:]
+    h, z = start_feat[None, : wm.c.hidden], start_feat[None, wm.c.hidden :]
     frames, probs, rewards = [], [], []
     for a in actions:
         h, z, prior = wm.rssm.img_step(h, z, F.one_hot(torch.tensor([int(a)]), wm.n_actions).float(), sample)
@@ -106,9 +106,11 @@ def dream(agent: Dreamer, start_feat: torch.Tensor, actions, seed: int = 0, samp
         frames.append(wm.decode(feat)[0].numpy())
         probs.append(prior[0].numpy())
         rewards.append(float(wm.predict_reward(feat)[0]))
-    return {"frames": np.stack(frames) if frames else np.zeros((0, *wm.obs_shape), np.float32),
-            "probs": np.stack(probs) if probs else np.zeros((0, wm.c.stoch, wm.c.classes), np.float32),
-            "rewards": np.array(rewards)}
+    return {
+        "frames": np.stack(frames) if frames else np.zeros((0, *wm.obs_shape), np.float32),
+        "probs": np.stack(probs) if probs else np.zeros((0, wm.c.stoch, wm.c.classes), np.float32),
+        "rewards": np.array(rewards),
+    }
 
 
 def object_positions(frame: np.ndarray) -> tuple[tuple[int, int] | None, int | None]:
@@ -126,8 +128,9 @@ def object_positions(frame: np.ndarray) -> tuple[tuple[int, int] | None, int | N
 
 
 @torch.no_grad()
-def dream_drift(agent: Dreamer, episodes: int = 50, seed: int = 0, sample: bool = False, env_name: str = "catch",
-                horizon: int = 9) -> np.ndarray:
+def dream_drift(
+    agent: Dreamer, episodes: int = 50, seed: int = 0, sample: bool = False, env_name: str = "catch", horizon: int = 9
+) -> np.ndarray:
     """Share of imagined frames equal to reality at each open-loop step 1..horizon (random moves),
     the model dreaming its best guess or, with `sample`, drawing its codes as in training. A game
     that ends early counts only at the steps it lasted.
@@ -148,8 +151,9 @@ def dream_drift(agent: Dreamer, episodes: int = 50, seed: int = 0, sample: bool 
     for t in range(steps):
         h, z, _ = wm.rssm.img_step(h, z, F.one_hot(actions[:, t], wm.n_actions).float(), sample)
         imagined = wm.decode(torch.cat([h, z], -1)).numpy()
-        right[t] = np.mean([frames_match(imagined[i], g["frames"][t + 1])
-                            for i, g in enumerate(games) if t < len(g["actions"])])
+        right[t] = np.mean(
+            [frames_match(imagined[i], g["frames"][t + 1]) for i, g in enumerate(games) if t < len(g["actions"])]
+        )
     return right
 
 
@@ -194,8 +198,15 @@ def room_episode(agent: Dreamer, seed: int, moves=None) -> dict:
     start = torch.cat([h, z], -1)[0]
     dreams = np.concatenate([wm.decode(start[None]).numpy(), dream(agent, start, actions)["frames"]])
     matches = np.array([frames_match(d, f) for d, f in zip(dreams, frames)])
-    return {"frames": np.stack(frames), "dreams": dreams, "matches": matches, "actions": np.array(actions),
-            "return": total, "shortest": shortest, "unplayed": 0 if planned is None else len(planned) - len(actions)}
+    return {
+        "frames": np.stack(frames),
+        "dreams": dreams,
+        "matches": matches,
+        "actions": np.array(actions),
+        "return": total,
+        "shortest": shortest,
+        "unplayed": 0 if planned is None else len(planned) - len(actions),
+    }
 
 
 ROOM_CELL = 9  # pixels per floor cell in pictures of the room
@@ -280,9 +291,11 @@ def map_neighbours(xy: np.ndarray, states: np.ndarray, k: int = 10) -> dict:
     parts = {}
     for j, name in enumerate(STATE_PARTS):
         values = states[:, j]
-        parts[name] = {"neighbours": float(purity[j]),
-                       "other states": float((values[others] == values[:, None]).mean()),
-                       "chance": float(sum((np.bincount(values) / len(values)) ** 2))}
+        parts[name] = {
+            "neighbours": float(purity[j]),
+            "other states": float((values[others] == values[:, None]).mean()),
+            "chance": float(sum((np.bincount(values) / len(values)) ** 2)),
+        }
     return {"same state": float(purity[-1]), "parts": parts}
 
 
@@ -298,8 +311,12 @@ def code_information(codes: np.ndarray, states: np.ndarray, stoch: int) -> dict:
     per_variable = np.array([[mutual_info_score(part, var) for part in states.T] for var in best.T])
     _, whole = np.unique(best, axis=0, return_inverse=True)  # one label per distinct code
     together = np.array([mutual_info_score(part, whole.ravel()) for part in states.T])
-    return {"per_variable": per_variable / entropy, "together": together / entropy,
-            "mig": gaps_from_mutual_info(per_variable, entropy), "distinct_codes": int(whole.max()) + 1}
+    return {
+        "per_variable": per_variable / entropy,
+        "together": together / entropy,
+        "mig": gaps_from_mutual_info(per_variable, entropy),
+        "distinct_codes": int(whole.max()) + 1,
+    }
 
 
 # ---------------------------------------------------------------- the benchmark
@@ -312,7 +329,9 @@ def sample_efficiency(runs: dict, only_seeds=None) -> dict:
     if only_seeds is not None:
         keep = set(only_seeds)
         seeds = [s for s in seeds if int(s) in keep]
-    dreamer, dqn, matched = (steps_to_solve({m: {k: runs[m][k] for k in seeds}}, m) for m in ("dreamer", "dqn", "dqn_matched"))
+    dreamer, dqn, matched = (
+        steps_to_solve({m: {k: runs[m][k] for k in seeds}}, m) for m in ("dreamer", "dqn", "dqn_matched")
+    )
 
     def ratios(baseline):
         out = []
@@ -327,9 +346,16 @@ def sample_efficiency(runs: dict, only_seeds=None) -> dict:
         known = [v if v is not None else float("inf") for v in values]
         return round(statistics.median(known), 2) if known else None
 
-    return {"seeds": [int(k) for k in seeds], "dreamer": dreamer, "dqn": dqn, "dqn_matched": matched,
-            "ratio": median_ratio(ratios(dqn)), "ratio_matched": median_ratio(ratios(matched)),
-            "ratios": ratios(dqn), "ratios_matched": ratios(matched)}
+    return {
+        "seeds": [int(k) for k in seeds],
+        "dreamer": dreamer,
+        "dqn": dqn,
+        "dqn_matched": matched,
+        "ratio": median_ratio(ratios(dqn)),
+        "ratio_matched": median_ratio(ratios(matched)),
+        "ratios": ratios(dqn),
+        "ratios_matched": ratios(matched),
+    }
 
 
 def bench(quick: bool = False) -> dict:
@@ -352,9 +378,19 @@ def bench(quick: bool = False) -> dict:
     room_planning = play(room_agent, "latent", episodes, seed=7)
     return {
         "optimal_return": Catch.optimal_return,
-        **{k: catch[k] for k in ("dreamer_return", "seeds", "seeds_solved", "dreamer_env_steps_to_95pct",
-                                 "dqn_env_steps_to_95pct", "dqn_matched_env_steps_to_95pct",
-                                 "sample_efficiency_ratio", "sample_efficiency_ratio_matched")},
+        **{
+            k: catch[k]
+            for k in (
+                "dreamer_return",
+                "seeds",
+                "seeds_solved",
+                "dreamer_env_steps_to_95pct",
+                "dqn_env_steps_to_95pct",
+                "dqn_matched_env_steps_to_95pct",
+                "sample_efficiency_ratio",
+                "sample_efficiency_ratio_matched",
+            )
+        },
         "imagination_accuracy": round(imagination_accuracy(agent.wm, episodes=dreamed_games, seed=1), 4),
         "planning_return": round(planning["return"], 3),
         "train_seconds": catch["train_seconds"],
@@ -409,5 +445,14 @@ def latent_map_config(quick: bool = False) -> LatentMapConfig:
     return LatentMapConfig(episodes=10 if quick else 200)
 
 
-__all__ = ["DREAMER_NAME", "ROOM_NAME", "UMAP_NAME", "agent_config", "bench", "latent_map_config",
-           "room_agent_config", "train_agent", "train_latent_map"]
+__all__ = [
+    "DREAMER_NAME",
+    "ROOM_NAME",
+    "UMAP_NAME",
+    "agent_config",
+    "bench",
+    "latent_map_config",
+    "room_agent_config",
+    "train_agent",
+    "train_latent_map",
+]

@@ -47,8 +47,12 @@ class DQNConfig:
 
 def q_network(obs_shape, n_actions: int, hidden: int) -> nn.Sequential:
     return nn.Sequential(
-        nn.Flatten(), nn.Linear(int(np.prod(obs_shape)), hidden), nn.ReLU(),
-        nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, n_actions),
+        nn.Flatten(),
+        nn.Linear(int(np.prod(obs_shape)), hidden),
+        nn.ReLU(),
+        nn.Linear(hidden, hidden),
+        nn.ReLU(),
+        nn.Linear(hidden, n_actions),
     )
 
 
@@ -114,12 +118,25 @@ def train_dqn(config: DQNConfig, on_eval=None) -> tuple[dict, dict, list[dict]]:
         if step % c.eval_every == 0:
             score = evaluate(greedy, c.env, c.eval_episodes, seed=c.seed + 10_000 + step)
             seconds = time.perf_counter() - start
-            record = {"env_steps": step, "updates": updates, "seconds": round(seconds, 1),
-                      "eval_return": score, "loss": round(loss, 5), "epsilon": round(epsilon, 3)}
+            record = {
+                "env_steps": step,
+                "updates": updates,
+                "seconds": round(seconds, 1),
+                "eval_return": score,
+                "loss": round(loss, 5),
+                "epsilon": round(epsilon, 3),
+            }
             if record_evaluation(history, record, bar, on_eval, c.solve_return, c.stop_when_solved):
                 break
         if time.process_time() - cpu_start > c.max_seconds:
             break
-    metrics = run_summary(history, step, updates, time.perf_counter() - start, c.solve_return, env.optimal_return,
-                          time.process_time() - cpu_start)
+    metrics = run_summary(
+        history,
+        step,
+        updates,
+        time.perf_counter() - start,
+        c.solve_return,
+        env.optimal_return,
+        time.process_time() - cpu_start,
+    )
     return dict(q.state_dict()), metrics, history

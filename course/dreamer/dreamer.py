@@ -157,7 +157,9 @@ class RSSM(nn.Module):
     def __init__(self, c: DreamerConfig, n_actions: int, embed: int):
         super().__init__()
         self.c, self.n_actions = c, n_actions
-        self.img_in = nn.Sequential(nn.Linear(c.stoch * c.classes + n_actions, c.hidden), nn.LayerNorm(c.hidden), nn.SiLU())
+        self.img_in = nn.Sequential(
+            nn.Linear(c.stoch * c.classes + n_actions, c.hidden), nn.LayerNorm(c.hidden), nn.SiLU()
+        )
         self.gru = nn.GRUCell(c.hidden, c.hidden)
         self.prior_net = mlp(c.hidden, c.stoch * c.classes, c.hidden, layers=1)
         self.post_net = mlp(c.hidden + embed, c.stoch * c.classes, c.hidden, layers=1)
@@ -224,9 +226,9 @@ class WorldModel(nn.Module):
 
     def loss(self, batch: dict[str, torch.Tensor]):
         feats, post, prior = self.observe(batch["obs"], batch["action"], batch["first"])
-        recon = F.binary_cross_entropy_with_logits(
-            self.decoder(feats), batch["obs"].flatten(2), reduction="none"
-        ).sum(-1)
+        recon = F.binary_cross_entropy_with_logits(self.decoder(feats), batch["obs"].flatten(2), reduction="none").sum(
+            -1
+        )
         reward = twohot_loss(self.reward(feats), batch["reward"], self.bins)
         cont = F.binary_cross_entropy_with_logits(self.cont(feats).squeeze(-1), 1 - batch["terminal"], reduction="none")
         # KL balancing with free bits: the prior learns to predict the posterior (dyn), the
@@ -404,11 +406,16 @@ class Dreamer(nn.Module):
                 slow.lerp_(fast, c.slow_critic_mix)
 
         out = {k: v.item() for k, v in parts.items()}
-        out.update(model_loss=model_loss.item(), actor_loss=actor_loss.item(), critic_loss=critic_loss.item(),
-                   entropy=entropy.mean().item(), imagined_return=returns[0].mean().item())
+        out.update(
+            model_loss=model_loss.item(),
+            actor_loss=actor_loss.item(),
+            critic_loss=critic_loss.item(),
+            entropy=entropy.mean().item(),
+            imagined_return=returns[0].mean().item(),
+        )
         return out
 
-    def policy(self, greedy: bool) -> "Player":
+    def policy(self, greedy: bool) -> Player:
         return Player(self, greedy)
 
 
@@ -454,8 +461,9 @@ def frames_match(imagined: np.ndarray, real: np.ndarray) -> bool:
 
 
 @torch.no_grad()
-def imagination_accuracy(wm: WorldModel, env_name: str = "catch", episodes: int = 100, seed: int = 0,
-                         sample: bool = False) -> float:
+def imagination_accuracy(
+    wm: WorldModel, env_name: str = "catch", episodes: int = 100, seed: int = 0, sample: bool = False
+) -> float:
     """Share of open-loop imagined frames, over whole episodes, whose objects match reality.
 
     The model sees only each episode's first frame; from then on it imagines every frame from
@@ -557,15 +565,26 @@ def train_dreamer(config: DreamerConfig, on_eval=None, guide=None) -> tuple[dict
             score = evaluate(agent.policy(greedy=True), c.env, c.eval_episodes, seed=c.seed + 10_000 + step)
             agent.train()
             seconds = time.perf_counter() - start
-            record = {"env_steps": step, "updates": updates, "seconds": round(seconds, 1),
-                      "cpu_seconds": round(time.process_time() - cpu_start, 1),
-                      "eval_return": score, **{k: round(v, 4) for k, v in losses.items()}}
+            record = {
+                "env_steps": step,
+                "updates": updates,
+                "seconds": round(seconds, 1),
+                "cpu_seconds": round(time.process_time() - cpu_start, 1),
+                "eval_return": score,
+                **{k: round(v, 4) for k, v in losses.items()},
+            }
             if record_evaluation(history, record, bar, on_eval, c.solve_return, c.stop_when_solved):
                 break
         if time.process_time() - cpu_start > c.max_seconds:
             break
-    metrics = run_summary(history, step, updates, time.perf_counter() - start, c.solve_return, env.optimal_return,
-                          time.process_time() - cpu_start)
+    metrics = run_summary(
+        history,
+        step,
+        updates,
+        time.perf_counter() - start,
+        c.solve_return,
+        env.optimal_return,
+        time.process_time() - cpu_start,
+    )
     tensors = dict(agent.state_dict())
     return tensors, metrics, history
-

@@ -206,8 +206,9 @@ def solved_at(history: list[dict], threshold: float) -> int | None:
     return None
 
 
-def record_evaluation(history: list[dict], record: dict, bar, on_eval, solve_return: float,
-                      stop_when_solved: bool) -> bool:
+def record_evaluation(
+    history: list[dict], record: dict, bar, on_eval, solve_return: float, stop_when_solved: bool
+) -> bool:
     """Log one evaluation (history, progress bar, callback); True when training may stop."""
     history.append(record)
     bar.set_postfix(ret=f"{record['eval_return']:.2f}", upd=record["updates"])
@@ -216,8 +217,15 @@ def record_evaluation(history: list[dict], record: dict, bar, on_eval, solve_ret
     return stop_when_solved and solved_at(history, solve_return) is not None
 
 
-def run_summary(history: list[dict], env_steps: int, updates: int, seconds: float, solve_return: float,
-                optimal_return: float, cpu_seconds: float) -> dict:
+def run_summary(
+    history: list[dict],
+    env_steps: int,
+    updates: int,
+    seconds: float,
+    solve_return: float,
+    optimal_return: float,
+    cpu_seconds: float,
+) -> dict:
     """The headline figures of one training run, the same for every agent (`cpu_seconds`: of the
     training thread, which the budget counts; `seconds`: wall time)."""
     solved = solved_at(history, solve_return)

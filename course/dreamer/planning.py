@@ -48,8 +48,9 @@ def planner_config(env_name: str = "catch") -> PlannerConfig:
     return PlannerConfig(horizon=ENVS[env_name].plan_horizon)
 
 
-def rollout_returns(wm: WorldModel, h: torch.Tensor, z: torch.Tensor, actions: torch.Tensor, space: str,
-                    sample: bool = False) -> torch.Tensor:
+def rollout_returns(
+    wm: WorldModel, h: torch.Tensor, z: torch.Tensor, actions: torch.Tensor, space: str, sample: bool = False
+) -> torch.Tensor:
     """Predicted return of action sequences, each from its own state.
 
     h (N, H), z (N, S): the states; actions (N, T) ints. Returns (N,): the sum of imagined
@@ -74,7 +75,9 @@ def rollout_returns(wm: WorldModel, h: torch.Tensor, z: torch.Tensor, actions: t
     return total
 
 
-def cem_first_actions(wm: WorldModel, h, z, config: PlannerConfig, generator: torch.Generator) -> tuple[torch.Tensor, int]:
+def cem_first_actions(
+    wm: WorldModel, h, z, config: PlannerConfig, generator: torch.Generator
+) -> tuple[torch.Tensor, int]:
     """CEM over discrete action sequences for G games at once, from states h (G, H), z (G, S).
 
     Returns (the first action of each game's best sequence (G,), model steps imagined per game)."""
@@ -86,8 +89,14 @@ def cem_first_actions(wm: WorldModel, h, z, config: PlannerConfig, generator: to
     for _ in range(config.iterations):
         flat = torch.multinomial(probs.reshape(g * t, n_actions), c, replacement=True, generator=generator)
         actions = flat.reshape(g, t, c).transpose(1, 2)  # (G, C, T)
-        returns = rollout_returns(wm, h.repeat_interleave(c, 0), z.repeat_interleave(c, 0),
-                                  actions.reshape(g * c, t), config.space, config.sample).reshape(g, c)
+        returns = rollout_returns(
+            wm,
+            h.repeat_interleave(c, 0),
+            z.repeat_interleave(c, 0),
+            actions.reshape(g * c, t),
+            config.space,
+            config.sample,
+        ).reshape(g, c)
         top = returns.topk(n_elite, dim=1).indices  # (G, E)
         elite = actions.gather(1, top[..., None].expand(-1, -1, t))  # (G, E, T)
         better = returns.gather(1, top[:, :1])[:, 0] > best_return
@@ -148,15 +157,16 @@ def play(agent: Dreamer, how: str, episodes: int, seed: int, config: PlannerConf
     # answer is ignored), so the time per move is the batch's time shared out over those calls
     decisions = counted.moves
     imagined = getattr(policy, "imagined_steps", 0)
-    return {"return": score, "ms_per_move": 1000 * seconds / decisions,
-            "imagined_steps_per_move": imagined / decisions}
+    return {"return": score, "ms_per_move": 1000 * seconds / decisions, "imagined_steps_per_move": imagined / decisions}
 
 
 def compare_planners(agent: Dreamer, episodes: int = 100, seed: int = 7, config: PlannerConfig | None = None) -> dict:
     """{'actor' | 'latent' | 'pixels': {'return', 'ms_per_move', 'imagined_steps_per_move'}}."""
     torch.manual_seed(seed)
-    return {how: play(agent, how, episodes, seed, config)
-            for how in progress(("actor", "latent", "pixels"), desc=f"{episodes} games each way")}
+    return {
+        how: play(agent, how, episodes, seed, config)
+        for how in progress(("actor", "latent", "pixels"), desc=f"{episodes} games each way")
+    }
 
 
 @torch.no_grad()

@@ -56,8 +56,13 @@ GAMES = {
     # a game lasts up to 64 steps, not 9: a longer random warm-up (about 18 games, a third of them
     # reach the goal), longer replayed sequences, and 4 updates per real step rather than 32, since
     # the room takes ten times more real steps than Catch and 32 would not fit the CPU budget
-    "empty_room": Game("runs_room.json", eval_every=250, worst_return=0.0, dqn_env_steps=60_000,
-                       dreamer={"env_steps": 10_000, "prefill_steps": 1000, "updates_per_step": 4.0, "seq_len": 16}),
+    "empty_room": Game(
+        "runs_room.json",
+        eval_every=250,
+        worst_return=0.0,
+        dqn_env_steps=60_000,
+        dreamer={"env_steps": 10_000, "prefill_steps": 1000, "updates_per_step": 4.0, "seq_len": 16},
+    ),
 }
 
 
@@ -76,21 +81,53 @@ def solve_return(env: str) -> float:
 def dreamer_config(seed: int = 0, quick: bool = False, env: str = "catch") -> DreamerConfig:
     """The lesson's Dreamer recipe for `env`; `quick` is a tiny run for tests."""
     if quick:
-        return DreamerConfig(env=env, seed=seed, env_steps=60, prefill_steps=30, updates_per_step=0.2, hidden=32,
-                             batch_size=4, seq_len=6, eval_every=30, eval_episodes=10, stop_when_solved=False)
+        return DreamerConfig(
+            env=env,
+            seed=seed,
+            env_steps=60,
+            prefill_steps=30,
+            updates_per_step=0.2,
+            hidden=32,
+            batch_size=4,
+            seq_len=6,
+            eval_every=30,
+            eval_episodes=10,
+            stop_when_solved=False,
+        )
     g = game(env)
-    return DreamerConfig(env=env, seed=seed, eval_every=g.eval_every, eval_episodes=EVAL_EPISODES,
-                         solve_return=solve_return(env), **g.dreamer)
+    return DreamerConfig(
+        env=env,
+        seed=seed,
+        eval_every=g.eval_every,
+        eval_episodes=EVAL_EPISODES,
+        solve_return=solve_return(env),
+        **g.dreamer,
+    )
 
 
 def dqn_config(seed: int = 0, updates_per_step: float = 1.0, quick: bool = False, env: str = "catch") -> DQNConfig:
     """DQN as tuned in `dqn.py`, only evaluated on the same grid as Dreamer."""
     if quick:
-        return DQNConfig(env=env, seed=seed, env_steps=100, prefill_steps=30, eval_every=50, eval_episodes=10,
-                         updates_per_step=updates_per_step, stop_when_solved=False)
+        return DQNConfig(
+            env=env,
+            seed=seed,
+            env_steps=100,
+            prefill_steps=30,
+            eval_every=50,
+            eval_episodes=10,
+            updates_per_step=updates_per_step,
+            stop_when_solved=False,
+        )
     g = game(env)
-    return DQNConfig(env=env, seed=seed, eval_every=g.eval_every, eval_episodes=EVAL_EPISODES,
-                     solve_return=solve_return(env), updates_per_step=updates_per_step, env_steps=g.dqn_env_steps)
+    return DQNConfig(
+        env=env,
+        seed=seed,
+        eval_every=g.eval_every,
+        eval_episodes=EVAL_EPISODES,
+        solve_return=solve_return(env),
+        updates_per_step=updates_per_step,
+        env_steps=g.dqn_env_steps,
+    )
 
 
 class ShowEveryCatch:
@@ -163,7 +200,8 @@ def train_agent(config: DreamerConfig, guide=None) -> tuple[dict, dict]:
     agent.load_state_dict(tensors)
     metrics["imagination_accuracy"] = round(imagination_accuracy(agent.wm, config.env, episodes=100, seed=1), 4)
     metrics["imagination_accuracy_sampled"] = round(
-        imagination_accuracy(agent.wm, config.env, episodes=100, seed=1, sample=True), 4)
+        imagination_accuracy(agent.wm, config.env, episodes=100, seed=1, sample=True), 4
+    )
     metrics["curve"] = _curve(history)
     return tensors, metrics
 
@@ -202,8 +240,7 @@ def read_runs(path: Path | None = None, env: str = "catch") -> dict:
     return recorded_runs(path or runs_path(env), _command(env))
 
 
-def record(seeds=None, methods=METHODS, path: Path | None = None,
-           quick: bool = False, env: str = "catch") -> dict:
+def record(seeds=None, methods=METHODS, path: Path | None = None, quick: bool = False, env: str = "catch") -> dict:
     """Train every (method, seed) on `env` (seeds: the game's own by default), merging into its
     runs file after each run."""
     seeds = game(env).seeds if seeds is None else seeds
@@ -216,9 +253,15 @@ def record(seeds=None, methods=METHODS, path: Path | None = None,
     runs: dict = {}
     recipe = dreamer_config(quick=quick, env=env)
     matched = recipe.updates_per_step
-    runs["config"] = {"game": env, "eval_every": recipe.eval_every, "eval_episodes": recipe.eval_episodes,
-                      "solve_return": recipe.solve_return, "dreamer_updates_per_step": matched, "threads": 1,
-                      "command": _command(env)}
+    runs["config"] = {
+        "game": env,
+        "eval_every": recipe.eval_every,
+        "eval_episodes": recipe.eval_episodes,
+        "solve_return": recipe.solve_return,
+        "dreamer_updates_per_step": matched,
+        "threads": 1,
+        "command": _command(env),
+    }
     for method in methods:
         for seed in seeds:
             start = time.perf_counter()
@@ -229,8 +272,11 @@ def record(seeds=None, methods=METHODS, path: Path | None = None,
             else:
                 result = record_dqn(seed, matched if method == "dqn_matched" else 1.0, quick, env)
             runs = merge_run(path, runs["config"], method, seed, result)
-            print(f"{method} seed {seed}: solved at {result['env_steps_to_solve']} env steps "
-                  f"({time.perf_counter() - start:.0f} s)", flush=True)
+            print(
+                f"{method} seed {seed}: solved at {result['env_steps_to_solve']} env steps "
+                f"({time.perf_counter() - start:.0f} s)",
+                flush=True,
+            )
     return runs
 
 
@@ -249,7 +295,7 @@ def median_or_none(values: list) -> float | None:
         return None
     ordered = sorted(values, key=lambda v: float("inf") if v is None else v)
     n = len(ordered)
-    middle = ordered[(n - 1) // 2: n // 2 + 1]
+    middle = ordered[(n - 1) // 2 : n // 2 + 1]
     if any(v is None for v in middle):
         return None
     value = statistics.fmean(middle)
@@ -257,12 +303,18 @@ def median_or_none(values: list) -> float | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course.dreamer.runs", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m course.dreamer.runs", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seeds", type=int, nargs="+", help="default: the game's seeds (Catch 0-9, the room 0-4)")
-    parser.add_argument("--method", choices=METHODS + DIAGNOSTICS, nargs="+", default=list(METHODS),
-                        help="dreamer_shown_catches (Catch only): a diagnostic whose warm-up shows a catch in "
-                             "every column (ShowEveryCatch)")
+    parser.add_argument(
+        "--method",
+        choices=METHODS + DIAGNOSTICS,
+        nargs="+",
+        default=list(METHODS),
+        help="dreamer_shown_catches (Catch only): a diagnostic whose warm-up shows a catch in "
+        "every column (ShowEveryCatch)",
+    )
     parser.add_argument("--game", choices=list(GAMES), default="catch")
     parser.add_argument("--out", help="write here instead of the game's file in data/dreamer/")
     args = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""Interactive views for Lesson 05: the dream viewer, the drift explorer and the room viewer.
+"""Interactive views for Lesson 06: the dream viewer, the drift explorer and the room viewer.
 
 Each view is a plain function that computes what to show (tested on its own) and a small
 ipywidgets builder that calls it when a control moves. Builders return the container widget;
@@ -51,7 +51,7 @@ def frame_strip(frames: np.ndarray, marks=None, gap: int = 1) -> np.ndarray:
         rgb = np.repeat(frame[0][..., None], 3, -1)
         if marks is not None and not marks[i]:
             rgb = rgb * np.array([1.0, 0.45, 0.45]) + np.array([0.25, 0.0, 0.0])
-        strip[:, i * (w + gap): i * (w + gap) + w] = rgb
+        strip[:, i * (w + gap) : i * (w + gap) + w] = rgb
     return strip
 
 
@@ -63,12 +63,18 @@ def dream_vs_real(agent: Dreamer, game: int, start: int, plan: str, horizon: int
     horizon = int(np.clip(horizon, 1, length - start))
     actions = plan_actions(plan, length, seed=game)
     real = observe_episode(agent, seed=game, actions=actions)
-    imagined = dream(agent, real["feats"][start], actions[start:start + horizon], seed=game)
-    truth = real["frames"][start + 1:start + 1 + horizon]
+    imagined = dream(agent, real["feats"][start], actions[start : start + horizon], seed=game)
+    truth = real["frames"][start + 1 : start + 1 + horizon]
     matches = [bool(np.array_equal(a > 0.5, b > 0.5)) for a, b in zip(imagined["frames"], truth)]
-    return {"real": truth, "imagined": imagined["frames"], "codes": imagined["probs"], "matches": matches,
-            "start_frame": real["frames"][start], "letters": "".join(ACTION_LETTERS[a] for a in actions[start:start + horizon]),
-            "rewards": imagined["rewards"]}
+    return {
+        "real": truth,
+        "imagined": imagined["frames"],
+        "codes": imagined["probs"],
+        "matches": matches,
+        "start_frame": real["frames"][start],
+        "letters": "".join(ACTION_LETTERS[a] for a in actions[start : start + horizon]),
+        "rewards": imagined["rewards"],
+    }
 
 
 def dream_picture(view: dict, scale: int = 9) -> bytes:
@@ -81,7 +87,7 @@ def dream_picture(view: dict, scale: int = 9) -> bytes:
     code_img = np.repeat((codes / codes.max())[..., None], 3, -1)
     height = real.shape[0] * 2 + 1
     code_panel = np.full((height, codes.shape[1], 3), 0.35, np.float32)
-    code_panel[: min(height, codes.shape[0])] = code_img[: height]
+    code_panel[: min(height, codes.shape[0])] = code_img[:height]
     left = np.concatenate([real, np.full((1, real.shape[1], 3), 0.35, np.float32), imagined], 0)
     sep = np.full((height, 2, 3), 1.0, np.float32)
     return to_png(np.concatenate([left, sep, code_panel], 1), scale)
@@ -89,10 +95,12 @@ def dream_picture(view: dict, scale: int = 9) -> bytes:
 
 def dream_caption(view: dict) -> str:
     right = sum(view["matches"])
-    return (f"actions <b>{view['letters']}</b> · {right} of {len(view['matches'])} imagined frames match reality · "
-            f"imagined reward at the last step {view['rewards'][-1]:+.2f}<br><small>top row: reality (start frame "
-            f"first); bottom row: the dream, red where it is wrong; right: the last imagined code "
-            f"(one row per categorical variable, brightness = probability)</small>")
+    return (
+        f"actions <b>{view['letters']}</b> · {right} of {len(view['matches'])} imagined frames match reality · "
+        f"imagined reward at the last step {view['rewards'][-1]:+.2f}<br><small>top row: reality (start frame "
+        f"first); bottom row: the dream, red where it is wrong; right: the last imagined code "
+        f"(one row per categorical variable, brightness = probability)</small>"
+    )
 
 
 ROOM_LETTERS = "LRF"  # 0 turn left, 1 turn right, 2 forward
@@ -113,8 +121,10 @@ def room_moves(letters: str) -> list[int]:
     text = "".join(letters.split()).upper()
     unknown = sorted(set(text) - set(ROOM_LETTERS))
     if unknown:
-        raise ValueError(f"unknown move {', '.join(map(repr, unknown))} in {letters!r}: type L (turn left), "
-                         f"R (turn right) or F (forward), e.g. FFRFF")
+        raise ValueError(
+            f"unknown move {', '.join(map(repr, unknown))} in {letters!r}: type L (turn left), "
+            f"R (turn right) or F (forward), e.g. FFRFF"
+        )
     if not text:
         raise ValueError("no moves typed: type some of L (turn left), R (turn right) and F (forward), e.g. FFRFF")
     return [ROOM_LETTERS.index(letter) for letter in text]
@@ -141,26 +151,31 @@ def room_walk_picture(run: dict) -> bytes:
     strip = np.ones((2 * side + gap, shown * (side + gap) - gap, 3), np.float32)
     for t in range(shown):
         left = t * (side + gap)
-        strip[:side, left:left + side] = room_picture(run["frames"][t])
+        strip[:side, left : left + side] = room_picture(run["frames"][t])
         dreamed = room_picture(run["dreams"][t])
         if not run["matches"][t]:
             for edge in (dreamed[:2], dreamed[-2:], dreamed[:, :2], dreamed[:, -2:]):
                 edge[:] = (1.0, 0.0, 0.0)
-        strip[side + gap:, left:left + side] = dreamed
+        strip[side + gap :, left : left + side] = dreamed
     return to_png(strip, 1)
 
 
 def room_walk_caption(run: dict) -> str:
     moves = len(run["actions"])
     wrong = int((~run["matches"][1:]).sum())
-    ending = (f"reached the goal in <b>{moves}</b> moves (shortest path {run['shortest']}), return {run['return']:.3f}"
-              if run["return"] > 0 else f"did not reach the goal in {moves} moves (shortest path {run['shortest']})")
+    ending = (
+        f"reached the goal in <b>{moves}</b> moves (shortest path {run['shortest']}), return {run['return']:.3f}"
+        if run["return"] > 0
+        else f"did not reach the goal in {moves} moves (shortest path {run['shortest']})"
+    )
     more = f" (first {ROOM_FRAMES_SHOWN} frames shown)" if moves + 1 > ROOM_FRAMES_SHOWN else ""
     if run["unplayed"]:
         ending += f"; the game was over, so the last {run['unplayed']} moves were not played"
-    return (f"moves <b>{''.join(ROOM_LETTERS[a] for a in run['actions'])}</b> · {ending} · {wrong} of {moves} "
-            f"dreamed frames wrong{more}<br><small>top row: the real game; bottom row: the same moves dreamed "
-            f"from the first frame alone, red edge where wrong (L turn left, R turn right, F forward)</small>")
+    return (
+        f"moves <b>{''.join(ROOM_LETTERS[a] for a in run['actions'])}</b> · {ending} · {wrong} of {moves} "
+        f"dreamed frames wrong{more}<br><small>top row: the real game; bottom row: the same moves dreamed "
+        f"from the first frame alone, red edge where wrong (L turn left, R turn right, F forward)</small>"
+    )
 
 
 # ---------------------------------------------------------------- widget builders
@@ -191,9 +206,15 @@ def dream_viewer(agent: Dreamer, game: int = 0):
 def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6, sampled_by_step=None):
     """A horizon slider: the share of exact imagined frames up to that step (best-guess dreams, and
     sampled ones if given), and several best-guess dreams cut at that horizon next to reality."""
-    horizon = W.IntSlider(value=3, min=1, max=len(accuracy_by_step), description="steps dreamed",
-                          style={"description_width": "initial"}, continuous_update=False,
-                          layout=W.Layout(width="420px"))
+    horizon = W.IntSlider(
+        value=3,
+        min=1,
+        max=len(accuracy_by_step),
+        description="steps dreamed",
+        style={"description_width": "initial"},
+        continuous_update=False,
+        layout=W.Layout(width="420px"),
+    )
     caption = W.HTML()
     out = W.Output()
 
@@ -214,8 +235,12 @@ def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6,
                 axes[0].plot(steps, sampled_by_step, "s--", color="tab:gray", label="codes sampled (training)")
                 axes[0].legend(loc="lower left", fontsize=8)
             axes[0].axvline(k, color="tab:red", ls="--")
-            axes[0].set(xlabel="open-loop imagined step", ylabel="share of exact frames", ylim=(0, 1.05),
-                        title="how far dreams stay true")
+            axes[0].set(
+                xlabel="open-loop imagined step",
+                ylabel="share of exact frames",
+                ylim=(0, 1.05),
+                title="how far dreams stay true",
+            )
             pairs = np.concatenate([np.concatenate([r, i], -1) for r, i in rows], -1)  # (1, H, games·2W)
             axes[1].imshow(pairs[0], cmap="gray", vmin=0, vmax=1)
             for g in range(1, games):
@@ -223,8 +248,10 @@ def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6,
             axes[1].set(title=f"step {k}: real | imagined, {games} games", xticks=[], yticks=[])
             plt.tight_layout()
             plt.show()
-        caption.value = (f"at step {k}: {accuracy_by_step[k - 1]:.0%} of imagined frames are exact "
-                         f"(here {games - wrong} of {games} games)")
+        caption.value = (
+            f"at step {k}: {accuracy_by_step[k - 1]:.0%} of imagined frames are exact "
+            f"(here {games - wrong} of {games} games)"
+        )
 
     horizon.observe(update, "value")
     update()
@@ -235,11 +262,17 @@ def room_viewer(agent: Dreamer, game: int = 3, plan: str = "the agent's", typed:
     """Pick an empty-room game and whose moves to play (the agent's, a fixed plan or your own
     letters): the real walk, and the same moves dreamed from the first frame."""
     wide = W.Layout(width="420px")
-    game_slider = W.IntSlider(value=game, min=0, max=99, description="room game", layout=wide,
-                              style={"description_width": "initial"})
+    game_slider = W.IntSlider(
+        value=game, min=0, max=99, description="room game", layout=wide, style={"description_width": "initial"}
+    )
     plan_menu = W.Dropdown(options=list(ROOM_PLANS), value=plan, description="moves")
-    typed_box = W.Text(value=typed, description="typed moves", placeholder="e.g. FFRFF", continuous_update=False,
-                       style={"description_width": "initial"})
+    typed_box = W.Text(
+        value=typed,
+        description="typed moves",
+        placeholder="e.g. FFRFF",
+        continuous_update=False,
+        style={"description_width": "initial"},
+    )
     image = W.Image(format="png")
     caption = W.HTML()
 

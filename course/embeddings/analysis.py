@@ -135,9 +135,7 @@ def bench(quick: bool = False) -> dict:
             kind: {m: t[f"distance_spearman_{m}"] for m in M.METRICS} for kind, t in tables.items()
         },
         "kl_bits_per_dim": {
-            kind: M.kl_bits_per_dim(e.mean, e.log_var).round(3).tolist()
-            for kind, e in embedded.items()
-            if kind != "ae"
+            kind: M.kl_bits_per_dim(e.mean, e.log_var).round(3).tolist() for kind, e in embedded.items() if kind != "ae"
         },
         "train_seconds": {kind: manifest[name]["train_seconds"] for kind, name in MODEL_NAMES.items()},
     }

@@ -41,12 +41,17 @@ class Encoder(nn.Module):
     def __init__(self, latent_dim: int):
         super().__init__()
         self.conv = nn.Sequential(  # (B, 3, 32, 32)
-            nn.Conv2d(3, 32, 4, 2, 1), nn.ReLU(),  # (B, 32, 16, 16)
-            nn.Conv2d(32, 32, 4, 2, 1), nn.ReLU(),  # (B, 32, 8, 8)
-            nn.Conv2d(32, 64, 4, 2, 1), nn.ReLU(),  # (B, 64, 4, 4)
-            nn.Conv2d(64, 64, 4, 2, 1), nn.ReLU(),  # (B, 64, 2, 2)
+            nn.Conv2d(3, 32, 4, 2, 1),
+            nn.ReLU(),  # (B, 32, 16, 16)
+            nn.Conv2d(32, 32, 4, 2, 1),
+            nn.ReLU(),  # (B, 32, 8, 8)
+            nn.Conv2d(32, 64, 4, 2, 1),
+            nn.ReLU(),  # (B, 64, 4, 4)
+            nn.Conv2d(64, 64, 4, 2, 1),
+            nn.ReLU(),  # (B, 64, 2, 2)
             nn.Flatten(),  # (B, 256)
-            nn.Linear(256, 256), nn.ReLU(),
+            nn.Linear(256, 256),
+            nn.ReLU(),
         )
         self.mean = nn.Linear(256, latent_dim)
         self.log_var = nn.Linear(256, latent_dim)
@@ -61,9 +66,12 @@ class Decoder(nn.Module):
         super().__init__()
         self.fc = nn.Sequential(nn.Linear(latent_dim, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU())
         self.deconv = nn.Sequential(  # (B, 64, 2, 2)
-            nn.ConvTranspose2d(64, 64, 4, 2, 1), nn.ReLU(),  # (B, 64, 4, 4)
-            nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.ReLU(),  # (B, 32, 8, 8)
-            nn.ConvTranspose2d(32, 32, 4, 2, 1), nn.ReLU(),  # (B, 32, 16, 16)
+            nn.ConvTranspose2d(64, 64, 4, 2, 1),
+            nn.ReLU(),  # (B, 64, 4, 4)
+            nn.ConvTranspose2d(64, 32, 4, 2, 1),
+            nn.ReLU(),  # (B, 32, 8, 8)
+            nn.ConvTranspose2d(32, 32, 4, 2, 1),
+            nn.ReLU(),  # (B, 32, 16, 16)
             nn.ConvTranspose2d(32, 3, 4, 2, 1),  # (B, 3, 32, 32) logits
         )
 

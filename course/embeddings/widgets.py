@@ -89,8 +89,15 @@ def factor_colours(data: SpriteDataset, factor: str) -> np.ndarray:
 def latent_traversal(model, z_start: np.ndarray, span: float = 3.0):
     """A slider per latent dimension; the decoded sprite follows."""
     sliders = [
-        W.FloatSlider(value=float(v), min=-span, max=span, step=0.1, description=f"z{j}",
-                      continuous_update=True, layout=W.Layout(width="320px"))
+        W.FloatSlider(
+            value=float(v),
+            min=-span,
+            max=span,
+            step=0.1,
+            description=f"z{j}",
+            continuous_update=True,
+            layout=W.Layout(width="320px"),
+        )
         for j, v in enumerate(z_start)
     ]
     image = W.Image(format="png", value=to_png(decode_latent(model, z_start)[0].transpose(1, 2, 0), 6))
@@ -155,8 +162,15 @@ def umap_explorer(coords: np.ndarray, data: SpriteDataset, title: str = "UMAP of
 
 def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7):
     """Rotate the latent space step by step: distances stay, the per-dimension story goes."""
-    amount = W.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05, description="rotation",
-                           continuous_update=False, layout=W.Layout(width="500px"))
+    amount = W.FloatSlider(
+        value=0.0,
+        min=0.0,
+        max=1.0,
+        step=0.05,
+        description="rotation",
+        continuous_update=False,
+        layout=W.Layout(width="500px"),
+    )
     readout = W.HTML()
     out = W.Output()
 
@@ -171,9 +185,14 @@ def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7):
             fig, ax = plt.subplots(figsize=(5, 4))
             mi = scores["mutual_info"] / M.factor_entropy(data.factors)
             im = ax.imshow(mi, cmap="magma", vmin=0, vmax=1, aspect="auto")
-            ax.set(xticks=range(len(FACTOR_NAMES)), xticklabels=FACTOR_NAMES, xlabel="true factor",
-                   yticks=range(mi.shape[0]), ylabel="latent dimension",
-                   title=f"I(z_j; factor) / H(factor), rotation {amount.value:.2f}")
+            ax.set(
+                xticks=range(len(FACTOR_NAMES)),
+                xticklabels=FACTOR_NAMES,
+                xlabel="true factor",
+                yticks=range(mi.shape[0]),
+                ylabel="latent dimension",
+                title=f"I(z_j; factor) / H(factor), rotation {amount.value:.2f}",
+            )
             fig.colorbar(im, ax=ax, label="normalised mutual information")
             plt.show()
 

@@ -51,8 +51,9 @@ def agent_tensors(result: dict) -> dict[str, torch.Tensor]:
         tensors.update({f"rnd.{k}": v for k, v in novelty.rnd.state_dict().items()})
         rnd = novelty.rnd
         tensors["rnd_error_stats"] = torch.tensor([rnd.error_mean, rnd.error_var, rnd.error_count], dtype=torch.float64)
-        tensors["mean_sq_distance"] = torch.tensor([np.mean([m.mean_sq_distance for m in novelty.memories])],
-                                                   dtype=torch.float64)
+        tensors["mean_sq_distance"] = torch.tensor(
+            [np.mean([m.mean_sq_distance for m in novelty.memories])], dtype=torch.float64
+        )
     return {k: v.detach().clone().contiguous() for k, v in tensors.items()}
 
 
@@ -62,9 +63,13 @@ def train_novelty_agent(config: PPOConfig) -> tuple[dict, dict]:
     agent = TrainedAgent.from_tensors(agent_tensors(result), config)
     episodes = 8 if config.total_steps < 50_000 else EVAL_EPISODES  # a quick run: a quick check
     stats = evaluate(agent.policy, config.env, episodes=episodes)
-    metrics = dict(coverage=stats["coverage"], tv_share=stats["tv_share"], watching=stats["watching"],
-                   env_steps=result["env_steps"],
-                   steps_per_second=round(result["steps_per_second"]))
+    metrics = dict(
+        coverage=stats["coverage"],
+        tv_share=stats["tv_share"],
+        watching=stats["watching"],
+        env_steps=result["env_steps"],
+        steps_per_second=round(result["steps_per_second"]),
+    )
     if config.novelty == "ngu":
         metrics["inverse_accuracy"] = result["updates"][-1].get("inverse_accuracy")
     return agent_tensors(result), metrics
@@ -81,7 +86,7 @@ class TrainedAgent:
     mean_sq_distance: float = 1.0
 
     @classmethod
-    def from_tensors(cls, tensors: dict, config: PPOConfig) -> "TrainedAgent":
+    def from_tensors(cls, tensors: dict, config: PPOConfig) -> TrainedAgent:
         agent = Agent(config.hidden)
         agent.actor.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("actor.")})
         out = cls(config, agent.eval())
@@ -96,7 +101,7 @@ class TrainedAgent:
         return out
 
     @classmethod
-    def load(cls, kind: str, env: str) -> "TrainedAgent":
+    def load(cls, kind: str, env: str) -> TrainedAgent:
         name = model_name(kind, env)
         tensors, entry = load_checkpoint(name)
         return cls.from_tensors(tensors, PPOConfig(**entry["config"]))
@@ -188,8 +193,17 @@ def run_episode(policy, env_name: str, seed: int, record_frames: bool = False, t
         watching.append(watching_tv(env, o["image"]))
         if record_frames:
             frames.append(env.get_frame(highlight=True, tile_size=tile_size))
-    return Episode(np.stack(obs), np.stack(images), np.array(positions), np.array(actions), np.array(tv),
-                   np.array(watching), frames if record_frames else None, success, (env.width, env.height))
+    return Episode(
+        np.stack(obs),
+        np.stack(images),
+        np.array(positions),
+        np.array(actions),
+        np.array(tv),
+        np.array(watching),
+        frames if record_frames else None,
+        success,
+        (env.width, env.height),
+    )
 
 
 def watch_tv_episode(steps: int = 40, seed: int = 0) -> Episode:
@@ -204,25 +218,39 @@ def watch_tv_episode(steps: int = 40, seed: int = 0) -> Episode:
         obs.append(encode(o["image"], o["direction"]))
         images.append(o["image"])
     n = steps + 1
-    return Episode(np.stack(obs), np.stack(images), np.tile(env.agent_pos, (n, 1)),
-                   np.full(steps, int(env.actions.done)), np.ones(n, bool), np.ones(n, bool), None, False,
-                   (env.width, env.height))
+    return Episode(
+        np.stack(obs),
+        np.stack(images),
+        np.tile(env.agent_pos, (n, 1)),
+        np.full(steps, int(env.actions.done)),
+        np.ones(n, bool),
+        np.ones(n, bool),
+        None,
+        False,
+        (env.width, env.height),
+    )
 
 
 def evaluate(policy, env_name: str, episodes: int = EVAL_EPISODES, seed: int = EVAL_SEED) -> dict:
     """Mean coverage (distinct cells), TV share (in view), watching share and success over fresh
     episodes, with the episodes themselves."""
     played = [run_episode(policy, env_name, seed + i) for i in range(episodes)]
-    return dict(coverage=float(np.mean([e.coverage for e in played])),
-                tv_share=float(np.mean([e.tv_share for e in played])),
-                watching=float(np.mean([e.watching_share for e in played])),
-                success=float(np.mean([e.success for e in played])), episodes=played)
+    return dict(
+        coverage=float(np.mean([e.coverage for e in played])),
+        tv_share=float(np.mean([e.tv_share for e in played])),
+        watching=float(np.mean([e.watching_share for e in played])),
+        success=float(np.mean([e.success for e in played])),
+        episodes=played,
+    )
 
 
 def evaluate_agents(env_name: str, episodes: int = EVAL_EPISODES) -> dict:
     """{kind: `evaluate` result} for a random walk and the shipped novelty-only agents trained in
     `env_name` ('pixel' and 'ngu'): the lesson's side-by-side comparison, on the same episodes' seeds."""
-    policies = {"random": random_policy, **{kind: TrainedAgent.load(kind, env_name).policy for kind in ("pixel", "ngu")}}
+    policies = {
+        "random": random_policy,
+        **{kind: TrainedAgent.load(kind, env_name).policy for kind in ("pixel", "ngu")},
+    }
     return {kind: evaluate(policy, env_name, episodes=episodes) for kind, policy in policies.items()}
 
 
@@ -239,8 +267,13 @@ def visit_map(episodes: list[Episode]) -> np.ndarray:
 # ---------------------------------------------------------------- the reward along an episode
 
 
-def episode_rewards(obs: np.ndarray, embeddings: np.ndarray, alpha: np.ndarray | None, config: NGUConfig,
-                    mean_sq_distance: float | None = None) -> dict:
+def episode_rewards(
+    obs: np.ndarray,
+    embeddings: np.ndarray,
+    alpha: np.ndarray | None,
+    config: NGUConfig,
+    mean_sq_distance: float | None = None,
+) -> dict:
     """Replay an episode through a fresh episodic memory: r_episodic, and r_i if α is given.
 
     `mean_sq_distance` starts d_m² at the agent's end-of-training value (None: learn it here).
@@ -304,8 +337,10 @@ def bench(quick: bool = False) -> dict:
     out["seeds"] = seeds
     steps = {run["env_steps"] for m in runs.METHODS for run in recorded.get(m, {}).values()}
     if len(steps) != 1:
-        raise ValueError(f"the recorded MultiRoom runs differ in length ({sorted(steps)} env steps); "
-                         "record them again with `python -m course.novelty.runs`")
+        raise ValueError(
+            f"the recorded MultiRoom runs differ in length ({sorted(steps)} env steps); "
+            "record them again with `python -m course.novelty.runs`"
+        )
     out["env_steps"] = steps.pop()
     # the slowest of all the agents behind these figures: shipped novelty agents and MultiRoom runs
     run_seconds = [run["seconds"] for m in runs.METHODS for run in recorded.get(m, {}).values()]

@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 from minigrid.core.constants import COLOR_TO_IDX, COLORS, OBJECT_TO_IDX, STATE_TO_IDX
 from minigrid.core.world_object import Goal, Wall
-from minigrid.utils.rendering import fill_coords, point_in_rect
 from minigrid.envs import FourRoomsEnv, MultiRoomEnv
+from minigrid.utils.rendering import fill_coords, point_in_rect
 
 N_TYPES, N_COLOURS, N_STATES, N_DIRECTIONS = len(OBJECT_TO_IDX), len(COLOR_TO_IDX), len(STATE_TO_IDX), 4
 VIEW = 7

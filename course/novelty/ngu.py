@@ -92,8 +92,9 @@ class RandomNetworkDistillation(nn.Module):
     def __init__(self, obs_dim: int, hidden: int = 128, out: int = 64):
         super().__init__()
         self.target = nn.Sequential(nn.Linear(obs_dim, hidden), nn.ReLU(), nn.Linear(hidden, out))
-        self.predictor = nn.Sequential(nn.Linear(obs_dim, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
-                                       nn.Linear(hidden, out))
+        self.predictor = nn.Sequential(
+            nn.Linear(obs_dim, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, out)
+        )
         for p in self.target.parameters():
             p.requires_grad_(False)
         self.error_mean, self.error_var, self.error_count = 0.0, 1.0, 1e-4
@@ -114,7 +115,9 @@ class RandomNetworkDistillation(nn.Module):
         total = self.error_count + n
         delta = batch_mean - self.error_mean
         self.error_mean += delta * n / total
-        self.error_var = (self.error_var * self.error_count + batch_var * n + delta**2 * self.error_count * n / total) / total
+        self.error_var = (
+            self.error_var * self.error_count + batch_var * n + delta**2 * self.error_count * n / total
+        ) / total
         self.error_count = total
 
 
@@ -132,8 +135,9 @@ class InverseDynamics(nn.Module):
     def __init__(self, obs_dim: int, n_actions: int, config: NGUConfig, hidden: int = 128):
         super().__init__()
         self.embed = nn.Sequential(nn.Linear(obs_dim, hidden), nn.ReLU(), nn.Linear(hidden, config.embedding_dim))
-        self.classify = nn.Sequential(nn.Linear(2 * config.embedding_dim, hidden), nn.ReLU(),
-                                      nn.Linear(hidden, n_actions))
+        self.classify = nn.Sequential(
+            nn.Linear(2 * config.embedding_dim, hidden), nn.ReLU(), nn.Linear(hidden, n_actions)
+        )
 
     def action_logits(self, obs: torch.Tensor, next_obs: torch.Tensor) -> torch.Tensor:
         """(B, obs_dim) × 2 -> (B, n_actions)."""

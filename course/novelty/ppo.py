@@ -59,8 +59,10 @@ class PPOConfig:
         if self.novelty not in NOVELTY_KINDS:
             raise ValueError(f"novelty={self.novelty!r}; choose one of {', '.join(NOVELTY_KINDS)}")
         if self.total_steps < self.num_envs * self.num_steps:
-            raise ValueError(f"total_steps={self.total_steps} is less than one rollout "
-                             f"(num_envs · num_steps = {self.num_envs * self.num_steps}); raise it")
+            raise ValueError(
+                f"total_steps={self.total_steps} is less than one rollout "
+                f"(num_envs · num_steps = {self.num_envs * self.num_steps}); raise it"
+            )
 
 
 def layer_init(layer: nn.Linear, std: float = np.sqrt(2), bias: float = 0.0) -> nn.Linear:
@@ -72,12 +74,20 @@ def layer_init(layer: nn.Linear, std: float = np.sqrt(2), bias: float = 0.0) -> 
 class Agent(nn.Module):
     def __init__(self, hidden: int = 64):
         super().__init__()
-        self.critic = nn.Sequential(layer_init(nn.Linear(OBS_DIM, hidden)), nn.Tanh(),
-                                    layer_init(nn.Linear(hidden, hidden)), nn.Tanh(),
-                                    layer_init(nn.Linear(hidden, 1), 1.0))
-        self.actor = nn.Sequential(layer_init(nn.Linear(OBS_DIM, hidden)), nn.Tanh(),
-                                   layer_init(nn.Linear(hidden, hidden)), nn.Tanh(),
-                                   layer_init(nn.Linear(hidden, N_ACTIONS), 0.01))
+        self.critic = nn.Sequential(
+            layer_init(nn.Linear(OBS_DIM, hidden)),
+            nn.Tanh(),
+            layer_init(nn.Linear(hidden, hidden)),
+            nn.Tanh(),
+            layer_init(nn.Linear(hidden, 1), 1.0),
+        )
+        self.actor = nn.Sequential(
+            layer_init(nn.Linear(OBS_DIM, hidden)),
+            nn.Tanh(),
+            layer_init(nn.Linear(hidden, hidden)),
+            nn.Tanh(),
+            layer_init(nn.Linear(hidden, N_ACTIONS), 0.01),
+        )
 
     def get_value(self, x: torch.Tensor) -> torch.Tensor:
         return self.critic(x)
@@ -99,9 +109,13 @@ class Novelty:
         self.inverse = InverseDynamics(OBS_DIM, N_ACTIONS, c, hidden=config.novelty_hidden)
         self.rnd = RandomNetworkDistillation(OBS_DIM, hidden=config.novelty_hidden, out=config.novelty_hidden)
         embed_params = list(self.inverse.embed.parameters())
-        self.inverse_opt = torch.optim.Adam([
-            {"params": embed_params, "weight_decay": config.embedding_weight_decay},
-            {"params": self.inverse.classify.parameters()}], lr=config.novelty_learning_rate)
+        self.inverse_opt = torch.optim.Adam(
+            [
+                {"params": embed_params, "weight_decay": config.embedding_weight_decay},
+                {"params": self.inverse.classify.parameters()},
+            ],
+            lr=config.novelty_learning_rate,
+        )
         self.rnd_opt = torch.optim.Adam(self.rnd.predictor.parameters(), lr=config.novelty_learning_rate)
 
     @torch.no_grad()
@@ -180,8 +194,15 @@ class EpisodeTracker:
             self.tv_steps[i] += tv_in_view(self.envs.final_images[i])
             self.cells[i].add(self.envs.final_positions[i])
             if dones[i]:
-                self.episodes.append(dict(step=global_step, coverage=len(self.cells[i]), success=bool(successes[i]),
-                                          tv_share=self.tv_steps[i] / self.steps[i], length=self.steps[i]))
+                self.episodes.append(
+                    dict(
+                        step=global_step,
+                        coverage=len(self.cells[i]),
+                        success=bool(successes[i]),
+                        tv_share=self.tv_steps[i] / self.steps[i],
+                        length=self.steps[i],
+                    )
+                )
                 self.cells[i], self.tv_steps[i], self.steps[i] = {starts[i]}, 0, 0
 
 
@@ -255,13 +276,13 @@ def train(config: PPOConfig, show_progress: bool = True) -> dict:
             returns = advantages + values
 
         b_obs, b_logprobs, b_actions = obs.reshape(-1, OBS_DIM), logprobs.reshape(-1), actions.reshape(-1)
-        b_advantages, b_returns, b_values = advantages.reshape(-1), returns.reshape(-1), values.reshape(-1)
+        b_advantages, b_returns = advantages.reshape(-1), returns.reshape(-1)
 
         b_inds = np.arange(batch_size)
         for _ in range(config.update_epochs):
             np.random.shuffle(b_inds)
             for begin in range(0, batch_size, minibatch_size):
-                mb = b_inds[begin:begin + minibatch_size]
+                mb = b_inds[begin : begin + minibatch_size]
                 _, newlogprob, entropy, newvalue = agent.get_action_and_value(b_obs[mb], b_actions[mb])
                 ratio = (newlogprob - b_logprobs[mb]).exp()
                 mb_adv = b_advantages[mb]
@@ -279,13 +300,22 @@ def train(config: PPOConfig, show_progress: bool = True) -> dict:
         recent = tracker.episodes[-50:]
         summary = dict(step=global_step, intrinsic=intrinsic.mean().item(), **stats)
         if recent:
-            summary.update(success=float(np.mean([e["success"] for e in recent])),
-                           coverage=float(np.mean([e["coverage"] for e in recent])),
-                           tv_share=float(np.mean([e["tv_share"] for e in recent])))
+            summary.update(
+                success=float(np.mean([e["success"] for e in recent])),
+                coverage=float(np.mean([e["coverage"] for e in recent])),
+                tv_share=float(np.mean([e["tv_share"] for e in recent])),
+            )
             if bar is not None:
                 bar.set_postfix({k: round(summary[k], 2) for k in ("success", "coverage", "tv_share")})
         updates.append(summary)
 
     seconds = time.perf_counter() - start
-    return dict(agent=agent, novelty=novelty, episodes=tracker.episodes, updates=updates,
-                seconds=seconds, steps_per_second=global_step / seconds, env_steps=global_step)
+    return dict(
+        agent=agent,
+        novelty=novelty,
+        episodes=tracker.episodes,
+        updates=updates,
+        seconds=seconds,
+        steps_per_second=global_step / seconds,
+        env_steps=global_step,
+    )

@@ -39,8 +39,9 @@ def multiroom_config(kind: str, seed: int, quick: bool = False) -> PPOConfig:
     # the stream of novelty. With β = 0.003 (r_i averages ≈ 20 a step in FourRooms; an episode
     # here lasts up to 80 steps) that stream outweighed the goal's reward of at most 1: seed 0
     # reached 22 % success at 300k steps and was back at 3 % by 1M.
-    return PPOConfig(env="multiroom", novelty=kind, extrinsic=True, total_steps=steps, seed=seed,
-                     beta=0.0005, beta_rnd=0.005)
+    return PPOConfig(
+        env="multiroom", novelty=kind, extrinsic=True, total_steps=steps, seed=seed, beta=0.0005, beta_rnd=0.005
+    )
 
 
 def multiroom_run(kind: str, seed: int, quick: bool = False) -> dict:
@@ -51,9 +52,12 @@ def multiroom_run(kind: str, seed: int, quick: bool = False) -> dict:
         result = train(multiroom_config(kind, seed, quick), show_progress=not quick)
     last = result["episodes"][-LAST_EPISODES:]
     curve = [[u["step"], round(u.get("success", 0.0), 3)] for u in result["updates"]]
-    return dict(success=float(np.mean([e["success"] for e in last])) if last else 0.0,
-                seconds=round(result["seconds"], 1), env_steps=result["env_steps"],
-                curve=curve[:: max(1, len(curve) // 20)] + curve[-1:])
+    return dict(
+        success=float(np.mean([e["success"] for e in last])) if last else 0.0,
+        seconds=round(result["seconds"], 1),
+        env_steps=result["env_steps"],
+        curve=curve[:: max(1, len(curve) // 20)] + curve[-1:],
+    )
 
 
 def runs_path() -> Path:
@@ -67,16 +71,23 @@ def read_runs(path: Path | None = None) -> dict:
 def record(seeds=SEEDS, methods=METHODS, path: Path | None = None, quick: bool = False) -> dict:
     """Train every (method, seed), merging each run into the runs file as soon as it ends."""
     path = path or runs_path()
-    config = {"env": "MultiRoom-N4-S5", "env_steps": multiroom_config("none", 0, quick).total_steps,
-              "last_episodes": LAST_EPISODES, "threads": 1, "command": "python -m course.novelty.runs"}
+    config = {
+        "env": "MultiRoom-N4-S5",
+        "env_steps": multiroom_config("none", 0, quick).total_steps,
+        "last_episodes": LAST_EPISODES,
+        "threads": 1,
+        "command": "python -m course.novelty.runs",
+    }
     runs: dict = {}
     for method in methods:
         for seed in seeds:
             start = time.perf_counter()
             result = multiroom_run(method, seed, quick)
             runs = merge_run(path, config, method, seed, result)
-            print(f"{method} seed {seed}: success {result['success']:.2f} "
-                  f"({time.perf_counter() - start:.0f} s)", flush=True)
+            print(
+                f"{method} seed {seed}: success {result['success']:.2f} ({time.perf_counter() - start:.0f} s)",
+                flush=True,
+            )
     return runs
 
 
@@ -86,8 +97,9 @@ def successes(runs: dict, method: str) -> list[float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course.novelty.runs", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m course.novelty.runs", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
     parser.add_argument("--method", choices=METHODS, nargs="+", default=list(METHODS))
     parser.add_argument("--out", help="write here instead of data/novelty/multiroom_runs.json")

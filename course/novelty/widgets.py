@@ -41,12 +41,18 @@ def frame_strip(frames: list[np.ndarray], indices, gap: int = 4) -> np.ndarray:
         return np.full((h, w, 3), 255, dtype=np.uint8)
     strip = np.full((h, len(indices) * (w + gap) - gap, 3), 255, dtype=np.uint8)
     for i, t in enumerate(indices):
-        strip[:, i * (w + gap): i * (w + gap) + w] = frames[t]
+        strip[:, i * (w + gap) : i * (w + gap) + w] = frames[t]
     return strip
 
 
-def reward_trace(episode: Episode, embeddings: np.ndarray, k: int, epsilon: float,
-                 mean_sq_distance: float | None = None, config: NGUConfig | None = None) -> dict:
+def reward_trace(
+    episode: Episode,
+    embeddings: np.ndarray,
+    k: int,
+    epsilon: float,
+    mean_sq_distance: float | None = None,
+    config: NGUConfig | None = None,
+) -> dict:
     """r_episodic along `episode` with the memory comparing `embeddings`, for a given k and ε."""
     if k < 1:
         raise ValueError(f"k={k}: the memory needs at least one neighbour; choose k >= 1")
@@ -65,8 +71,7 @@ def reward_trace(episode: Episode, embeddings: np.ndarray, k: int, epsilon: floa
 
 def episode_player(episode: Episode, trace: dict, scale: int = 2):
     """A step slider: the frame, its nearest memories in the embedding, r_episodic and α."""
-    steps = W.IntSlider(value=1, min=0, max=len(episode.obs) - 1, description="step",
-                        layout=W.Layout(width="520px"))
+    steps = W.IntSlider(value=1, min=0, max=len(episode.obs) - 1, description="step", layout=W.Layout(width="520px"))
     frame = W.Image(format="png")
     memories = W.Image(format="png")
     readout = W.HTML()
@@ -98,17 +103,29 @@ def novelty_explorer(episode: Episode, embeddings: dict[str, np.ndarray], mean_s
     out = W.Output()
 
     def update(_=None):
-        trace = reward_trace(episode, embeddings[space.value], k.value, 10 ** log_eps.value,
-                             mean_sq_distance[space.value])
-        readout.value = (f"<b>{space.value}</b>, k = {k.value}, ε = 10^{log_eps.value:.1f}: "
-                         f"{trace['rewarded_steps']} of {len(episode.obs)} steps rewarded; "
-                         f"<b>{trace['tv_reward_share']:.0%}</b> of the reward earned with the TV in view")
+        trace = reward_trace(
+            episode, embeddings[space.value], k.value, 10**log_eps.value, mean_sq_distance[space.value]
+        )
+        readout.value = (
+            f"<b>{space.value}</b>, k = {k.value}, ε = 10^{log_eps.value:.1f}: "
+            f"{trace['rewarded_steps']} of {len(episode.obs)} steps rewarded; "
+            f"<b>{trace['tv_reward_share']:.0%}</b> of the reward earned with the TV in view"
+        )
         with out:
             out.clear_output(wait=True)
             fig, ax = plt.subplots(figsize=(8, 2.8))
             t = np.arange(len(episode.obs))
-            ax.fill_between(t, 0, 1, where=episode.tv, transform=ax.get_xaxis_transform(), color="tab:orange",
-                            alpha=0.2, step="mid", label="TV in view")
+            ax.fill_between(
+                t,
+                0,
+                1,
+                where=episode.tv,
+                transform=ax.get_xaxis_transform(),
+                color="tab:orange",
+                alpha=0.2,
+                step="mid",
+                label="TV in view",
+            )
             ax.plot(t, trace["episodic"], color="tab:blue", lw=1.2, label="r_episodic")
             ax.set(xlabel="step of the episode", ylabel="r_episodic", title=f"episodic novelty in {space.value}")
             ax.legend(loc="upper right")

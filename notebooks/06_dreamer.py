@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 05 — World models: learning to act inside a dream
+# # Lesson 06 — World models: learning to act inside a dream
 #
 # DreamerV3 (Hafner et al., *Nature* 2025) learns a **world model** whose state is a discrete
 # code, and trains an actor and a critic entirely on trajectories *imagined* in that latent

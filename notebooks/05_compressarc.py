@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 04b — Compression solves puzzles
+# # Lesson 05 — Compression solves puzzles
 #
 # Chunking was compression by *experience*: a master has studied thousands of games, and the
 # chunks she learned make real positions short to describe. This part asks the opposite question:
