@@ -46,10 +46,9 @@ def _cmd_train(args) -> int:
 
 
 def _cmd_bench(args) -> int:
-    from course.core.registry import get_lesson, lesson_module
+    from course.core.registry import get_bench
 
-    get_lesson(args.lesson)
-    bench = lesson_module(args.lesson).bench
+    bench = get_bench(args.lesson)
     options = {"quick": args.quick}
     # flags only some lessons' benches take: (flag, bench parameter, value, given)
     for flag, parameter, value, given in (

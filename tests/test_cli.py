@@ -46,7 +46,7 @@ def test_unknown_names_get_clear_errors():
     result = run("train", "nope", "--data-dir", "/tmp/unused-course-data")
     assert result.returncode == 2 and "unknown model 'nope'" in result.stderr and "sprites_ae" in result.stderr
     result = run("bench", "nope")
-    assert result.returncode == 2 and "unknown lesson 'nope'" in result.stderr
+    assert result.returncode == 2 and "unknown benchmark 'nope'" in result.stderr and "embeddings" in result.stderr
 
 
 def test_quick_train_refuses_to_overwrite_shipped_checkpoints():

@@ -45,6 +45,11 @@ LESSONS = {
 }
 
 
+# Benchmarks of the course as a whole rather than of one lesson: `python -m course bench KEY` runs
+# the `bench(quick)` of the module named here.
+COURSE_BENCHES: dict[str, str] = {}
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     name: str
@@ -88,6 +93,16 @@ def get_lesson(key: str) -> Lesson:
     if key not in LESSONS:
         raise KeyError(f"unknown lesson {key!r}; known lessons: {', '.join(LESSONS)}")
     return LESSONS[key]
+
+
+def get_bench(key: str) -> Callable[..., dict]:
+    """The `bench` function for KEY: a lesson's, or one of the course-wide COURSE_BENCHES."""
+    if key in COURSE_BENCHES:
+        return importlib.import_module(COURSE_BENCHES[key]).bench
+    if key not in LESSONS:
+        known = ", ".join([*LESSONS, *COURSE_BENCHES])
+        raise KeyError(f"unknown benchmark {key!r}; known: {known}")
+    return lesson_module(key).bench
 
 
 def train_model(name: str, *, quick: bool = False, seed: int | None = None) -> dict:
