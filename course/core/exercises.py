@@ -137,11 +137,9 @@ def answer_digest(qualified_id: str, answer, tolerance: float | None = None) -> 
 
 def lesson_questions(lesson_key: str) -> dict[str, Question]:
     """The `QUESTIONS` of a lesson's `checks` module (empty if it has none)."""
-    from course.core.registry import get_lesson
+    from course.lessons import get_lesson  # the table of contents, looked up when a question is asked
 
-    module = get_lesson(lesson_key).module
-    spec = importlib.util.find_spec(module)
-    package = module if spec is not None and spec.submodule_search_locations is not None else module.rpartition(".")[0]
+    package = get_lesson(lesson_key).presets.rpartition(".")[0]
     try:
         checks = importlib.import_module(f"{package}.checks")
     except ModuleNotFoundError:
@@ -260,7 +258,7 @@ def question_answers(source: str) -> dict[str, str]:
 
 def lesson_key_of(source: Path) -> str | None:
     """The registry key of the lesson whose notebook is `source`, or None."""
-    from course.core.registry import LESSONS
+    from course.lessons import LESSONS
 
     return next((lesson.key for lesson in LESSONS.values() if lesson.notebook == source.name), None)
 
