@@ -104,7 +104,7 @@ def _cmd_student(args) -> int:
 
 
 def _cmd_codec(args) -> int:
-    from course.compression.codec import decode_file, encode_file
+    from course.compression.coding import decode_file, encode_file
 
     try:
         if args.action == "encode":

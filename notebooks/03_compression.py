@@ -36,16 +36,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
 
-from course.compression import domains, experiments, widgets
-from course.compression.codec import bits_per_pixel, decode, encode
+from course.compression.glc import analysis, domains, widgets
+from course.compression.coding import bits_per_pixel, decode, encode
 from course.compression.bitstream import unpack
-from course.compression.glc import STAGES, fixed_length_decode, fixed_length_file, load_glc
+from course.compression.glc.glc import STAGES, fixed_length_decode, fixed_length_file, load_glc
 from course.compression.metrics import psnr
-from course.compression.vq import load_vq
+from course.compression.glc.vq import load_vq
 
 plt.rcParams.update({"figure.dpi": 90})
 faces_codec = load_glc("glc_faces")
-test_faces = experiments.test_images("faces", 16)
+test_faces = analysis.test_images("faces", 16)
 print(f"{len(test_faces)} test faces of {test_faces.shape[1]}×{test_faces.shape[2]} pixels; "
       f"codec {faces_codec.name}: {faces_codec.config.rate_points} rate points")
 
@@ -110,8 +110,8 @@ for stage in STAGES:
             for q, fs in files.items()
         ]
     else:
-        stage_curves[stage] = experiments.codec_curve(model, test_faces)
-jpeg_faces = experiments.jpeg_curve(test_faces)
+        stage_curves[stage] = analysis.codec_curve(model, test_faces)
+jpeg_faces = analysis.jpeg_curve(test_faces)
 labels = {"stage1": "1: autoencoder, fixed-length code", "stage2": "2: + code predictor", "final": "3: joint fine-tuning"}
 fig, ax = plt.subplots(figsize=(7, 4.5))
 for stage, curve in stage_curves.items():
@@ -128,7 +128,7 @@ plt.show()
 # %%
 final = stage_curves["final"]
 lowest = min(final, key=lambda p: p["bpp"])
-jpeg_same = experiments.bpp_at_psnr(jpeg_faces, lowest["psnr"])
+jpeg_same = analysis.bpp_at_psnr(jpeg_faces, lowest["psnr"])
 print(f"our lowest rate: {lowest['bpp']:.4f} bpp at {lowest['psnr']:.1f} dB "
       f"({lowest['bpp'] / bound_bpp:.1f}× the information content)")
 if jpeg_same is None:  # JPEG's quality 1 is already sharper than our lowest point: it cannot go that low
@@ -139,9 +139,9 @@ if jpeg_same is None:  # JPEG's quality 1 is already sharper than our lowest poi
 else:
     print(f"JPEG needs {jpeg_same:.3f} bpp for the same PSNR: {jpeg_same / lowest['bpp']:.0f}× more bits")
 print(f"compression ratio against 24-bit pixels: ours {24 / lowest['bpp']:.0f}:1, JPEG {24 / jpeg_same:.0f}:1")
-print(f"BD-rate of ours against JPEG: {experiments.bd_rate_of(jpeg_faces, final):.0f} %")
+print(f"BD-rate of ours against JPEG: {analysis.bd_rate_of(jpeg_faces, final):.0f} %")
 assert lowest["bpp"] < min(p["bpp"] for p in jpeg_faces)  # we go where JPEG cannot
-assert experiments.bd_rate_of(stage_curves["stage2"], final) < 0  # joint fine-tuning saves bits
+assert analysis.bd_rate_of(stage_curves["stage2"], final) < 0  # joint fine-tuning saves bits
 
 # %% [markdown]
 # ### Exercise: the rate term
@@ -161,7 +161,7 @@ def rate_bits(likelihoods):
 
 
 # %% tags=["check"]
-from course.compression.checks import check_rate_bits
+from course.compression.glc.checks import check_rate_bits
 
 check_rate_bits(rate_bits)
 
@@ -174,8 +174,8 @@ check_rate_bits(rate_bits)
 # 32-bit words (a dozen bytes at most): the entropy model *is* the code. Header and checksum come on top.
 
 # %%
-from course.compression.codec import pad, to_tensor
-from course.compression.glc import rate_bpp
+from course.compression.coding import pad, to_tensor
+from course.compression.glc.glc import rate_bpp
 
 faces_codec.eval()
 x = pad(to_tensor(face))
@@ -208,13 +208,13 @@ assert abs(payload - estimate) <= 12 + 0.02 * estimate  # ANS adds its final sta
 
 # %%
 vq_model, vq_prior = load_vq("vq_faces")
-twin = experiments.codec_curve(load_glc("tc_faces"), test_faces)
-vq = experiments.vq_point(vq_model, vq_prior, test_faces)
+twin = analysis.codec_curve(load_glc("tc_faces"), test_faces)
+vq = analysis.vq_point(vq_model, vq_prior, test_faces)
 print(f"VQ: {vq['vq_psnr']:.1f} dB at {vq['vq_uniform_bpp']:.4f} bpp (8 bits per index), "
       f"{vq['vq_prior_bpp']:.4f} bpp (learned prior)")
-twin_ratios = experiments.vq_bits_ratios(vq, twin)
+twin_ratios = analysis.vq_bits_ratios(vq, twin)
 for label, ratios in (("tc_faces (3 rate points)", twin_ratios),
-                      ("glc_faces (8 rate points)", experiments.vq_bits_ratios(vq, final))):
+                      ("glc_faces (8 rate points)", analysis.vq_bits_ratios(vq, final))):
     if ratios["tc_bpp_at_vq_psnr"] is None:
         print(f"{label}: does not reach {vq['vq_psnr']:.1f} dB within its rate points")
         continue
@@ -222,7 +222,7 @@ for label, ratios in (("tc_faces (3 rate points)", twin_ratios),
           f"{ratios['vq_uniform_bits_ratio']:.2f} (uniform), {ratios['vq_prior_bits_ratio']:.2f} (prior)")
 assert vq["vq_uniform_bpp"] > vq["vq_prior_bpp"]  # a prior never hurts on average
 # at the VQ's rate the narrow model gives more quality: the price of covering the whole range
-narrow, wide = (experiments.psnr_at_bpp(curve, vq["vq_prior_bpp"]) for curve in (twin, final))
+narrow, wide = (analysis.psnr_at_bpp(curve, vq["vq_prior_bpp"]) for curve in (twin, final))
 print(f"at {vq['vq_prior_bpp']:.4f} bpp: tc_faces {narrow:.1f} dB, glc_faces {wide:.1f} dB")
 assert narrow > wide
 assert twin_ratios["vq_prior_bits_ratio"] > 1  # GLC's claim, on equal terms
@@ -250,10 +250,10 @@ plt.show()
 
 # %%
 codecs = {domain: load_glc(f"glc_{domain}") for domain in ("faces", "flowers", "natural")}
-test_sets = {domain: experiments.test_images(domain, 8) for domain in codecs}
-print(f"natural test crops from {experiments.natural_test_source()}")
+test_sets = {domain: analysis.test_images(domain, 8) for domain in codecs}
+print(f"natural test crops from {analysis.natural_test_source()}")
 at_bpp = 0.1
-matrix = experiments.experience_matrix(codecs, test_sets, at_bpp)
+matrix = analysis.experience_matrix(codecs, test_sets, at_bpp)
 grid = np.array([[np.nan if matrix[a][b] is None else matrix[a][b] for b in test_sets] for a in codecs])
 fig, ax = plt.subplots(figsize=(5, 4))
 shown = ax.imshow(grid, cmap="viridis")

@@ -12,8 +12,8 @@ def tiny_models(tmp_path_factory):
 
     from PIL import Image
 
-    from course.compression.glc import glc_config, train_glc, train_vq_twin, vq_twin_config
-    from course.compression.vq import train_vq, vq_config
+    from course.compression.glc.glc import glc_config, train_glc, train_vq_twin, vq_twin_config
+    from course.compression.glc.vq import train_vq, vq_config
     from course.core.checkpoints import save_checkpoint, sha256_file
     from course.core.paths import REPO_ROOT
 
@@ -54,7 +54,7 @@ def tiny_models(tmp_path_factory):
 
 
 def test_bench_glc_has_every_key(tiny_models):
-    from course.compression.experiments import bench
+    from course.compression.glc.analysis import bench
 
     result = bench(quick=True)
     for key in (
@@ -81,7 +81,7 @@ def test_bench_glc_has_every_key(tiny_models):
 
 
 def test_natural_test_crops_come_from_kodak_or_a_packaged_photo(tiny_models, monkeypatch, tmp_path):
-    from course.compression.experiments import natural_test_photos, natural_test_source, test_images
+    from course.compression.glc.analysis import natural_test_photos, natural_test_source, test_images
 
     assert natural_test_source() == "Kodak" and len(natural_test_photos()) == 2
     from_kodak = test_images("natural", 2)
@@ -93,7 +93,7 @@ def test_natural_test_crops_come_from_kodak_or_a_packaged_photo(tiny_models, mon
 
 
 def test_interpolation_helpers():
-    from course.compression.experiments import bpp_at_psnr, psnr_at_bpp
+    from course.compression.glc.analysis import bpp_at_psnr, psnr_at_bpp
 
     curve = [{"bpp": 0.1, "psnr": 20.0}, {"bpp": 0.4, "psnr": 30.0}]
     assert psnr_at_bpp(curve, 0.2) == pytest.approx(25.0)  # halfway in log bpp
