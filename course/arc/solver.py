@@ -290,7 +290,7 @@ def _solve(task: Task, cfg: SolverConfig, on_log) -> SolveResult:
         for key, score in scores.items():  # every run casts one vote, split over its guesses
             votes[key] = votes.get(key, 0.0) + score / total
             guesses[key] = run_guesses[key]
-    ranked = sorted(votes, key=votes.get, reverse=True)[:2]
+    ranked = sorted(votes, key=lambda k: votes[k], reverse=True)[:2]
     attempts = [[guesses[key][i] for key in ranked] for i in range(len(task.test_inputs))]
     return SolveResult(task.name, attempts, steps, time.perf_counter() - start, rule, history)
 
@@ -359,7 +359,7 @@ def _train_once(
                 # A guess counts fully while the examples are reproduced exactly, barely otherwise.
                 scores[key] = scores.get(key, 0.0) + (1.0 if fitted else 1e-3)
                 guesses[key] = guess
-            top = max(scores, key=scores.get) if scores else None
+            top = max(scores, key=lambda k: scores[k]) if scores else None
             if top != leader or not fitted:
                 leader, leader_since = top, step
             if step % cfg.log_every == 0 or step == 1:

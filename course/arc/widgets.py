@@ -8,6 +8,7 @@ its `.controls` and `.views` attributes let tests move a control and see the out
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
@@ -58,9 +59,9 @@ def to_png(pixels: np.ndarray) -> bytes:
 def show_task(task: Task, answers: list[np.ndarray] | None = None, title: str = "", axes_size: float = 1.3):
     """A matplotlib figure: one column per pair (input above output); the test column shows the
     true output if known, and `answers` (one per test input) in a third row."""
-    pairs = list(zip(task.train_inputs, task.train_outputs))
-    truths = task.test_outputs or [None] * len(task.test_inputs)
-    pairs += list(zip(task.test_inputs, truths))
+    truths: list[np.ndarray | None] = list(task.test_outputs or [None] * len(task.test_inputs))
+    pairs: list[tuple[np.ndarray, np.ndarray | None]] = [*zip(task.train_inputs, task.train_outputs)]
+    pairs += zip(task.test_inputs, truths)
     rows = 3 if answers is not None else 2
     fig, axes = plt.subplots(rows, len(pairs), figsize=(axes_size * len(pairs), axes_size * rows), squeeze=False)
     for j, (grid_in, grid_out) in enumerate(pairs):
@@ -68,7 +69,7 @@ def show_task(task: Task, answers: list[np.ndarray] | None = None, title: str = 
         label = f"test {j - task.n_train + 1}" if test else f"example {j + 1}"
         for i, (grid, name) in enumerate([(grid_in, "input"), (grid_out, "output")]):
             draw_grid(axes[i, j], grid, f"{label} {name}" if i == 0 else ("true output" if test else "output"))
-        if rows == 3:
+        if answers is not None:
             guess = answers[j - task.n_train] if test and j - task.n_train < len(answers) else None
             draw_grid(axes[2, j], guess, "solver's answer" if guess is not None else "")
     fig.suptitle(title or task.name, fontsize=10)
@@ -199,7 +200,7 @@ class GridEditor:
             b.style.button_color = PALETTE[colour]
 
 
-DEFAULT_PUZZLE = {  # recolour every blue cell red; the solver should get it
+DEFAULT_PUZZLE: dict[str, Any] = {  # recolour every blue cell red; the solver should get it
     "train_inputs": [
         [[1, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 0], [1, 0, 0, 0]],
         [[0, 0, 0, 0], [1, 1, 0, 0], [0, 0, 0, 1], [0, 1, 0, 0]],

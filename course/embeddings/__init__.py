@@ -5,6 +5,8 @@ measurements (`metrics`), the lesson's experiments and benchmark (`analysis`) an
 interactive views (`widgets`).
 """
 
+from functools import partial
+
 from course.core.registry import ModelSpec
 from course.embeddings.analysis import MODEL_NAMES, UMAP_NAME, UmapConfig, bench, model_config, train_umap
 from course.embeddings.train import train_embedding
@@ -14,7 +16,7 @@ MODELS = [
         name=MODEL_NAMES[kind],
         lesson="embeddings",
         description=description,
-        make_config=lambda quick, kind=kind: model_config(kind, quick),
+        make_config=partial(model_config, kind),
         train=train_embedding,
     )
     for kind, description in [

@@ -109,7 +109,12 @@ def latent_traversal(model, z_start: np.ndarray, span: float = 3.0):
     for s in sliders:
         s.observe(update, "value")
     reset = W.Button(description="reset")
-    reset.on_click(lambda _: [setattr(s, "value", float(v)) for s, v in zip(sliders, z_start)])
+
+    def reset_sliders(_=None):
+        for s, v in zip(sliders, z_start):
+            s.value = float(v)
+
+    reset.on_click(reset_sliders)
     grid = W.GridBox(sliders, layout=W.Layout(grid_template_columns="repeat(2, 330px)"))
     return widget_box([W.HBox([grid, image]), reset], sliders, [image])
 
