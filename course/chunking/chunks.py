@@ -16,8 +16,8 @@ career holds every level: the vocabulary after N positions is the chunks learned
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
