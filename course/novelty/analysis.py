@@ -120,16 +120,23 @@ class TrainedAgent:
         p = np.exp(logits - logits.max())
         return int(rng.choice(N_ACTIONS, p=p / p.sum()))
 
+    def novelty_models(self) -> tuple[torch.nn.Module, RandomNetworkDistillation]:
+        """The embedding f and RND of an NGU agent."""
+        if self.embed is None or self.rnd is None:
+            raise ValueError(f"a '{self.config.novelty}' agent has no NGU embedding or RND; load an 'ngu' agent")
+        return self.embed, self.rnd
+
     @torch.no_grad()
     def embedding(self, obs: np.ndarray) -> np.ndarray:
         """(T, OBS_DIM) -> (T, D), f(x)."""
-        return self.embed(torch.as_tensor(obs, dtype=torch.float32)).double().numpy()
+        embed, _ = self.novelty_models()
+        return embed(torch.as_tensor(obs, dtype=torch.float32)).double().numpy()
 
     @torch.no_grad()
     def alpha(self, obs: np.ndarray) -> np.ndarray:
         """RND's life-long modulator for (T, OBS_DIM) with the statistics frozen at the end of training."""
-        err = self.rnd.error(torch.as_tensor(obs, dtype=torch.float32)).double()
-        return self.rnd.standardised(err).numpy()
+        _, rnd = self.novelty_models()
+        return rnd.standardised(rnd.error(torch.as_tensor(obs, dtype=torch.float32)).double()).numpy()
 
 
 def random_policy(obs: np.ndarray, rng: np.random.Generator) -> int:
@@ -296,11 +303,11 @@ def episode_rewards(
         stored = np.stack(memory.embeddings)
         neighbours.append(np.argsort(((stored - embeddings[t]) ** 2).sum(1))[: config.k])
         episodic.append(memory.episodic_reward(embeddings[t]))
-    episodic = np.array(episodic)
-    out = dict(episodic=episodic, neighbours=neighbours)
+    rewards = np.array(episodic)
+    out = dict(episodic=rewards, neighbours=neighbours)
     if alpha is not None:
         out["alpha"] = alpha
-        out["intrinsic"] = intrinsic_reward(episodic, alpha, config)
+        out["intrinsic"] = intrinsic_reward(rewards, alpha, config)
     return out
 
 
