@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy import ndimage
 
-from course.arc.data import Task
+from course.arc.data import MAX_SIDE, Task
 
 Grid = np.ndarray
 Program = tuple[str, Callable[[Grid], Grid | None]]
@@ -129,7 +129,7 @@ def _fit_colour_map(pairs: list[tuple[Grid, Grid]]) -> dict[int, int] | None:
 def _apply(program: list[Program], g: Grid) -> Grid | None:
     for _, fn in program:
         out = fn(g)
-        if out is None or out.size == 0 or max(out.shape) > 30:
+        if out is None or out.size == 0 or max(out.shape) > MAX_SIDE:
             return None
         g = out
     return np.ascontiguousarray(g)

@@ -7,7 +7,6 @@ its `.controls` and `.views` attributes let tests move a control and see the out
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import ipywidgets as W
@@ -17,7 +16,7 @@ from matplotlib.colors import ListedColormap
 
 from course.arc.data import Task, task_from_dict
 from course.arc.solver import SolverConfig, solve
-from course.core.widgets import widget_box
+from course.core.widgets import to_png, widget_box
 
 # ARC's usual palette: 0 black, 1 blue, 2 red, 3 green, 4 yellow, 5 grey, 6 magenta, 7 orange, 8 azure, 9 maroon
 PALETTE = ["#000000", "#0074D9", "#FF4136", "#2ECC40", "#FFDC00", "#AAAAAA", "#F012BE", "#FF851B", "#7FDBFF", "#870C25"]
@@ -46,14 +45,6 @@ def strip_pixels(grids: list[np.ndarray], cell: int = 12, gap: int = 10) -> np.n
         strip[: p.shape[0], x : x + p.shape[1]] = p
         x += p.shape[1] + gap
     return strip
-
-
-def to_png(pixels: np.ndarray) -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def show_task(task: Task, answers: list[np.ndarray] | None = None, title: str = "", axes_size: float = 1.3):

@@ -36,7 +36,7 @@ class DreamerConfig:
     env_steps: int = 3000  # most real environment steps
     max_seconds: float = 600.0  # stop after this much CPU time (one thread), solved or not: on a
     # shared machine wall time depends on the neighbours, CPU time only on the run
-    prefill_steps: int = 200  # random actions before learning starts (22 games: every column seen)
+    prefill_steps: int = 200  # random actions before learning starts (in Catch, 22 games of 9 moves: every column seen)
     updates_per_step: float = 32.0  # world-model + actor-critic updates per real step: learning is
     # bounded by updates, not by data, so many updates squeeze each real step dry (16 -> 32: median
     # steps to solve 450 -> 400)
@@ -62,7 +62,7 @@ class DreamerConfig:
     model_lr: float = 1e-3
     # actor-critic in imagination
     horizon: int = 15
-    imagine_starts: int = 64  # imagine from this many of the batch's 160 states (0: all of them)
+    imagine_starts: int = 64  # imagine from this many of the batch's batch_size × seq_len states (0: all)
     discount: float = 0.99
     lambda_: float = 0.95
     entropy: float = 3e-2  # entropy bonus on normalised returns: the actor keeps trying moves its model
