@@ -29,12 +29,13 @@ lab: notebooks  ## set up and open the course in JupyterLab
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: notebooks  ## set up, then unit tests and every notebook top to bottom (offline)
-	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q tests
+	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q -m "slow or not slow" tests
 	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q --nbval-lax -p tests.notebook_durations $(NOTEBOOKS)
 
-lint: setup  ## ruff (lint and format) on the course's code
+lint: setup  ## ruff (lint and format) on the course's code, and mypy's type check of course/
 	$(BIN)/ruff check course tests tests_browser etc
 	$(BIN)/ruff format --check course tests tests_browser etc
+	$(BIN)/mypy
 
 # The Chromium the browser tests drive: $COURSE_CHROMIUM, else the first of these on PATH.
 FIND_CHROMIUM = $${COURSE_CHROMIUM:-$$(for b in chromium chromium-browser google-chrome google-chrome-stable; \

@@ -86,6 +86,8 @@ class EmptyRoom:
     n_actions = 3
     size = 8  # MiniGrid's size, walls included
     max_steps = 64
+    optimal_return: float  # set below the class, from a search over every start
+    plan_horizon: int  # likewise
 
     def __init__(self, seed: int | None = None):
         self.game = EmptyEnv(size=self.size, agent_start_pos=None, max_steps=self.max_steps)
@@ -128,7 +130,7 @@ class EmptyRoom:
         goal = (n - 1, n - 1)
         step = [(1, 0), (0, 1), (-1, 0), (0, -1)]  # forward, by heading
         moves = np.full((n, n, 4), -1, int)
-        queue = deque()
+        queue: deque[tuple[int, int, int]] = deque()
         for d in range(4):  # any heading on arrival: the first move that reaches the goal ends it
             dx, dy = step[d]
             x, y = goal[0] - dx, goal[1] - dy
@@ -159,7 +161,7 @@ EmptyRoom.optimal_return = round(EmptyRoom.optimal_return_exact(), 4)
 EmptyRoom.plan_horizon = int(EmptyRoom.moves_to_goal().max())  # the longest shortest path: 12 moves
 
 
-ENVS = {"catch": Catch, "empty_room": EmptyRoom}
+ENVS: dict[str, type[Catch] | type[EmptyRoom]] = {"catch": Catch, "empty_room": EmptyRoom}
 
 
 def make_env(name: str, seed: int | None = None):

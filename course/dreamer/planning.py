@@ -119,8 +119,8 @@ class Planner(Player):
 
     @torch.no_grad()
     def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
-        self.observe(obs, first)
-        actions, imagined = cem_first_actions(self.agent.wm, self.h, self.z, self.config, self.generator)
+        h, z = self.observe(obs, first)
+        actions, imagined = cem_first_actions(self.agent.wm, h, z, self.config, self.generator)
         self.imagined_steps += imagined * len(obs)
         self.decisions += len(obs)
         self.took(actions)
