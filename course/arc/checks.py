@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from course.core.checking import expect
+from course.core.checking import exercise_check, expect
 from course.core.exercises import Question
 
 # The lesson's question exercises; digests from `python -m course.core.exercises hash arc.ID ANSWER`.
@@ -25,6 +25,7 @@ QUESTIONS = {
 }
 
 
+@exercise_check
 def check_gaussian_code_bits(gaussian_code_bits) -> None:
     """`gaussian_code_bits(mu, sigma)`: bits to send a code drawn from N(mu, sigma²) under a N(0, 1) prior."""
     zero = float(gaussian_code_bits(np.zeros(5), np.ones(5)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from course.core.checking import expect
+from course.core.checking import exercise_check, expect
 from course.core.exercises import Question
 
 # The lesson's question exercises; digests from `python -m course.core.exercises hash glc.ID ANSWER`.
@@ -29,6 +29,7 @@ QUESTIONS = {
 }
 
 
+@exercise_check
 def check_rate_bits(rate_bits) -> None:
     """rate_bits(likelihoods) -> total bits, -Σ log2 p, of a tensor of probabilities."""
     half = torch.full((2, 3, 4, 4), 0.5)

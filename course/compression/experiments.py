@@ -18,7 +18,6 @@ from course.compression.metrics import bd_rate, psnr, ssim
 TEST_SEED = 10_000  # training sets use seeds 0, 1, …: test images never overlap them
 JPEG_SWEEP = (1, 2, 3, 5, 8, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 95)
 RAW_BITS_PER_PIXEL = 24  # 8-bit red, green and blue: what a compression ratio is measured against
-MODELS = []  # the lesson's models are registered with the codec (course.compression.MODELS)
 
 
 def test_images(domain: str, count: int) -> np.ndarray:
