@@ -5,15 +5,22 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BROWSER_STAMP := $(VENV)/.installed-browser
 NOTEBOOK_SOURCES := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
-NOTEBOOKS := $(NOTEBOOK_SOURCES:.py=.ipynb)
+# Each lesson's paired notebook (outputs kept) lives in notebooks/build/, out of the learner's way
+# (jupytext.toml; etc/jupyter_lab_config.json hides the folder in JupyterLab's file browser).
+NOTEBOOKS := $(patsubst notebooks/%.py,notebooks/build/%.ipynb,$(NOTEBOOK_SOURCES))
 
 .PHONY: lint setup lab test notebooks student bench verify clean setup-browser test-browser gallery html
 
 setup: $(STAMP)  ## create or update .venv (does nothing when nothing changed)
 
-$(STAMP): pyproject.toml etc/jupyterlab-overrides.json
+# Where the CPU-only torch comes from when pip's own index would give a CUDA build (stock Linux).
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+
+$(STAMP): pyproject.toml etc/jupyterlab-overrides.json etc/install_torch.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@# the pinned torch as a CPU-only build: from pip's index when that one is CPU-only, else TORCH_INDEX
+	TORCH_INDEX=$(TORCH_INDEX) $(BIN)/python etc/install_torch.py
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@# open .py lessons as notebooks on double-click (jupytext's notebook view)
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
@@ -22,11 +29,12 @@ $(STAMP): pyproject.toml etc/jupyterlab-overrides.json
 
 notebooks: setup $(NOTEBOOKS)  ## build the .ipynb files from their jupytext sources
 
-notebooks/%.ipynb: notebooks/%.py
+notebooks/build/%.ipynb: notebooks/%.py
+	@mkdir -p $(@D)
 	$(BIN)/jupytext --quiet --to ipynb --output $@ $<
 
 lab: notebooks  ## set up and open the course in JupyterLab
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --config=etc/jupyter_lab_config.json $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: notebooks  ## set up, then unit tests and every notebook top to bottom (offline)
 	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q tests
@@ -82,4 +90,4 @@ verify: setup  ## SHA-256 of every shipped checkpoint and dataset
 	$(BIN)/python -m course verify
 
 clean:
-	rm -rf $(VENV) $(NOTEBOOKS) student bench docs/html build/browser
+	rm -rf $(VENV) notebooks/build student bench docs/html build/browser

@@ -132,6 +132,19 @@ def test_every_lesson_lists_its_widgets():
     )
 
 
+def test_the_file_browser_shows_each_lesson_once(lab):
+    """Saving a lesson writes its paired .ipynb to build/ (jupytext.toml), which the file browser hides."""
+    name = next(iter(ALL_LESSONS))
+    model = lab.api("GET", f"/api/contents/{name}.py?type=notebook")
+    expect(model["type"] == "notebook", f"{name}.py opens as {model['type']!r}, not as a notebook")
+    lab.api("PUT", f"/api/contents/{name}.py", {"type": "notebook", "format": "json", "content": model["content"]})
+    paired = lab.root / "build" / f"{name}.ipynb"
+    expect(paired.exists(), f"saving {name}.py wrote no paired notebook at {paired}")
+    listed = sorted(item["name"] for item in lab.api("GET", "/api/contents")["content"])
+    lessons = sorted(f"{n}.py" for n in ALL_LESSONS if (NOTEBOOKS / f"{n}.py").exists())
+    expect(listed == lessons, f"the file browser lists {listed}, not one entry per lesson {lessons}")
+
+
 @pytest.mark.parametrize("lesson_name", _lesson_params(with_widgets=False))
 def test_double_click_opens_the_lesson_as_a_notebook(lessons, lesson_name):
     classes, kernel = lessons(lesson_name).opened()  # fails unless a notebook opened
