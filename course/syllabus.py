@@ -137,8 +137,12 @@ def outline(source: Path) -> Outline:
     return lesson
 
 
-def lesson_sources(notebooks: Path = NOTEBOOKS_DIR) -> list[Path]:
-    return sorted(notebooks.glob("[0-9][0-9]_*.py"))
+def lesson_sources() -> list[Path]:
+    """Each lesson's notebook source, in teaching order (course/lessons.py)."""
+    from course.lessons import LESSONS
+
+    notebooks = {lesson.notebook: lesson.number for lesson in LESSONS.values() if lesson.notebook}
+    return [NOTEBOOKS_DIR / name for name in sorted(notebooks, key=notebooks.get)]
 
 
 # ------------------------------------------------------------------ figures quoted in the docs
