@@ -81,13 +81,12 @@ html: notebooks  ## every lesson executed and rendered read-only to docs/html/ (
 student: setup  ## write the student notebooks (exercises replaced by stubs) to student/
 	$(BIN)/python -m course student student
 
-bench: setup  ## every lesson's figures as JSON under bench/
-	@mkdir -p bench
-	@for lesson in $$($(BIN)/python -m course list --lessons); do \
-		$(BIN)/python -m course bench $$lesson --json bench/$$lesson.json || exit 1; done
+bench: setup  ## every lesson's figures, and the course's, as JSON in docs/bench/ (what the docs quote)
+	@for lesson in $$($(BIN)/python -m course list --lessons) course; do \
+		$(BIN)/python -m course bench $$lesson --json docs/bench/$$lesson.json || exit 1; done
 
 verify: setup  ## SHA-256 of every shipped checkpoint and dataset
 	$(BIN)/python -m course verify
 
 clean:
-	rm -rf $(VENV) notebooks/build student bench docs/html build/browser
+	rm -rf $(VENV) notebooks/build student docs/html build/browser

@@ -102,7 +102,17 @@ def summary_is_computed(source: str) -> bool:
     fstrings = [n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)]
     if not prints or not any(any(isinstance(v, ast.FormattedValue) for v in f.values) for f in fstrings):
         return False
-    texts = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    specs = {
+        id(c)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.FormattedValue) and n.format_spec
+        for c in ast.walk(n.format_spec)
+    }
+    texts = [
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in specs
+    ]  # the text a reader sees, not format specs such as ".0%"
     return not any(TYPED_FIGURE.search(text) for text in texts)
 
 
@@ -118,8 +128,11 @@ def outline(source: Path) -> Outline:
         if title:
             lesson.title = title.group(1)
             break
-    intro = markdown.split("## You will learn to")[0]
-    questions = re.findall(r"([^.!?*\n][^.!?*]*?\?)", re.sub(r"\s+", " ", intro.replace("**", "")))
+    intro = re.sub(r"\s+", " ", markdown.split("## You will learn to")[0])
+    # the lesson's question: the first one in bold, else the first sentence that asks one
+    questions = re.findall(r"\*\*([^*]+?\?)\*\*", intro) or re.findall(
+        r"([A-Z][^.!?*\"“”]*?\?)", intro.replace("**", "")
+    )
     lesson.question = questions[0].strip() if questions else ""
     sections = _sections(markdown)
     lesson.objectives = _bullets(sections.get("You will learn to", []))
@@ -296,3 +309,61 @@ def bench(quick: bool = False) -> dict:
     if student_failures:
         result["student_notebooks_failing"] = student_failures
     return result
+
+
+# ------------------------------------------------------------------ the README's lesson table
+
+TABLE_BEGIN = "<!-- lesson table: written by `python -m course.syllabus`, from the notebooks -->"
+TABLE_END = "<!-- end of lesson table -->"
+
+
+def status(lesson: Outline) -> str:
+    """'ready' when the lesson has its whole skeleton, else what it still lacks."""
+    missing = [
+        what
+        for what, ok in [
+            ("objectives", lesson.has_objectives),
+            ("learner time", lesson.learner_minutes is not None),
+            ("paper links", bool(lesson.papers)),
+            ("2 exercises", lesson.exercises >= 2),
+            ("a question exercise", lesson.question_exercises >= 1),
+            ("a computed summary", lesson.computed_summary),
+        ]
+        if not ok
+    ]
+    return "ready" if not missing else "still lacks " + ", ".join(missing)
+
+
+def lesson_table(sources: list[Path] | None = None) -> str:
+    rows = ["| # | lesson | its question | learner time | status |", "|---|---|---|---|---|"]
+    for source in sources if sources is not None else lesson_sources():
+        lesson = outline(source)
+        number, _, title = lesson.title.partition(" — ")
+        minutes = f"about {lesson.learner_minutes} min" if lesson.learner_minutes else "—"
+        link = f"[{title or lesson.name}](notebooks/{source.name})"
+        rows.append(f"| {number.removeprefix('Lesson ')} | {link} | {lesson.question} | {minutes} | {status(lesson)} |")
+    return "\n".join(rows)
+
+
+def readme_with_table(readme: str, table: str) -> str:
+    """README text with the lesson table between its two markers replaced by `table`."""
+    before, begin, rest = readme.partition(TABLE_BEGIN)
+    _, end, after = rest.partition(TABLE_END)
+    if not begin or not end:
+        raise ValueError(f"README.md lacks the lesson table's markers {TABLE_BEGIN!r} … {TABLE_END!r}")
+    return f"{before}{TABLE_BEGIN}\n{table}\n{TABLE_END}{after}"
+
+
+def main() -> int:
+    """Rewrite the README's lesson table from the notebooks."""
+    path = REPO_ROOT / "README.md"
+    text = readme_with_table(path.read_text(), lesson_table())
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
+    print(f"wrote the lesson table in {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
