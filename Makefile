@@ -65,17 +65,20 @@ $(BROWSER_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test,browser]"
 	@touch $(BROWSER_STAMP)
 
-test-browser: notebooks setup-browser  ## open every lesson in JupyterLab in Chromium, run it, move its widgets
+test-browser: notebooks html setup-browser  ## every lesson in JupyterLab in Chromium (run, move its widgets), and the read-only site offline
 	COURSE_OFFLINE=1 $(BIN)/python -m pytest -q tests_browser
 
 gallery: notebooks setup-browser  ## the browser tests, keeping their screenshots in docs/gallery/
 	COURSE_OFFLINE=1 COURSE_GALLERY_DIR=$(CURDIR)/docs/gallery $(BIN)/python -m pytest -q tests_browser
 
-html: notebooks  ## every lesson executed and rendered read-only to docs/html/ (start at index.html)
+html: notebooks  ## every lesson executed and rendered read-only to docs/html/ (start at index.html); works offline
 	@mkdir -p docs/html
 	COURSE_OFFLINE=1 env -u MPLBACKEND $(BIN)/jupyter nbconvert --to html --execute \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=True \
+		--TemplateExporter.extra_template_basedirs=etc/site/templates --template course \
 		--output-dir docs/html $(NOTEBOOKS)
+	@# the widget renderer and maths typesetter the pages load, instead of a CDN
+	rm -rf docs/html/vendor && cp -R etc/site/vendor docs/html/vendor
 	$(BIN)/python etc/html_index.py docs/html $(NOTEBOOK_SOURCES)
 
 student: setup  ## write the student notebooks (exercises replaced by stubs) to student/
