@@ -76,9 +76,11 @@ _CHECK = """() => {
         const shown = parseFloat(readout.textContent);
         const decimals = (readout.textContent.split(".")[1] || "").replace(/[^0-9].*/, "").length;
         const saved = models.filter(m => /SliderModel$/.test(m.model_name) && m.state.description === label);
-        const ok = saved.some(m => Math.abs(m.state.value - shown) <= 0.5 * 10 ** -decimals + 1e-9);
+        const ok = saved.some(m => m.state._options_labels  // a selection slider shows its option's label
+            ? m.state._options_labels[m.state.index] === readout.textContent.trim()
+            : Math.abs(m.state.value - shown) <= 0.5 * 10 ** -decimals + 1e-9);
         checked++;
-        if (!ok) problems.push(`slider ${label}: shows ${readout.textContent}, saved ${saved.map(m => m.state.value)}`);
+        if (!ok) problems.push(`slider ${label}: shows ${readout.textContent}, saved ${saved.map(m => m.state.value ?? m.state.index)}`);
     }
     // dropdowns: the selected option is a saved choice of a dropdown with the same description
     for (const dropdown of document.querySelectorAll(".widget-dropdown")) {
