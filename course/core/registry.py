@@ -47,7 +47,7 @@ LESSONS = {
 
 # Benchmarks of the course as a whole rather than of one lesson: `python -m course bench KEY` runs
 # the `bench(quick)` of the module named here.
-COURSE_BENCHES: dict[str, str] = {}
+COURSE_BENCHES: dict[str, str] = {"coursework": "course.coursework.bench"}
 
 
 @dataclass(frozen=True)

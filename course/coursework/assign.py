@@ -254,7 +254,6 @@ def master_notebook(source_path: Path):
     placed_prelude = False
     for index, cell in enumerate(notebook.cells):
         cell = nbformat.from_dict(json.loads(json.dumps(cell)))  # a copy with the notebook's node types
-        cell.pop("id", None)
         if cell.cell_type == "code" and not placed_prelude:
             cells.append(prelude_cell)
             placed_prelude = True
@@ -285,6 +284,8 @@ def master_notebook(source_path: Path):
             # a check cell too: the learner still sees it, and the graded public test reruns it
             cell.metadata["tags"] = [*_tags(cell), IGNORE_TAG]
         cells.append(cell)
+    for number, cell in enumerate(cells):
+        cell["id"] = f"cell-{number}"
     master = nbformat.v4.new_notebook(cells=cells, metadata=dict(notebook.metadata))
     master.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     master.metadata.pop("jupytext", None)

@@ -11,6 +11,7 @@ contains.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import importlib
 import io
@@ -58,7 +59,7 @@ def _as_plain(value: Any) -> Any:
         return value.detach().cpu().double().numpy()
     if isinstance(value, np.ndarray) or isinstance(value, (float, np.floating, np.integer)):
         return np.asarray(value, dtype=float)
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, collections.deque)):
         return [_as_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: _as_plain(v) for k, v in value.items()}
