@@ -76,11 +76,18 @@ def rollout_returns(
 
 
 def cem_first_actions(
-    wm: WorldModel, h, z, config: PlannerConfig, generator: torch.Generator
+    wm: WorldModel, h, z, config: PlannerConfig, generator: torch.Generator, score=None
 ) -> tuple[torch.Tensor, int]:
     """CEM over discrete action sequences for G games at once, from states h (G, H), z (G, S).
 
+    `score(h (N, H), z (N, S), actions (N, T)) -> (N,)` values a sequence; by default the world
+    model's own predicted return (`rollout_returns`) in `config.space`.
     Returns (the first action of each game's best sequence (G,), model steps imagined per game)."""
+    if score is None:
+
+        def score(h, z, actions):
+            return rollout_returns(wm, h, z, actions, config.space, config.sample)
+
     g, c, t, n_actions = len(h), config.candidates, config.horizon, wm.n_actions
     probs = torch.full((g, t, n_actions), 1.0 / n_actions)
     n_elite = max(1, int(round(config.elite_fraction * c)))
@@ -89,14 +96,7 @@ def cem_first_actions(
     for _ in range(config.iterations):
         flat = torch.multinomial(probs.reshape(g * t, n_actions), c, replacement=True, generator=generator)
         actions = flat.reshape(g, t, c).transpose(1, 2)  # (G, C, T)
-        returns = rollout_returns(
-            wm,
-            h.repeat_interleave(c, 0),
-            z.repeat_interleave(c, 0),
-            actions.reshape(g * c, t),
-            config.space,
-            config.sample,
-        ).reshape(g, c)
+        returns = score(h.repeat_interleave(c, 0), z.repeat_interleave(c, 0), actions.reshape(g * c, t)).reshape(g, c)
         top = returns.topk(n_elite, dim=1).indices  # (G, E)
         elite = actions.gather(1, top[..., None].expand(-1, -1, t))  # (G, E, T)
         better = returns.gather(1, top[:, :1])[:, 0] > best_return
@@ -110,9 +110,9 @@ def cem_first_actions(
 class Planner(Player):
     """Plays by CEM/MPC in the world model; the same belief as `Player`, actions from search."""
 
-    def __init__(self, agent: Dreamer, config: PlannerConfig, seed: int = 0):
+    def __init__(self, agent: Dreamer, config: PlannerConfig, seed: int = 0, score=None):
         super().__init__(agent, greedy=True)
-        self.config = config
+        self.config, self.score = config, score  # `score`: see `cem_first_actions`
         self.generator = torch.Generator().manual_seed(seed)
         self.imagined_steps = 0
         self.decisions = 0
@@ -120,7 +120,7 @@ class Planner(Player):
     @torch.no_grad()
     def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
         self.observe(obs, first)
-        actions, imagined = cem_first_actions(self.agent.wm, self.h, self.z, self.config, self.generator)
+        actions, imagined = cem_first_actions(self.agent.wm, self.h, self.z, self.config, self.generator, self.score)
         self.imagined_steps += imagined * len(obs)
         self.decisions += len(obs)
         self.took(actions)
@@ -138,15 +138,16 @@ class CountedCalls:
         return self.policy(obs, first)
 
 
-def play(agent: Dreamer, how: str, episodes: int, seed: int, config: PlannerConfig | None = None) -> dict:
+def play(agent: Dreamer, how: str, episodes: int, seed: int, config: PlannerConfig | None = None, score=None) -> dict:
     """Mean return of `how` ('actor', 'latent' or 'pixels') on `episodes` games of the agent's own
-    game, with its cost."""
+    game, with its cost. `score` (see `cem_first_actions`) replaces the model's own value of a
+    plan, e.g. the pessimistic heads of `heads.trusted_score`."""
     env_name = agent.c.env
     if how == "actor":
         policy = agent.policy(greedy=True)
     elif how in ("latent", "pixels"):
         base = config or planner_config(env_name)
-        policy = Planner(agent, PlannerConfig(**{**base.__dict__, "space": how}), seed=seed)
+        policy = Planner(agent, PlannerConfig(**{**base.__dict__, "space": how}), seed=seed, score=score)
     else:
         raise ValueError(f"unknown way to act {how!r}: use 'actor', 'latent' or 'pixels'")
     counted = CountedCalls(policy)
@@ -160,12 +161,18 @@ def play(agent: Dreamer, how: str, episodes: int, seed: int, config: PlannerConf
     return {"return": score, "ms_per_move": 1000 * seconds / decisions, "imagined_steps_per_move": imagined / decisions}
 
 
-def compare_planners(agent: Dreamer, episodes: int = 100, seed: int = 7, config: PlannerConfig | None = None) -> dict:
-    """{'actor' | 'latent' | 'pixels': {'return', 'ms_per_move', 'imagined_steps_per_move'}}."""
+def compare_planners(
+    agent: Dreamer, episodes: int = 100, seed: int = 7, config: PlannerConfig | None = None, trusted=None
+) -> dict:
+    """{'actor' | 'latent' | 'pixels': {'return', 'ms_per_move', 'imagined_steps_per_move'}}; with
+    `trusted` (a plan scorer, `heads.trusted_score`) also 'trusted': CEM in latent space valued by it."""
     torch.manual_seed(seed)
+    ways = {"actor": ("actor", None), "latent": ("latent", None), "pixels": ("pixels", None)}
+    if trusted is not None:
+        ways["trusted"] = ("latent", trusted)
     return {
-        how: play(agent, how, episodes, seed, config)
-        for how in progress(("actor", "latent", "pixels"), desc=f"{episodes} games each way")
+        name: play(agent, how, episodes, seed, config, score)
+        for name, (how, score) in progress(ways.items(), desc=f"{episodes} games each way")
     }
 
 
