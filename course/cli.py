@@ -15,7 +15,7 @@ from pathlib import Path
 
 def _cmd_list(args) -> int:
     from course.core.checkpoints import checkpoint_status
-    from course.core.registry import LESSONS, lesson_module
+    from course.lessons import LESSONS
 
     if args.lessons:
         print("\n".join(LESSONS))
@@ -30,13 +30,13 @@ def _cmd_list(args) -> int:
             print(f"{lesson.number:02d} {lesson.title}  notebooks/{notebook}" if notebook else f"{lesson.number:02d}")
             shown.add(lesson.number)
         print(f"   bench [{key}]" + ("" if lesson.notebook else f": {lesson.title}"))
-        for spec in lesson_module(key).MODELS:
+        for spec in lesson.models():
             print(f"     {spec.name:<24} {checkpoint_status(spec.name):<8} {spec.description}")
     return 0
 
 
 def _cmd_train(args) -> int:
-    from course.core.registry import all_models, train_model
+    from course.lessons import all_models, train_model
 
     names = list(all_models()) if args.names == ["all"] else args.names
     for name in names:
@@ -46,7 +46,7 @@ def _cmd_train(args) -> int:
 
 
 def _cmd_bench(args) -> int:
-    from course.core.registry import get_bench
+    from course.lessons import get_bench
 
     bench = get_bench(args.lesson)
     options = {"quick": args.quick}
@@ -95,7 +95,7 @@ def _cmd_verify(args) -> int:
 def _cmd_student(args) -> int:
     from course.core.exercises import write_student_notebooks
     from course.core.paths import NOTEBOOKS_DIR
-    from course.core.registry import LESSONS
+    from course.lessons import LESSONS
 
     sources = [NOTEBOOKS_DIR / lesson.notebook for lesson in LESSONS.values() if lesson.notebook]
     for path in write_student_notebooks(sources, Path(args.outdir)):

@@ -6,12 +6,13 @@ import math
 
 import numpy as np
 
-from course.core.checking import expect
+from course.core.checking import exercise_check, expect
 
 A, B, C, D, E = (frozenset([i]) for i in range(5))  # lone pieces
 PAIR, TRIPLE, BIG = frozenset([10, 11]), frozenset([20, 21, 22]), frozenset(range(30, 42))
 
 
+@exercise_check
 def check_remember(remember) -> None:
     expect(
         list(remember([PAIR, A, TRIPLE], 7, 2)) == [PAIR, A, TRIPLE],
@@ -46,6 +47,7 @@ def check_remember(remember) -> None:
     )
 
 
+@exercise_check
 def check_set_code_bits(set_code_bits) -> None:
     expect(
         abs(set_code_bits([0.5]) - 1.0) < 1e-9,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from course.core.checking import expect
+from course.core.checking import exercise_check, expect
 
 
+@exercise_check
 def check_rate_bits(rate_bits) -> None:
     """rate_bits(likelihoods) -> total bits, -Σ log2 p, of a tensor of probabilities."""
     half = torch.full((2, 3, 4, 4), 0.5)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import torch
 
-from course.core.checking import expect
+from course.core.checking import exercise_check, expect
 from course.dreamer.dreamer import lambda_returns as reference_lambda_returns
 from course.dreamer.dreamer import make_bins, symexp, symlog, twohot_encode
 
 
+@exercise_check
 def check_lambda_returns(lambda_returns) -> None:
     """R_t = r_{t+1} + γ c_{t+1} ((1 - λ) v_{t+1} + λ R_{t+1}), with R_H = v_H."""
     rewards = torch.tensor([0.0, 0.0, 1.0])
@@ -49,6 +50,7 @@ def check_lambda_returns(lambda_returns) -> None:
     )
 
 
+@exercise_check
 def check_symlog_twohot(symlog_twohot) -> None:
     """symlog(x) spread over its two nearest bins, so that the bins' mean is exactly symlog(x)."""
     bins = make_bins(63)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.core.checking import expect
+from course.core.checking import exercise_check, expect
 from course.embeddings import metrics as M
 
 
+@exercise_check
 def check_participation_ratio(participation_ratio) -> None:
     rng = np.random.default_rng(123)
     iso = rng.normal(size=(20000, 6))
@@ -36,6 +37,7 @@ def check_participation_ratio(participation_ratio) -> None:
     )
 
 
+@exercise_check
 def check_mig_from_mutual_info(mig_from_mutual_info) -> None:
     entropy = np.array([1.0, 2.0, 0.5])
     perfect = np.diag(entropy)

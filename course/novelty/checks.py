@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.core.checking import expect
+from course.core.checking import exercise_check, expect
 from course.novelty.ngu import NGUConfig, kernel_sum_reward
 
 
+@exercise_check
 def check_episodic_reward(episodic_reward) -> None:
     c = NGUConfig()
     twins = episodic_reward(np.zeros(10), 1.0, c)
