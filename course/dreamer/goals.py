@@ -20,7 +20,9 @@ import statistics
 import sys
 from pathlib import Path
 
+import numpy as np
 import torch
+import torch.nn.functional as F
 
 from course.dreamer.envs import ENVS, EmptyRoom, goal_room, success_rate
 from course.dreamer.heads import HeadEnsemble, trusted_score
@@ -69,6 +71,51 @@ def zero_shot(agent, heads: HeadEnsemble, goals, kappa: float | None, episodes: 
         out["actor"][goal] = success_rate(agent.policy(greedy=True), name, episodes, seed)
     out["ms_per_move"] = 1000 * seconds / max(moves, 1)
     return out
+
+
+@torch.no_grad()
+def plan_and_walk(agent, heads: HeadEnsemble, goal: tuple[int, int], game: int, kappa: float | None = None) -> dict:
+    """One game of the room with its goal on `goal` = (x, y): the plan the model dreams from the
+    first frame, then the walk the planner really makes (planning again at every move).
+
+    Returns frames (T+1, 5, 6, 6) real; dreams (P+1, 5, 6, 6) the first frame redrawn, then the
+    first plan's frames as imagined, up to where the heads expect the agent on the goal (or the
+    whole plan); plan (P,) its moves; actions (T,) the moves played; reached, the return, and
+    `shortest`, the fewest moves from that start."""
+    name = goal_room(*goal)
+    env = ENVS[name](seed=game)
+    frames = [env.reset()]
+    x, y = env.game.agent_pos
+    shortest = int(ENVS[name].moves_to_goal()[x - 1, y - 1, env.game.agent_dir])
+    planner = goal_planner(agent, heads, goal, kappa, seed=game)
+    wm, target = agent.wm, cell_index(*goal)
+    actions, total, done, dreams, plan = [], 0.0, False, None, None
+    while not done:
+        action = int(planner(torch.from_numpy(frames[-1])[None], torch.tensor([not actions]))[0])
+        if dreams is None:  # the first plan, dreamed from the belief it was made in
+            plan = planner.plans[0].tolist()
+            h, z = planner.h, planner.z
+            dreams = [wm.decode(torch.cat([h, z], -1))[0].numpy()]
+            for t, a in enumerate(plan):
+                h, z, _ = wm.rssm.img_step(h, z, F.one_hot(torch.tensor([a]), wm.n_actions).float(), False)
+                feat = torch.cat([h, z], -1)
+                dreams.append(wm.decode(feat)[0].numpy())
+                if heads.cell_probs(feat)[:, 0, target].mean() > 0.5:  # the heads see it arrive
+                    plan = plan[: t + 1]
+                    break
+        obs, reward, done = env.step(action)
+        frames.append(obs)
+        actions.append(action)
+        total += reward
+    return {
+        "frames": np.stack(frames),
+        "dreams": np.stack(dreams),
+        "plan": np.array(plan),
+        "actions": np.array(actions),
+        "reached": total > 0,
+        "return": total,
+        "shortest": shortest,
+    }
 
 
 # ---------------------------------------------------------------- DQN afresh on a new goal (recorded)

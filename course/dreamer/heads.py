@@ -282,7 +282,7 @@ KAPPA = {"catch": 0.0, "empty_room": 0.0}
 
 
 def trusted_score(agent, heads: HeadEnsemble, kappa: float | None = None, goal: int | None = None):
-    """A plan scorer for `planning.cem_first_actions`: the heads' pessimistic value in the agent's
+    """A plan scorer for `planning.cem_plans`: the heads' pessimistic value in the agent's
     latent space (κ by default as chosen for its game; `goal` a floor cell for cell heads)."""
     kappa = KAPPA[agent.c.env] if kappa is None else kappa
     wm = agent.wm

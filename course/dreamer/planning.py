@@ -75,14 +75,14 @@ def rollout_returns(
     return total
 
 
-def cem_first_actions(
+def cem_plans(
     wm: WorldModel, h, z, config: PlannerConfig, generator: torch.Generator, score=None
 ) -> tuple[torch.Tensor, int]:
     """CEM over discrete action sequences for G games at once, from states h (G, H), z (G, S).
 
     `score(h (N, H), z (N, S), actions (N, T)) -> (N,)` values a sequence; by default the world
     model's own predicted return (`rollout_returns`) in `config.space`.
-    Returns (the first action of each game's best sequence (G,), model steps imagined per game)."""
+    Returns (each game's best sequence (G, T), model steps imagined per game)."""
     if score is None:
 
         def score(h, z, actions):
@@ -104,7 +104,7 @@ def cem_first_actions(
         best_return = torch.maximum(best_return, returns.gather(1, top[:, :1])[:, 0])
         counts = F.one_hot(elite, n_actions).float().mean(1)  # (G, T, A)
         probs = config.smoothing * probs + (1 - config.smoothing) * counts
-    return best[:, 0], config.iterations * c * t
+    return best, config.iterations * c * t
 
 
 class Planner(Player):
@@ -112,15 +112,17 @@ class Planner(Player):
 
     def __init__(self, agent: Dreamer, config: PlannerConfig, seed: int = 0, score=None):
         super().__init__(agent, greedy=True)
-        self.config, self.score = config, score  # `score`: see `cem_first_actions`
+        self.config, self.score = config, score  # `score`: see `cem_plans`
         self.generator = torch.Generator().manual_seed(seed)
         self.imagined_steps = 0
         self.decisions = 0
+        self.plans = None  # (G, T) the best action sequence found at the last move
 
     @torch.no_grad()
     def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
         self.observe(obs, first)
-        actions, imagined = cem_first_actions(self.agent.wm, self.h, self.z, self.config, self.generator, self.score)
+        self.plans, imagined = cem_plans(self.agent.wm, self.h, self.z, self.config, self.generator, self.score)
+        actions = self.plans[:, 0]  # play the first move of the best plan, plan again next step
         self.imagined_steps += imagined * len(obs)
         self.decisions += len(obs)
         self.took(actions)
@@ -140,7 +142,7 @@ class CountedCalls:
 
 def play(agent: Dreamer, how: str, episodes: int, seed: int, config: PlannerConfig | None = None, score=None) -> dict:
     """Mean return of `how` ('actor', 'latent' or 'pixels') on `episodes` games of the agent's own
-    game, with its cost. `score` (see `cem_first_actions`) replaces the model's own value of a
+    game, with its cost. `score` (see `cem_plans`) replaces the model's own value of a
     plan, e.g. the pessimistic heads of `heads.trusted_score`."""
     env_name = agent.c.env
     if how == "actor":
