@@ -105,12 +105,12 @@ def check_symlog_twohot(symlog_twohot) -> None:
 # question exercises: the answers are stored only as salted digests (`course.core.exercises`)
 QUESTIONS = {
     "trusted_catch": Question(
-        prompt="CEM valued by heads trained on broader, dreamed games catches about as well as the actor",
+        prompt="how CEM valued by the trusted heads plays Catch",
         digest="2ac8b943739ae1b5021c88851765a9af37a9296befbd1c984afec877efd34ef3",
         choices=("a", "b", "c"),
     ),
     "old_actor": Question(
-        prompt="the old actor reaches a moved goal only when it lies on its way to the corner",
+        prompt="how often the old actor reaches a moved goal",
         digest="fe3db624ba2d0de3d9f5ca328504de279241ba067febebe343398fd1fefc33bb",
         choices=("a", "b", "c"),
     ),

@@ -235,7 +235,8 @@ def evaluate(act, env_name: str, episodes: int, seed: int) -> float:
 
     `act(frames (N, *obs_shape) float tensor, first (N,) bool tensor) -> actions (N,) ints`
     is called once per step for all the games (the answers for finished ones are ignored); `first`
-    marks each game's opening frame so an agent with memory can reset it.
+    marks each game's opening frame so an agent with memory can reset it. An `act` with an
+    attribute `finished` is told before each call which games are over, (N,) bool.
     """
     return float(play_games(act, env_name, episodes, seed).mean())
 
@@ -256,6 +257,8 @@ def play_games(act, env_name: str, episodes: int, seed: int) -> np.ndarray:
     total = np.zeros(episodes)
     done = np.zeros(episodes, bool)
     while not done.all():
+        if hasattr(act, "finished"):  # a costly player may skip the games that are over
+            act.finished = torch.from_numpy(done.copy())
         actions = act(torch.from_numpy(obs), first)
         first = torch.zeros(episodes, dtype=torch.bool)
         for i, env in enumerate(envs):

@@ -108,7 +108,10 @@ def cem_plans(
 
 
 class Planner(Player):
-    """Plays by CEM/MPC in the world model; the same belief as `Player`, actions from search."""
+    """Plays by CEM/MPC in the world model; the same belief as `Player`, actions from search.
+
+    `finished` (N,) bool, set by `envs.evaluate` before each call, spares the search for games
+    that are over (their belief is still kept up to date; their answer is ignored)."""
 
     def __init__(self, agent: Dreamer, config: PlannerConfig, seed: int = 0, score=None):
         super().__init__(agent, greedy=True)
@@ -116,27 +119,37 @@ class Planner(Player):
         self.generator = torch.Generator().manual_seed(seed)
         self.imagined_steps = 0
         self.decisions = 0
-        self.plans = None  # (G, T) the best action sequence found at the last move
+        self.plans = None  # (N, T) the best action sequence found at the last move (0s where not planned)
+        self.finished = None
 
     @torch.no_grad()
     def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
         self.observe(obs, first)
-        self.plans, imagined = cem_plans(self.agent.wm, self.h, self.z, self.config, self.generator, self.score)
+        playing = torch.ones(len(obs), dtype=torch.bool) if self.finished is None else ~self.finished
+        self.plans = torch.zeros(len(obs), self.config.horizon, dtype=torch.long)
+        if playing.any():
+            plans, imagined = cem_plans(
+                self.agent.wm, self.h[playing], self.z[playing], self.config, self.generator, self.score
+            )
+            self.plans[playing] = plans
+            self.imagined_steps += imagined * int(playing.sum())
+        self.decisions += int(playing.sum())
         actions = self.plans[:, 0]  # play the first move of the best plan, plan again next step
-        self.imagined_steps += imagined * len(obs)
-        self.decisions += len(obs)
         self.took(actions)
         return actions
 
 
 class CountedCalls:
-    """Wraps a policy for `envs.evaluate` and counts the moves it is asked for (games × steps)."""
+    """Wraps a policy for `envs.evaluate` and counts the moves it is asked for in games not over."""
 
     def __init__(self, policy):
-        self.policy, self.moves = policy, 0
+        self.policy, self.moves, self.finished = policy, 0, None
 
     def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
-        self.moves += len(obs)
+        playing = len(obs) if self.finished is None else int((~self.finished).sum())
+        self.moves += playing
+        if hasattr(self.policy, "finished"):
+            self.policy.finished = self.finished
         return self.policy(obs, first)
 
 
@@ -156,8 +169,9 @@ def play(agent: Dreamer, how: str, episodes: int, seed: int, config: PlannerConf
     start = time.perf_counter()
     score = evaluate(counted, env_name, episodes, seed=seed)
     seconds = time.perf_counter() - start
-    # the games are played side by side, one call per step for all of them (a finished game's
-    # answer is ignored), so the time per move is the batch's time shared out over those calls
+    # the games are played side by side, one call per step for all of them; a planner searches
+    # only for the games still going, so the time per move is the batch's time shared out over
+    # the moves of those games
     decisions = counted.moves
     imagined = getattr(policy, "imagined_steps", 0)
     return {"return": score, "ms_per_move": 1000 * seconds / decisions, "imagined_steps_per_move": imagined / decisions}
