@@ -167,7 +167,7 @@ def answer_is_right(qualified_id: str, value) -> bool | None:
             return None
         return _hash(qualified_id, choice) == question.digest
     number = _as_number(value)
-    if number is None:
+    if number is None or question.tolerance is None:  # a numeric question always has a tolerance
         return None
     bucket = _bucket(number, question.tolerance)
     return any(_hash(qualified_id, str(bucket + k)) == question.digest for k in (-1, 0, 1))
@@ -240,7 +240,8 @@ def count_exercises(source: str) -> int:
 
 def question_answers(source: str) -> dict[str, str]:
     """id -> the solution block's code, for every question block of a notebook source."""
-    answers, block = {}, None
+    answers: dict[str, str] = {}
+    block: list[str] | None = None
     for line in source.splitlines(keepends=True):
         if BEGIN.match(line):
             block = []
