@@ -102,9 +102,11 @@ def _cmd_verify(args) -> int:
     retrain, restore = [], []
     for name, spec in models.items():
         status = checkpoint_status(name)
-        if status == "ok":  # the hash is right; does the recorded config still build this model?
+        if status == "ok":  # the hash is right; do the recorded config and the tensors still build this model?
             try:
                 config_from_entry(type(spec.make_config(False)), manifest_entry(name) or {}, name)
+                if spec.load is not None:
+                    spec.load()
             except CheckpointError as err:
                 status, why = "config", str(err).split(". Rebuild")[0]
         elif status == "malformed":

@@ -1,6 +1,7 @@
 """The Kodak codec's shipped models and their configs."""
 
 from course.compression.codec.train import codec_config, train_codec
+from course.compression.coding import load_codec
 from course.compression.models import LAMBDAS, CodecConfig
 from course.core.registry import ModelSpec
 
@@ -10,6 +11,7 @@ MODELS = [
         description=f"{kind} codec, variable rate: {len(LAMBDAS)} rate points, λ = {LAMBDAS[0]} … {LAMBDAS[-1]}",
         make_config=lambda quick, kind=kind: codec_config(kind, quick),
         train=train_codec,
+        load=lambda kind=kind: load_codec(CodecConfig(kind=kind).name),
     )
     for kind in ("hyperprior", "factorized")
 ]
