@@ -28,9 +28,13 @@ notebooks/%.ipynb: notebooks/%.py
 lab: notebooks  ## set up and open the course in JupyterLab
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# Offline: the network guard in every Python process, inside a loopback-only network namespace
+# where the system allows one (`run_offline` says so, or why not).
+OFFLINE := COURSE_OFFLINE=1 $(BIN)/python -m course.core.run_offline
+
 test: notebooks  ## set up, then unit tests and every notebook top to bottom (offline)
-	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q -m "slow or not slow" tests
-	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q --nbval-lax -p tests.notebook_durations $(NOTEBOOKS)
+	MPLBACKEND=Agg $(OFFLINE) $(BIN)/python -m pytest -q -m "slow or not slow" tests
+	MPLBACKEND=Agg $(OFFLINE) $(BIN)/python -m pytest -q --nbval-lax -p tests.notebook_durations $(NOTEBOOKS)
 
 lint: setup  ## ruff (lint and format) on the course's code, and mypy's type check of course/
 	$(BIN)/ruff check course tests tests_browser etc

@@ -117,7 +117,7 @@ LESSONS: dict[str, Lesson] = {
         ),
         gallery=("novelty_explorer", "episode_player"),
     ),
-    # Lesson 03: the builders in course/compression/widgets.py. Each draws new image panels.
+    # Lesson 03: the builders in course/compression/glc/widgets.py. Each draws new image panels.
     "03_compression": Lesson(
         widgets=(
             Widget(

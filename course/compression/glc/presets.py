@@ -1,7 +1,7 @@
 """GLC's shipped models (Lesson 03) and their configs."""
 
-from course.compression.glc import TWIN_LAMBDAS, glc_config, train_glc, train_vq_twin, vq_twin_config
-from course.compression.vq import train_vq, vq_config
+from course.compression.glc.glc import TWIN_LAMBDAS, glc_config, train_glc, train_vq_twin, vq_twin_config
+from course.compression.glc.vq import train_vq, vq_config
 from course.core.registry import ModelSpec
 
 MODELS = [

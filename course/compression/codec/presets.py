@@ -1,7 +1,7 @@
 """The Kodak codec's shipped models and their configs."""
 
+from course.compression.codec.train import codec_config, train_codec
 from course.compression.models import LAMBDAS, CodecConfig
-from course.compression.train import codec_config, train_codec
 from course.core.registry import ModelSpec
 
 MODELS = [

@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course.compression.domains import DOMAINS
+from course.compression.glc.domains import DOMAINS
 from course.compression.models import _transform
 from course.compression.transforms import analysis, synthesis
 from course.core.progress import progress
@@ -93,7 +93,7 @@ def train_vq(config: VQConfig) -> tuple[dict, dict]:
 
 
 def _train_vq(config: VQConfig) -> tuple[dict, dict]:
-    from course.compression.glc import batch, random_crop, structural_loss
+    from course.compression.glc.glc import batch, random_crop, structural_loss
 
     images = torch.from_numpy(np.ascontiguousarray(DOMAINS[config.domain](config.images, seed=config.seed))).permute(
         0, 3, 1, 2
@@ -145,14 +145,14 @@ def prior_from_usage(usage: np.ndarray) -> np.ndarray:
 
 def _pack(model: VQAutoencoder, image: np.ndarray, words: np.ndarray, kind: str) -> bytes:
     from course.compression.bitstream import Header, pack
-    from course.compression.codec import fingerprint
+    from course.compression.coding import fingerprint
 
     return pack(Header(image.shape[0], image.shape[1], f"{model.config.name}-{kind}", 1, fingerprint(model)), words)
 
 
 @torch.no_grad()
 def encode_indices(model: VQAutoencoder, image: np.ndarray) -> np.ndarray:
-    from course.compression.codec import as_rgb_array, pad, to_tensor
+    from course.compression.coding import as_rgb_array, pad, to_tensor
 
     return model.indices(model.g_a(pad(to_tensor(as_rgb_array(image)))))[0].numpy()  # (h, w)
 
@@ -179,7 +179,7 @@ def prior_bytes(model: VQAutoencoder, prior: np.ndarray, image: np.ndarray) -> b
 
 @torch.no_grad()
 def reconstruct(model: VQAutoencoder, image: np.ndarray) -> np.ndarray:
-    from course.compression.codec import to_array
+    from course.compression.coding import to_array
 
     indices = torch.from_numpy(encode_indices(model, image))[None]
     x_hat = model.g_s(model.lookup(indices)).clamp(0, 1)
@@ -192,7 +192,7 @@ def decode_bytes(data: bytes, model: VQAutoencoder, prior: np.ndarray | None = N
     import constriction
 
     from course.compression.bitstream import WrongModelError, unpack
-    from course.compression.codec import padded_size, to_array
+    from course.compression.coding import padded_size, to_array
 
     header, words = unpack(data)
     kind = "uniform" if prior is None else "prior"

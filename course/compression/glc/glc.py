@@ -9,7 +9,7 @@ then learns to predict that latent, then tunes both for rate and distortion toge
 
 The latent is *transform-coded*: y is quantized to integers (finer at higher rate points, via
 the per-channel gains of `models.RateGains`) and entropy-coded under the predicted Gaussians
-with real ANS bitstreams (`course.compression.codec`). Every figure is bytes of a file.
+with real ANS bitstreams (`course.compression.coding`). Every figure is bytes of a file.
 
 After stage 1 there is no code predictor yet; its rate is that of a fixed-length code of the
 latent — every symbol written with log2(2·bound + 1) bits (`fixed_length_bytes`). That is also
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from course.compression.domains import DOMAINS, IMAGE_SIZE
+from course.compression.glc.domains import DOMAINS, IMAGE_SIZE
 from course.compression.metrics import _ssim_terms
 from course.compression.models import CodecConfig, HyperpriorCodec, _transform
 from course.core.progress import progress
@@ -262,7 +262,7 @@ def fixed_length_file(model: HyperpriorCodec, image: np.ndarray, quality: int) -
     import constriction
 
     from course.compression.bitstream import Header, pack
-    from course.compression.codec import check_quality, fingerprint, pad, to_tensor
+    from course.compression.coding import check_quality, fingerprint, pad, to_tensor
 
     quality = check_quality(model, quality)
     with torch.no_grad():
@@ -282,7 +282,7 @@ def fixed_length_decode(data: bytes, model: HyperpriorCodec) -> np.ndarray:
     import constriction
 
     from course.compression.bitstream import WrongModelError, unpack
-    from course.compression.codec import padded_size, to_array
+    from course.compression.coding import padded_size, to_array
 
     header, words = unpack(data)
     if header.model != model.name + "-fixed":

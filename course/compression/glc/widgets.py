@@ -13,7 +13,7 @@ import ipywidgets as W
 import numpy as np
 
 from course.compression.baselines import jpeg
-from course.compression.codec import bits_per_pixel, decode, encode
+from course.compression.coding import bits_per_pixel, decode, encode
 from course.compression.metrics import psnr
 from course.core.widgets import widget_box
 
@@ -77,7 +77,7 @@ def bit_map_figure(model, image: np.ndarray, quality: int):
     """A figure: the image, and where the bits go (bits per 16×16 block, per latent channel)."""
     import matplotlib.pyplot as plt
 
-    from course.compression.experiments import bit_allocation
+    from course.compression.glc.analysis import bit_allocation
 
     allocation = bit_allocation(model, image, quality)
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.3))
