@@ -203,6 +203,13 @@ def _decode_bound(coder) -> int:
     return bound
 
 
+def rate_bpp(likelihoods: dict[str, torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """(B,) bits per pixel of each image x (B, 3, H, W), from its latents' likelihoods (one tensor
+    per latent, each (B, ...))."""
+    total = sum((-torch.log2(lik).flatten(1).sum(1) for lik in likelihoods.values()), torch.zeros(()))
+    return total / (x.shape[2] * x.shape[3])
+
+
 def bits(likelihoods: torch.Tensor) -> torch.Tensor:
     """Total information content, -Σ log2 p, of a likelihood tensor."""
     return -torch.log2(likelihoods).sum()

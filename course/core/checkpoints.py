@@ -73,6 +73,7 @@ def read_manifest() -> dict[str, dict[str, Any]]:
         manifest = json.loads(path.read_bytes())
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise CheckpointError(f"{path} is not valid JSON ({err}): {fix}.") from err
+    problem: str | None
     if not isinstance(manifest, dict):
         problem = f"it holds a JSON {type(manifest).__name__}"
     else:

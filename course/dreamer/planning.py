@@ -68,7 +68,7 @@ def rollout_returns(
         h, z, _ = wm.rssm.img_step(h, z, a, sample)
         if space == "pixels":  # through pixel space: decode, snap to 0/1, read back in
             frame = (wm.decode(torch.cat([h, z], -1)) > 0.5).float()  # (N, 1, H, W)
-            z, _ = wm.rssm._dist(wm.rssm.post_net(torch.cat([h, wm.encoder(frame.flatten(1))], -1)), sample)
+            z, _ = wm.rssm.latent(wm.rssm.post_net(torch.cat([h, wm.encoder(frame.flatten(1))], -1)), sample)
         feat = torch.cat([h, z], -1)
         total = total + wm.c.discount**t * alive * wm.predict_reward(feat)
         alive = alive * torch.sigmoid(wm.cont(feat).squeeze(-1))

@@ -28,9 +28,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from course.compression.entropy import rate_bpp
 from course.compression.glc.domains import DOMAINS, IMAGE_SIZE
-from course.compression.metrics import _ssim_terms
-from course.compression.models import CodecConfig, HyperpriorCodec, _transform
+from course.compression.metrics import ssim_terms
+from course.compression.models import CodecConfig, HyperpriorCodec, transform
 from course.core.progress import progress
 from course.core.seeding import torch_threads
 
@@ -138,32 +139,26 @@ def random_crop(x: torch.Tensor, size: int, generator: torch.Generator) -> torch
 
 def structural_loss(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """1 - SSIM, averaged over the batch (images in [0, 1])."""
-    return 1.0 - _ssim_terms(x_hat * 255.0, x * 255.0)[0].mean()
+    return 1.0 - ssim_terms(x_hat * 255.0, x * 255.0)[0].mean()
 
 
 def stage1_loss(model: HyperpriorCodec, x: torch.Tensor, config: GLCConfig) -> torch.Tensor:
     q = middle_rate_point(config)
-    y = model.gains.scale(_transform(model, model.g_a, x), torch.full((x.shape[0],), q))
+    y = model.gains.scale(transform(model, model.g_a, x), torch.full((x.shape[0],), q))
     y_hat = y + torch.empty_like(y).uniform_(-0.5, 0.5)  # the quantization it will have to survive
-    x_hat = _transform(model, model.g_s, model.gains.unscale(y_hat, torch.full((x.shape[0],), q)))
+    x_hat = transform(model, model.g_s, model.gains.unscale(y_hat, torch.full((x.shape[0],), q)))
     return torch.mean((x_hat - x) ** 2) + config.ssim_weight * structural_loss(x_hat, x)
 
 
-def rate_bpp(out: dict, x: torch.Tensor) -> torch.Tensor:
-    """(B,) bits per pixel of each image, from the entropy models' likelihoods."""
-    bits = sum(-torch.log2(lik).flatten(1).sum(1) for lik in out["likelihoods"].values())
-    return bits / (x.shape[2] * x.shape[3])
-
-
 def stage2_loss(model: HyperpriorCodec, x: torch.Tensor, quality: torch.Tensor) -> torch.Tensor:
-    return rate_bpp(model(x, quality), x).mean()
+    return rate_bpp(model(x, quality)["likelihoods"], x).mean()
 
 
 def stage3_loss(model: HyperpriorCodec, x: torch.Tensor, quality: torch.Tensor) -> torch.Tensor:
     out = model(x, quality)
     lam = torch.tensor(model.config.lambdas)[quality - 1]
     mse = torch.mean((out["x_hat"] - x) ** 2, dim=(1, 2, 3))
-    return torch.mean(rate_bpp(out, x) + lam * 255**2 * mse)
+    return torch.mean(rate_bpp(out["likelihoods"], x) + lam * 255**2 * mse)
 
 
 def _optimise(parameters, steps: int, lr: float, loss_of_batch, desc: str) -> float:
