@@ -234,16 +234,14 @@ def bit_allocation(model, image: np.ndarray, quality: int) -> dict:
     """Where a hyperprior codec spends its bits on one image, from the coding model itself:
     {'per_channel': (M,) bits of y per latent channel, 'per_position': (h, w) bits of y per latent
     pixel (each covers 16×16 image pixels), 'side_bits': bits of z, 'total_bits'}."""
-    from scipy.special import ndtr
-
     from course.compression.coding import check_quality, pad, to_tensor
+    from course.compression.entropy import gaussian_bin_probability
 
     quality = check_quality(model, quality)
     symbols = model.analyse(pad(to_tensor(image)), quality)
     _, scale = model.mean_scale(torch.from_numpy(symbols["z"].astype(np.float32))[None])
     scales = model.y_model.coding_scales(scale).reshape(symbols["y"].shape)
-    k = np.abs(symbols["y"].astype(np.float64))
-    p = ndtr((0.5 - k) / scales) - ndtr((-0.5 - k) / scales)
+    p = gaussian_bin_probability(symbols["y"], scales)
     bits = -np.log2(np.maximum(p, 2.0**-24))  # (M, h, w)
     side = model.z_prior.information_bits(symbols["z"])
     return {

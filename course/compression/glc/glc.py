@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from course.compression.entropy import rate_bpp
+from course.compression.entropy import decode_bound, encode_bound, rate_bpp, symbol_bound
 from course.compression.glc.domains import DOMAINS, IMAGE_SIZE
 from course.compression.metrics import ssim_terms
 from course.compression.models import CodecConfig, HyperpriorCodec, transform
@@ -263,10 +263,10 @@ def fixed_length_file(model: HyperpriorCodec, image: np.ndarray, quality: int) -
     with torch.no_grad():
         y = model.gains.scale(model.g_a(pad(to_tensor(image))), torch.tensor([quality]))
     symbols = torch.round(y).to(torch.int64).numpy().reshape(-1)
-    bound = max(int(np.abs(symbols).max(initial=0)), 1)
+    bound = symbol_bound(symbols)
     coder = constriction.stream.stack.AnsCoder()
     coder.encode_reverse((symbols + bound).astype(np.int32), constriction.stream.model.Uniform(2 * bound + 1))
-    coder.encode_reverse(np.array([bound], dtype=np.int32), constriction.stream.model.Uniform(2**16))
+    encode_bound(coder, bound)
     header = Header(image.shape[0], image.shape[1], model.name + "-fixed", quality, fingerprint(model))
     return pack(header, coder.get_compressed())
 
@@ -283,7 +283,7 @@ def fixed_length_decode(data: bytes, model: HyperpriorCodec) -> np.ndarray:
     if header.model != model.name + "-fixed":
         raise WrongModelError(f"the file was written as {header.model!r}; this decoder reads {model.name}-fixed")
     coder = constriction.stream.stack.AnsCoder(words)
-    bound = int(coder.decode(constriction.stream.model.Uniform(2**16), 1)[0])
+    bound = decode_bound(coder)
     ph, pw = padded_size(header.height, header.width)
     shape = (1, model.config.m, ph // 16, pw // 16)
     flat = coder.decode(constriction.stream.model.Uniform(2 * bound + 1), int(np.prod(shape)))
