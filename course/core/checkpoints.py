@@ -246,6 +246,21 @@ def read_sha256sums(sums: Path) -> dict[str, str]:
     return expected
 
 
+def check_shipped_file(
+    path: Path, expected: str, *, what: str, shipped_as: str, restore: str, error: type[Exception]
+) -> None:
+    """Raise `error` when a shipped data file is missing (the message ends with `restore`) or its
+    SHA-256 is not `expected` (the fix names `shipped_as`, its path in the repository)."""
+    if not path.exists():
+        raise error(f"{what} {path} is missing. {restore}")
+    actual = sha256_file(path)
+    if actual != expected:
+        raise error(
+            f"{what} {path} is altered: its SHA-256 is {actual[:12]}…, SHA256SUMS expects "
+            f"{expected[:12]}…. Restore it with `git checkout -- {shipped_as}`."
+        )
+
+
 def verify_datasets(folders: list[str] | None = None) -> list[tuple[str, str]]:
     """(file, status) for every file listed in the `SHA256SUMS` of each dataset folder: 'ok',
     'missing', 'altered', or 'malformed' for a SHA256SUMS that cannot be read. A folder of
