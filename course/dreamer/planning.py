@@ -128,9 +128,7 @@ class Planner(Player):
         playing = torch.ones(len(obs), dtype=torch.bool) if self.finished is None else ~self.finished
         self.plans = torch.zeros(len(obs), self.config.horizon, dtype=torch.long)
         if playing.any():
-            plans, imagined = cem_plans(
-                self.agent.wm, h[playing], z[playing], self.config, self.generator, self.score
-            )
+            plans, imagined = cem_plans(self.agent.wm, h[playing], z[playing], self.config, self.generator, self.score)
             self.plans[playing] = plans
             self.imagined_steps += imagined * int(playing.sum())
         self.decisions += int(playing.sum())
