@@ -1,4 +1,4 @@
-"""`python -m course …`: list, train, bench, verify and student.
+"""`python -m course …`: list, train, bench, verify, student; for instructors assign and grade.
 
 Every command fails with a one-line message that says what is wrong and how to fix it.
 """
@@ -152,6 +152,42 @@ def _cmd_student(args) -> int:
     return 0
 
 
+def _instructor_tools() -> None:
+    try:
+        import otter  # noqa: F401
+    except ImportError:
+        raise ValueError("the instructor tools (otter-grader) are not installed: run `make setup-instructor`") from None
+
+
+def _cmd_assign(args) -> int:
+    _instructor_tools()
+    from course.coursework.assign import assign, lesson_sources
+
+    sources = lesson_sources()
+    if args.lessons:
+        known = {source.stem: source for source in sources}
+        unknown = [name for name in args.lessons if name not in known]
+        if unknown:
+            raise ValueError(f"unknown lesson {', '.join(unknown)}; known: {', '.join(known)}")
+        sources = [known[name] for name in args.lessons]
+    for summary in assign(Path(args.outdir), sources):
+        print(f"{summary['lesson']}: {len(summary['exercises'])} graded exercises -> {summary['autograder']}")
+    print(f"student notebooks in {Path(args.outdir) / 'student'}, solutions in {Path(args.outdir) / 'solutions'}")
+    return 0
+
+
+def _cmd_grade(args) -> int:
+    _instructor_tools()
+    from course.coursework.grade import grade_class
+
+    rows = grade_class(
+        Path(args.autograder), Path(args.submissions), Path(args.out), workers=args.workers, timeout_s=args.timeout
+    )
+    flagged = sum(1 for row in rows.values() if row.reason)
+    print(f"{len(rows)} students in {args.out}" + (f"; {flagged} with a reason to look at" if flagged else ""))
+    return 0
+
+
 def _cmd_codec(args) -> int:
     from course.compression.coding import decode_file, encode_file
 
@@ -208,6 +244,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("student", help="write the student notebooks (exercises stubbed) to OUTDIR")
     p.add_argument("outdir")
     p.set_defaults(func=_cmd_student)
+
+    p = sub.add_parser("assign", help="instructors: each lesson as an otter-grader assignment in OUTDIR")
+    p.add_argument("outdir")
+    p.add_argument("--lessons", nargs="+", metavar="NN_NAME", help="only these lessons, e.g. 01_embeddings")
+    p.set_defaults(func=_cmd_assign)
+
+    p = sub.add_parser("grade", help="instructors: grade a folder of submissions with an autograder zip")
+    p.add_argument("autograder", metavar="AUTOGRADER_ZIP", help="from `assign`: OUTDIR/autograder/NN_NAME.zip")
+    p.add_argument("submissions", metavar="SUBMISSIONS_DIR", help="one .ipynb (or otter export zip) per student")
+    p.add_argument("--out", default="grades.csv", help="the table to write (rows already graded are kept)")
+    p.add_argument("--workers", type=int, default=None, help="submissions graded at once (default: the cores)")
+    p.add_argument("--timeout", type=float, default=300, help="seconds one submission may take before it gets 0")
+    p.set_defaults(func=_cmd_grade)
     return parser
 
 

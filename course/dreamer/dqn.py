@@ -64,8 +64,11 @@ def dqn_loss(q, target_q, batch: dict[str, torch.Tensor], discount: float) -> to
     return F.smooth_l1_loss(q_taken, target)
 
 
-def train_dqn(config: DQNConfig, on_eval=None) -> tuple[dict, dict, list[dict]]:
-    """ε-greedy play, replay, one-step Q-learning. Returns (tensors, metrics, history)."""
+def train_dqn(config: DQNConfig, on_eval=None, measure=evaluate) -> tuple[dict, dict, list[dict]]:
+    """ε-greedy play, replay, one-step Q-learning. Returns (tensors, metrics, history).
+
+    `measure(policy, env name, episodes, seed) -> float` scores each evaluation (by default the
+    mean return; `envs.success_rate` counts the games that reach the goal instead)."""
     c = config
     torch.manual_seed(c.seed)
     rng = np.random.default_rng(c.seed)
@@ -116,7 +119,7 @@ def train_dqn(config: DQNConfig, on_eval=None) -> tuple[dict, dict, list[dict]]:
                 if updates % c.target_every == 0:
                     target_q.load_state_dict(q.state_dict())
         if step % c.eval_every == 0:
-            score = evaluate(greedy, c.env, c.eval_episodes, seed=c.seed + 10_000 + step)
+            score = measure(greedy, c.env, c.eval_episodes, seed=c.seed + 10_000 + step)
             seconds = time.perf_counter() - start
             record = {
                 "env_steps": step,
