@@ -19,6 +19,7 @@ import os
 import statistics
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -59,7 +60,7 @@ def zero_shot(agent, heads: HeadEnsemble, goals, kappa: float | None, episodes: 
     Returns {'planner': {goal: share reaching it}, 'actor': {...}, 'ms_per_move': the planner's}."""
     import time
 
-    out = {"planner": {}, "actor": {}}
+    out: dict[str, Any] = {"planner": {}, "actor": {}}
     seconds = moves = 0.0
     for goal in goals:
         name = goal_room(*goal)
@@ -83,16 +84,22 @@ def plan_and_walk(agent, heads: HeadEnsemble, goal: tuple[int, int], game: int, 
     whole plan); plan (P,) its moves; actions (T,) the moves played; reached, the return, and
     `shortest`, the fewest moves from that start."""
     name = goal_room(*goal)
-    env = ENVS[name](seed=game)
+    room = ENVS[name]
+    assert issubclass(room, EmptyRoom)  # goal_room registers rooms only
+    env = room(seed=game)
     frames = [env.reset()]
     x, y = env.game.agent_pos
-    shortest = int(ENVS[name].moves_to_goal()[x - 1, y - 1, env.game.agent_dir])
+    shortest = int(room.moves_to_goal()[x - 1, y - 1, env.game.agent_dir])
     planner = goal_planner(agent, heads, goal, kappa, seed=game)
     wm, target = agent.wm, cell_index(*goal)
-    actions, total, done, dreams, plan = [], 0.0, False, None, None
+    actions: list[int] = []
+    total, done = 0.0, False
+    dreams: list[np.ndarray] = []  # empty until the first plan is dreamed
+    plan: list[int] = []
     while not done:
         action = int(planner(torch.from_numpy(frames[-1])[None], torch.tensor([not actions]))[0])
-        if dreams is None:  # the first plan, dreamed from the belief it was made in
+        if not dreams:  # the first plan, dreamed from the belief it was made in
+            assert planner.plans is not None and planner.belief is not None  # set by the move just made
             plan = planner.plans[0].tolist()
             h, z, _ = planner.belief  # the belief the plan was made in (`took` changed only the action)
             dreams = [wm.decode(torch.cat([h, z], -1))[0].numpy()]

@@ -119,20 +119,21 @@ class Planner(Player):
         self.generator = torch.Generator().manual_seed(seed)
         self.imagined_steps = 0
         self.decisions = 0
-        self.plans = None  # (N, T) the best action sequence found at the last move (0s where not planned)
-        self.finished = None
+        self.plans: torch.Tensor | None = None  # (N, T) the best plans at the last move (0s where not planned)
+        self.finished: torch.Tensor | None = None  # (N,) bool, games already over; None: none yet
 
     @torch.no_grad()
     def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
         h, z = self.observe(obs, first)
         playing = torch.ones(len(obs), dtype=torch.bool) if self.finished is None else ~self.finished
-        self.plans = torch.zeros(len(obs), self.config.horizon, dtype=torch.long)
+        best = torch.zeros(len(obs), self.config.horizon, dtype=torch.long)
         if playing.any():
             plans, imagined = cem_plans(self.agent.wm, h[playing], z[playing], self.config, self.generator, self.score)
-            self.plans[playing] = plans
+            best[playing] = plans
             self.imagined_steps += imagined * int(playing.sum())
+        self.plans = best
         self.decisions += int(playing.sum())
-        actions = self.plans[:, 0]  # play the first move of the best plan, plan again next step
+        actions = best[:, 0]  # play the first move of the best plan, plan again next step
         self.took(actions)
         return actions
 
