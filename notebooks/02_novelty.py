@@ -36,7 +36,7 @@
 # and you will not train an agent (the agents ship trained).
 #
 # **Learner time:** about 75 minutes (reading + exercises): 45 minutes of reading, figures and
-# the two widgets, 20 for the implement exercise, 10 for the two questions. The notebook itself
+# the two widgets, 20 for the implement exercise, 10 for the three questions. The notebook itself
 # runs in about a minute on 2 CPU cores.
 #
 # ## Papers
