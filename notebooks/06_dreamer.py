@@ -682,8 +682,8 @@ answer_old_actor = "b"
 check_answer("dreamer.old_actor", answer_old_actor)
 
 # %% [markdown]
-# **What you should see:** for a few of the 16 new goal cells the benchmark uses (20 games each
-# here; the benchmark plays 100 on all 16), the share of games in which the zero-shot planner and
+# **What you should see:** for three of the ten new goal cells the benchmark uses (20 games each
+# here; the benchmark plays 100 on all ten), the share of games in which the zero-shot planner and
 # the old actor reach the goal within the 64-step limit, and the cost of a planned move. Below,
 # DQN trained afresh on a new goal (recorded, three seeds, each on its own cell): the real steps
 # it needed before its greedy policy reached the goal as often as the zero-shot planner did here.
