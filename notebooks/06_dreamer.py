@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
+#     formats: py:percent,build//ipynb
 #     text_representation:
 #       extension: .py
 #       format_name: percent

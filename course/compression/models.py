@@ -11,7 +11,7 @@ undoes it before synthesis, y_hat · inverse_gain[q]. A larger gain means finer 
 more bits, less distortion. Training draws a rate point per crop and weighs its distortion by that
 point's λ, so one network learns the whole rate–distortion curve.
 
-Both codecs expose the same four steps, which `course.compression.codec` strings together:
+Both codecs expose the same four steps, which `course.compression.coding` strings together:
     analyse(x, q) -> integer symbols       write(symbols, coder)   (entropy coding)
     read(coder, size) -> integer symbols   synthesise(symbols, q) -> x_hat
 and `forward(x, q)` for training (noisy latents, likelihoods for the rate term).

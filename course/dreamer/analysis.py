@@ -64,7 +64,8 @@ def play_game(seed: int, actions=None, env_name: str = "catch", max_steps: int |
     (ball row, ball column, paddle)."""
     env = make_env(env_name, seed=seed)
     rng = np.random.default_rng(seed)
-    frames, taken, done = [env.reset()], [], False
+    frames, done = [env.reset()], False
+    taken: list[int] = []
     states = [catch_state(env)] if env_name == "catch" else None
     while not done and (max_steps is None or len(taken) < max_steps):
         t = len(taken)
@@ -185,7 +186,8 @@ def room_episode(agent: Dreamer, seed: int, moves=None) -> dict:
     planned = None if moves is None else [int(m) for m in moves]
     if planned is not None and not all(0 <= m < env.n_actions for m in planned):
         raise ValueError(f"moves must be 0 (turn left), 1 (turn right) or 2 (forward), got {planned}")
-    first, done, total, actions = True, False, 0.0, []
+    first, done, total = True, False, 0.0
+    actions: list[int] = []
     while not done and (planned is None or len(actions) < len(planned)):
         if planned is None:
             action = int(player(torch.from_numpy(frames[-1])[None], torch.tensor([first]))[0])

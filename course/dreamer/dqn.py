@@ -84,7 +84,7 @@ def train_dqn(config: DQNConfig, on_eval=None, measure=evaluate) -> tuple[dict, 
         "done": np.zeros(c.env_steps, np.float32),
     }
 
-    def greedy(obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
+    def greedy(obs: torch.Tensor, first: torch.Tensor | None = None) -> torch.Tensor:
         with torch.no_grad():
             return q(obs).argmax(1)
 
@@ -98,7 +98,7 @@ def train_dqn(config: DQNConfig, on_eval=None, measure=evaluate) -> tuple[dict, 
         if step <= c.prefill_steps or rng.random() < epsilon:
             action = int(rng.integers(env.n_actions))
         else:
-            action = int(greedy(torch.from_numpy(obs)[None], None)[0])
+            action = int(greedy(torch.from_numpy(obs)[None])[0])
         next_obs, reward, done = env.step(action)
         i = step - 1
         buffer["obs"][i], buffer["next_obs"][i], buffer["action"][i] = obs, next_obs, action

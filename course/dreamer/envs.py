@@ -82,7 +82,7 @@ def moves_to(goal: tuple[int, int], n: int = 6) -> np.ndarray:
     (n, n, 4), −1 at the goal itself. Breadth-first search backwards over MiniGrid's moves."""
     step = [(1, 0), (0, 1), (-1, 0), (0, -1)]  # forward, by heading
     moves = np.full((n, n, 4), -1, int)
-    queue = deque()
+    queue: deque[tuple[int, int, int]] = deque()
     for d in range(4):  # any heading on arrival: the first move that reaches the goal ends it
         dx, dy = step[d]
         x, y = goal[0] - dx, goal[1] - dy
@@ -113,6 +113,8 @@ class EmptyRoom:
     n_actions = 3
     size = 8  # MiniGrid's size, walls included
     max_steps = 64
+    optimal_return: float  # set below the class, from a search over every start
+    plan_horizon: int  # likewise
 
     def __init__(self, seed: int | None = None):
         self.game = EmptyEnv(size=self.size, agent_start_pos=None, max_steps=self.max_steps)
@@ -196,7 +198,7 @@ class GoalRoom(EmptyRoom):
         return moves_to(cls.goal, cls.size - 2)
 
 
-ENVS = {"catch": Catch, "empty_room": EmptyRoom}
+ENVS: dict[str, type[Catch] | type[EmptyRoom]] = {"catch": Catch, "empty_room": EmptyRoom}
 
 
 def goal_room(x: int, y: int) -> str:

@@ -95,7 +95,7 @@ def plan_and_walk(agent, heads: HeadEnsemble, goal: tuple[int, int], game: int, 
         action = int(planner(torch.from_numpy(frames[-1])[None], torch.tensor([not actions]))[0])
         if dreams is None:  # the first plan, dreamed from the belief it was made in
             plan = planner.plans[0].tolist()
-            h, z = planner.h, planner.z
+            h, z, _ = planner.belief  # the belief the plan was made in (`took` changed only the action)
             dreams = [wm.decode(torch.cat([h, z], -1))[0].numpy()]
             for t, a in enumerate(plan):
                 h, z, _ = wm.rssm.img_step(h, z, F.one_hot(torch.tensor([a]), wm.n_actions).float(), False)

@@ -126,13 +126,11 @@ class Planner(Player):
 
     @torch.no_grad()
     def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
-        self.observe(obs, first)
+        h, z = self.observe(obs, first)
         playing = torch.ones(len(obs), dtype=torch.bool) if self.finished is None else ~self.finished
         self.plans = torch.zeros(len(obs), self.config.horizon, dtype=torch.long)
         if playing.any():
-            plans, imagined = cem_plans(
-                self.agent.wm, self.h[playing], self.z[playing], self.config, self.generator, self.score
-            )
+            plans, imagined = cem_plans(self.agent.wm, h[playing], z[playing], self.config, self.generator, self.score)
             self.plans[playing] = plans
             self.imagined_steps += imagined * int(playing.sum())
         self.decisions += int(playing.sum())

@@ -14,11 +14,10 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course.core.widgets import widget_box
+from course.core.widgets import to_png, widget_box
 from course.dreamer.analysis import dream, observe_episode, room_episode, room_picture
 from course.dreamer.dreamer import Dreamer
 from course.dreamer.envs import EmptyRoom
-from course.embeddings.widgets import to_png
 
 ACTION_PLANS = {
     "random": None,
