@@ -13,6 +13,8 @@ from nbclient import NotebookClient
 from course.core.checking import NOT_DONE
 from course.core.paths import NOTEBOOKS_DIR, REPO_ROOT
 
+pytestmark = pytest.mark.slow  # every lesson, top to bottom: minutes
+
 LESSONS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.py"))
 NOT_ANSWERED = "not answered yet"
 
