@@ -109,22 +109,35 @@ def read_exercises(source_path: Path) -> tuple[Any, list[Exercise]]:
     return notebook, exercises
 
 
+def _names_used(source: str) -> set[str]:
+    try:
+        return {node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name)}
+    except SyntaxError:
+        return set()
+
+
 def lesson_imports(notebook) -> str:
-    """Every top-level import of the lesson's ordinary cells, once each, in order."""
+    """The top-level imports of the lesson's ordinary cells that its exercise and check cells use,
+    once each, in order: all a graded run needs (the lesson's heavier imports stay out)."""
+    used: set[str] = set()
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and {"exercise", "check"} & set(_tags(cell)):
+            used |= _names_used(cell.source)
     seen: list[str] = []
     for cell in notebook.cells:
-        tags = _tags(cell)
-        if cell.cell_type != "code" or "exercise" in tags:
+        if cell.cell_type != "code" or "exercise" in _tags(cell):
             continue
         try:
             tree = ast.parse(cell.source)
         except SyntaxError:
             continue
         for node in tree.body:
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                line = ast.get_source_segment(cell.source, node)
-                if line and line not in seen:
-                    seen.append(line)
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            bound = {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+            line = ast.get_source_segment(cell.source, node)
+            if bound & used and line and line not in seen:
+                seen.append(line)
     return "\n".join(seen) + "\n"
 
 
