@@ -235,7 +235,7 @@ def quick_runs(tmp_path_factory):
     import os
 
     from course.arc.runs import load_runs
-    from course.core.registry import train_model
+    from course.lessons import train_model
 
     folder = tmp_path_factory.mktemp("data")
     old = os.environ.get("COURSE_DATA_DIR")

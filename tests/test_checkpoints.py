@@ -13,7 +13,7 @@ from course.core.checkpoints import (
     read_manifest,
     save_checkpoint,
 )
-from course.core.registry import train_model
+from course.lessons import train_model
 
 
 def _save(name="toy"):

@@ -251,7 +251,7 @@ def test_expertise_levels_grow(levels):
 
 
 def test_quick_training_writes_loadable_vocabularies(tmp_data_dir):
-    from course.core.registry import train_model
+    from course.lessons import train_model
 
     result = train_model("chess_chunks", quick=True)
     assert result["positions_studied"] == 400

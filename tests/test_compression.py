@@ -6,7 +6,7 @@ import torch
 
 from course.compression import bitstream as bs
 from course.compression.baselines import jpeg
-from course.compression.codec import bits_per_pixel, decode, decode_symbols, encode, encode_symbols
+from course.compression.coding import bits_per_pixel, decode, decode_symbols, encode, encode_symbols
 from course.compression.metrics import bd_rate, ms_ssim, psnr, quality, ssim
 from course.compression.models import CodecConfig, make_codec
 
@@ -321,7 +321,7 @@ def test_photo_folder_is_verified(tmp_path):
 
 
 def test_quick_training_resumes_to_the_same_weights(tmp_path, monkeypatch):
-    from course.compression.train import codec_config, train_codec, training_state_path
+    from course.compression.codec.train import codec_config, train_codec, training_state_path
 
     folder = _photo_folder(tmp_path)
     config = codec_config("hyperprior", quick=True)
@@ -338,7 +338,7 @@ def test_quick_training_resumes_to_the_same_weights(tmp_path, monkeypatch):
     assert metrics["train_devices"] == ["cpu"]
 
     monkeypatch.setenv("COURSE_TRAINING_DIR", str(tmp_path / "resumed"))
-    import course.compression.train as T
+    import course.compression.codec.train as T
 
     calls, real_loss = [], T.rd_loss
 
@@ -425,7 +425,7 @@ def test_full_size_hyperprior_matches_the_planned_architecture():
 
 
 def test_rd_points_from_real_files(tmp_path):
-    from course.compression.evaluate import baseline_points, bd_rate_of, codec_points, load_image_folder
+    from course.compression.codec.evaluate import baseline_points, bd_rate_of, codec_points, load_image_folder
 
     folder = _photo_folder(tmp_path)
     kodak = tmp_path / "kodak"
@@ -473,7 +473,7 @@ def test_bench_codec_reports_the_issue_keys(tmp_data_dir, tmp_path, monkeypatch)
     """`bench codec --quick` on a stand-in Kodak folder, with small saved models."""
     from dataclasses import asdict
 
-    from course.compression.bench import bench
+    from course.compression.codec.analysis import bench
     from course.core.checkpoints import save_checkpoint
 
     folder = _photo_folder(tmp_path, count=2)
@@ -506,7 +506,7 @@ def test_training_state_from_before_a_new_config_field_still_resumes():
     import json
     from dataclasses import asdict
 
-    from course.compression.train import _same_config
+    from course.compression.codec.train import _same_config
 
     config = CodecConfig()
     old = asdict(config)
@@ -547,7 +547,7 @@ def test_kodak_rd_figure_draws_every_codec_and_the_published_points(tmp_path):
     import subprocess
     import sys
 
-    from course.compression.bench import PUBLISHED_POINTS, kodak_rd_figure
+    from course.compression.codec.analysis import PUBLISHED_POINTS, kodak_rd_figure
 
     curve = lambda shift: [{"rate": q, "bpp": 0.1 * q, "psnr": 25 + q + shift, "ms_ssim": 0.9} for q in range(1, 6)]
     result = {
@@ -570,7 +570,7 @@ def test_kodak_rd_figure_draws_every_codec_and_the_published_points(tmp_path):
     source, figure = tmp_path / "codec.json", tmp_path / "codec.png"
     source.write_text(json.dumps(result))
     subprocess.run(
-        [sys.executable, "-m", "course.compression.kodak_figure", str(source), str(figure)],
+        [sys.executable, "-m", "course.compression.codec.kodak_figure", str(source), str(figure)],
         check=True,
         env={**os.environ, "MPLBACKEND": "Agg"},
     )
@@ -584,7 +584,7 @@ def test_a_file_from_the_shipped_codec_decodes_bit_exactly_in_a_fresh_process(tm
 
     from PIL import Image
 
-    from course.compression.codec import load_codec
+    from course.compression.coding import load_codec
 
     source, packed, back = tmp_path / "in.png", tmp_path / "out.glc", tmp_path / "back.png"
     Image.fromarray(_image(70, 90)).save(source)

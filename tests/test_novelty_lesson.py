@@ -217,7 +217,7 @@ def test_bench_quick_has_exactly_the_issue_keys():
 
 
 def test_quick_training_writes_a_checkpoint_the_notebook_can_load(tmp_path, monkeypatch):
-    from course.core.registry import train_model
+    from course.lessons import train_model
 
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
     summary = train_model("novelty_ngu_noisy_tv", quick=True)

@@ -3,22 +3,7 @@
 The 178 small ARC-AGI-1 training tasks (`data`), the per-puzzle solver that trains a small
 network from scratch to describe each puzzle in as few bits as it can (`solver`), two baselines
 (`baselines`: copy the input, a small DSL search), the benchmark (`analysis`), recorded solver
-runs for the notebook (`runs`) and the interactive views (`widgets`). The solver has no shipped
-weights: it learns each puzzle anew; what ships is the record of a few runs.
+runs for the notebook (`runs`, configured in `presets`) and the interactive views (`widgets`).
+The solver has no shipped weights: it learns each puzzle anew; what ships is the record of a few
+runs.
 """
-
-from course.arc.analysis import bench
-from course.arc.runs import RUNS_NAME, runs_config, train_runs
-from course.core.registry import ModelSpec
-
-MODELS = [
-    ModelSpec(
-        name=RUNS_NAME,
-        lesson="arc",
-        description="recorded solver runs on six ARC tasks (guesses and bits every 10 steps)",
-        make_config=runs_config,
-        train=train_runs,
-    ),
-]
-
-__all__ = ["MODELS", "bench"]

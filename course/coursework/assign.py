@@ -57,7 +57,7 @@ class Exercise:
 
 
 def lesson_sources() -> list[Path]:
-    from course.core.registry import LESSONS
+    from course.lessons import LESSONS
 
     return [NOTEBOOKS_DIR / lesson.notebook for lesson in LESSONS.values() if lesson.notebook]
 
@@ -79,7 +79,9 @@ def _exercise_name(source: str, origin: str) -> tuple[str, str, Any]:
     begin, end = _solution_block(source)
     tree = ast.parse(source)
     for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno <= begin + 1 <= node.end_lineno:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+            node.lineno <= begin + 1 <= (node.end_lineno or node.lineno)
+        ):
             return node.name, "function", None
     block = ast.parse(textwrap.dedent("\n".join(source.splitlines()[begin + 1 : end])))
     for node in block.body:
@@ -229,9 +231,9 @@ def exercise_shortcuts(name: str) -> list[str]:
     """Every function of the course's packages with the exercise's name: the course's own answer."""
     if name not in _SHORTCUT_CACHE:
         from course.coursework.hidden import course_functions_named
-        from course.core.registry import LESSONS
+        from course.lessons import LESSONS
 
-        packages = sorted({lesson.module.split(".")[0] + "." + lesson.module.split(".")[1] for lesson in LESSONS.values()})
+        packages = sorted({".".join(lesson.presets.split(".")[:2]) for lesson in LESSONS.values()})
         _SHORTCUT_CACHE[name] = course_functions_named(name, packages)
     return _SHORTCUT_CACHE[name]
 
@@ -321,7 +323,10 @@ def assign(outdir: Path, sources: list[Path] | None = None) -> list[dict]:
         (work / "master").mkdir(parents=True)
         master_path = work / "master" / f"{lesson}.ipynb"
         nbformat.write(master, master_path)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+        }
         result = subprocess.run(
             [sys.executable, "-m", "otter", "assign", "--no-pdfs", str(master_path), str(work / "dist")],
             capture_output=True,

@@ -113,7 +113,9 @@ def bench(quick: bool = False) -> dict:
         "instructor_score_pct": round(
             100 * sum(x["instructor"] for x in lessons) / sum(x["possible"] for x in lessons), 1
         ),
-        "student_stub_score_pct": round(100 * sum(x["untouched"] for x in lessons) / sum(x["possible"] for x in lessons), 1),
+        "student_stub_score_pct": round(
+            100 * sum(x["untouched"] for x in lessons) / sum(x["possible"] for x in lessons), 1
+        ),
         "partial_submission_score_exact": all(x["partial"] == x["partial_expected"] for x in lessons),
         "shortcut_submissions_points": sum(x["shortcut"] or 0 for x in lessons),
         "shortcut_exercises_tried": sum(x["shortcut_exercises"] for x in lessons),

@@ -5,49 +5,6 @@ DreamerV3 in one readable file — a world model with discrete latent codes, and
 critic trained on trajectories imagined in that latent space (`dreamer`) — the model-free
 baseline it is measured against, DQN, with the same evaluation protocol (`dqn`), training curves
 over seeds (`runs`), planning by search in latent space and in pixel space (`planning`), the
-lesson's experiments and benchmark (`analysis`) and the interactive views (`widgets`).
+shipped models' configs (`presets`), the lesson's experiments and benchmark (`analysis`) and the
+interactive views (`widgets`).
 """
-
-from course.core.registry import ModelSpec, lazy_lesson
-
-__all__ = ["MODELS", "bench"]
-
-
-def _models():
-    from course.dreamer.analysis import (
-        DREAMER_NAME,
-        ROOM_NAME,
-        UMAP_NAME,
-        agent_config,
-        latent_map_config,
-        room_agent_config,
-        train_agent,
-        train_latent_map,
-    )
-
-    return [
-        ModelSpec(
-            name=DREAMER_NAME,
-            lesson="dreamer",
-            description="DreamerV3 on Catch, seed 0: world model, actor and critic",
-            make_config=agent_config,
-            train=train_agent,
-        ),
-        ModelSpec(
-            name=UMAP_NAME,
-            lesson="dreamer",
-            description="UMAP map of the agent's latent codes (needs dreamer_catch first)",
-            make_config=latent_map_config,
-            train=train_latent_map,
-        ),
-        ModelSpec(
-            name=ROOM_NAME,
-            lesson="dreamer",
-            description="DreamerV3 in MiniGrid's empty room (the longer game), seed 0",
-            make_config=room_agent_config,
-            train=train_agent,
-        ),
-    ]
-
-
-__getattr__ = lazy_lesson(__name__, "course.dreamer.analysis", _models)

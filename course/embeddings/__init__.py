@@ -1,35 +1,6 @@
 """Lesson 01: embeddings, entanglement and distance.
 
 Sprites with known factors (`sprites`), three embeddings of them (`models`, `train`), the
-measurements (`metrics`), the lesson's experiments and benchmark (`analysis`) and the
-interactive views (`widgets`).
+measurements (`metrics`), the shipped models' configs (`presets`), the lesson's experiments and
+benchmark (`analysis`) and the interactive views (`widgets`).
 """
-
-from course.core.registry import ModelSpec
-from course.embeddings.analysis import MODEL_NAMES, UMAP_NAME, UmapConfig, bench, model_config, train_umap
-from course.embeddings.train import train_embedding
-
-MODELS = [
-    ModelSpec(
-        name=MODEL_NAMES[kind],
-        lesson="embeddings",
-        description=description,
-        make_config=lambda quick, kind=kind: model_config(kind, quick),
-        train=train_embedding,
-    )
-    for kind, description in [
-        ("ae", "plain autoencoder, 10-d latent"),
-        ("vae", "VAE (β = 1), 10-d latent"),
-        ("disentangled", "β-TCVAE (β = 6), 10-d latent"),
-    ]
-] + [
-    ModelSpec(
-        name=UMAP_NAME,
-        lesson="embeddings",
-        description="UMAP maps of the three embeddings (needs them first)",
-        make_config=lambda quick: UmapConfig(n_points=300 if quick else 3000),
-        train=train_umap,
-    )
-]
-
-__all__ = ["MODELS", "MODEL_NAMES", "bench", "model_config"]

@@ -1,0 +1,187 @@
+"""Interactive views for Lesson 03.
+
+As in every lesson: a plain function computes what to show (tested on its own) and a small
+ipywidgets builder calls it when a control moves; builders return the container, whose
+`.controls` and `.views` let tests move a control and see the output change.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import ipywidgets as W
+import numpy as np
+
+from course.compression.baselines import jpeg
+from course.compression.coding import bits_per_pixel, decode, encode
+from course.compression.metrics import psnr
+from course.core.widgets import to_png, widget_box
+
+# ---------------------------------------------------------------- plain functions
+
+
+def jpeg_nearest(image: np.ndarray, bpp: float) -> dict:
+    """The JPEG file (quality 1 … 95) whose rate is nearest to `bpp`: {quality, bytes, bpp, psnr, decoded}."""
+    best: dict[str, Any] = {}
+    for quality in range(1, 96):
+        data, decoded = jpeg(image, quality)
+        rate = bits_per_pixel(data, *image.shape[:2])
+        if not best or abs(np.log(rate / bpp)) < abs(np.log(best["bpp"] / bpp)):
+            best = {
+                "quality": quality,
+                "bytes": len(data),
+                "bpp": rate,
+                "psnr": psnr(image, decoded),
+                "decoded": decoded,
+            }
+        if rate > 2 * bpp:  # files only grow with quality from here on
+            break
+    return best
+
+
+def rate_comparison(image: np.ndarray, model, quality: int) -> dict:
+    """Our codec at one rate point next to JPEG at the nearest rate, both from real files."""
+    data = encode(image, model, quality)
+    decoded = decode(data, model)
+    ours: dict[str, Any] = {
+        "bytes": len(data),
+        "bpp": bits_per_pixel(data, *image.shape[:2]),
+        "psnr": psnr(image, decoded),
+        "decoded": decoded,
+    }
+    return {"ours": ours, "jpeg": jpeg_nearest(image, ours["bpp"])}
+
+
+def cross_domain(model, image: np.ndarray, quality: int) -> dict:
+    """One codec on one image: {bytes, bpp, psnr, decoded}."""
+    data = encode(image, model, quality)
+    decoded = decode(data, model)
+    return {
+        "bytes": len(data),
+        "bpp": bits_per_pixel(data, *image.shape[:2]),
+        "psnr": psnr(image, decoded),
+        "decoded": decoded,
+    }
+
+
+def bit_map_figure(model, image: np.ndarray, quality: int):
+    """A figure: the image, and where the bits go (bits per 16×16 block, per latent channel)."""
+    import matplotlib.pyplot as plt
+
+    from course.compression.glc.analysis import bit_allocation
+
+    allocation = bit_allocation(model, image, quality)
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.3))
+    axes[0].imshow(image)
+    axes[0].set_title("image")
+    axes[0].axis("off")
+    shown = axes[1].imshow(allocation["per_position"], cmap="magma")
+    axes[1].set_title("bits per 16×16 block")
+    axes[1].set_xlabel("latent column")
+    axes[1].set_ylabel("latent row")
+    fig.colorbar(shown, ax=axes[1], label="bits")
+    order = np.argsort(allocation["per_channel"])[::-1]
+    axes[2].bar(np.arange(len(order)), allocation["per_channel"][order], color="tab:blue")
+    axes[2].set_xlabel("latent channel (sorted)")
+    axes[2].set_ylabel("bits")
+    axes[2].set_title(f"{allocation['total_bits']:.0f} bits in all ({allocation['side_bits']:.0f} side)")
+    fig.tight_layout()
+    return fig
+
+
+# ---------------------------------------------------------------- widgets
+
+
+def middle_rate(model) -> int:
+    """The rate point a widget starts at: the middle of the curve (about 0.1 bpp for the faces codec)."""
+    return model.config.rate_points // 2 + 1
+
+
+def _builder(rows: list, controls: list, views: list, update) -> W.VBox:
+    """The lesson's widget: `update` runs now and whenever a control moves; tests reach the
+    controls and views through `.controls` and `.views`."""
+    for control in controls:
+        control.observe(update, "value")
+    update()
+    return widget_box(rows, controls, views)
+
+
+def _panel(image: np.ndarray, caption: str) -> W.VBox:
+    return W.VBox([W.Image(value=to_png(image, scale=2), format="png"), W.HTML(f"<small>{caption}</small>")])
+
+
+def rate_explorer(images: dict, model) -> W.VBox:
+    """Ours | JPEG at the nearest rate | original, for a chosen image and rate point."""
+    names = list(images)
+    picker = W.Dropdown(options=names, value=names[0], description="image")
+    rate = W.IntSlider(
+        value=middle_rate(model), min=1, max=model.config.rate_points, description="rate point", continuous_update=False
+    )
+    row = W.HBox()
+
+    def update(*_):
+        image = images[picker.value]
+        result = rate_comparison(image, model, rate.value)
+        ours, other = result["ours"], result["jpeg"]
+        row.children = [  # what changes comes first: the decoded images, then the original
+            _panel(ours["decoded"], f"ours: {ours['bytes']} bytes, {ours['bpp']:.3f} bpp, {ours['psnr']:.1f} dB"),
+            _panel(
+                other["decoded"],
+                f"JPEG q{other['quality']}: {other['bytes']} bytes, {other['bpp']:.3f} bpp, {other['psnr']:.1f} dB",
+            ),
+            _panel(image, f"original: {image.shape[0] * image.shape[1] * 3:,} bytes of pixels"),
+        ]
+
+    return _builder([W.HBox([picker, rate]), row], [picker, rate], [row], update)
+
+
+def experience_explorer(codecs: dict, test_sets: dict) -> W.VBox:
+    """A codec trained on one domain, tested on an image of another: its experience, live."""
+    trained = W.Dropdown(options=list(codecs), description="trained on")
+    tested = W.Dropdown(options=list(test_sets), description="tested on")
+    index = W.IntSlider(value=0, min=0, max=min(len(v) for v in test_sets.values()) - 1, description="test image")
+    rate = W.IntSlider(
+        value=middle_rate(next(iter(codecs.values()))),
+        min=1,
+        max=next(iter(codecs.values())).config.rate_points,
+        description="rate point",
+        continuous_update=False,
+    )
+    row = W.HBox()
+
+    def update(*_):
+        image = test_sets[tested.value][index.value]
+        result = cross_domain(codecs[trained.value], image, rate.value)
+        row.children = [
+            _panel(result["decoded"], f"{trained.value} codec: {result['bpp']:.3f} bpp, {result['psnr']:.1f} dB"),
+            _panel(image, f"the {tested.value} image"),
+        ]
+
+    return _builder(
+        [W.HBox([trained, tested]), W.HBox([index, rate]), row], [trained, tested, index, rate], [row], update
+    )
+
+
+def figure_png(fig) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=80)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def bit_map_explorer(images: dict, model) -> W.VBox:
+    """Where the bits go in a chosen image, at a chosen rate point."""
+    names = list(images)
+    picker = W.Dropdown(options=names, value=names[0], description="bit map of")
+    rate = W.IntSlider(
+        value=middle_rate(model), min=1, max=model.config.rate_points, description="rate point", continuous_update=False
+    )
+    view = W.Image(format="png")
+
+    def update(*_):
+        view.value = figure_png(bit_map_figure(model, images[picker.value], rate.value))
+
+    return _builder([W.HBox([picker, rate]), view], [picker, rate], [view], update)
