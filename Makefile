@@ -48,8 +48,8 @@ test: notebooks  ## set up, then unit tests and every notebook top to bottom (of
 	MPLBACKEND=Agg $(OFFLINE) $(BIN)/python -m pytest -q --nbval-lax -p tests.notebook_durations $(NOTEBOOKS)
 
 lint: setup  ## ruff (lint and format) on the course's code, and mypy's type check of course/
-	$(BIN)/ruff check course tests tests_browser etc
-	$(BIN)/ruff format --check course tests tests_browser etc
+	$(BIN)/ruff check course tests tests_browser tests_instructor instructor etc
+	$(BIN)/ruff format --check course tests tests_browser tests_instructor instructor etc
 	$(BIN)/mypy
 
 # The Chromium the browser tests drive: $COURSE_CHROMIUM, else the first of these on PATH.

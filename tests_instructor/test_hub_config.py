@@ -77,10 +77,15 @@ def test_local_hub_config_uses_the_measured_limits(tmp_path, monkeypatch):
     assert len(config.SharedPasswordAuthenticator.user_password) >= 8
     assert (tmp_path / "hub" / "password").stat().st_mode & 0o077 == 0
 
-    class Spawner:  # what the spawn hook reads
+    class Spawner:  # what the spawn hook reads and sets
         home_dir = str(tmp_path / "hub" / "homes" / "alice")
+        port = 0
+
+        class user:
+            id = 3
 
     namespace["seed_home"](Spawner)
+    assert Spawner.port == config.JupyterHub.port + 1000 + 3  # a port of the student's own
     seeded = tmp_path / "hub" / "homes" / "alice" / "01_embeddings.ipynb"
     assert seeded.read_text() == "{}"
     seeded.write_text('{"mine": 1}')

@@ -106,7 +106,10 @@ c.JupyterHub.active_server_limit = int(LIMITS["active_servers"])
 
 
 def seed_home(spawner) -> None:
-    """Copy the student notebooks into a student's home, leaving any notebook they already have."""
+    """Copy the student notebooks into a student's home, leaving any notebook they already have;
+    and give the student's server a port of its own (servers started at the same moment would
+    otherwise race for the same random free port)."""
+    spawner.port = PORT + 1000 + spawner.user.id
     home = Path(spawner.home_dir)
     home.mkdir(parents=True, exist_ok=True)
     for notebook in sorted(STUDENT_NOTEBOOKS.glob("*.ipynb")):
