@@ -155,6 +155,7 @@ def test_network_is_equivariant_to_example_order_and_to_colours_other_than_black
     assert np.allclose(logits[:, colours].detach(), recoloured.detach(), atol=1e-5)
 
 
+@pytest.mark.slow
 def test_solver_solves_a_small_recolouring_puzzle_by_shortening_its_description():
     pairs = [
         ([[1, 0, 1], [0, 1, 0]], [[2, 0, 2], [0, 2, 0]]),
@@ -170,6 +171,7 @@ def test_solver_solves_a_small_recolouring_puzzle_by_shortening_its_description(
     assert all(len(tries) <= 2 for tries in result.attempts)
 
 
+@pytest.mark.slow
 def test_solver_respects_its_time_budget():
     task = D.load_task("60b61512")
     result = solve(task, SolverConfig(seconds=1.0, max_steps=10**6))
@@ -177,6 +179,7 @@ def test_solver_respects_its_time_budget():
     assert len(result.attempts) == len(task.test_inputs)
 
 
+@pytest.mark.slow
 def test_solver_handles_a_puzzle_whose_output_shape_must_be_learned():
     task = make_task([([[1]], [[1, 1]]), ([[1, 2]], [[1]]), ([[2, 2, 2]], [[2, 2]])], [([[3]], [[3, 3]])])
     result = solve(task, SolverConfig(seconds=5, max_steps=30))
@@ -187,6 +190,7 @@ def test_solver_handles_a_puzzle_whose_output_shape_must_be_learned():
 # ---------------------------------------------------------------- the benchmark
 
 
+@pytest.mark.slow
 def test_quick_bench_has_exactly_the_issue_keys():
     result = analysis.bench(quick=True)
     assert set(result) == {
@@ -204,6 +208,7 @@ def test_quick_bench_has_exactly_the_issue_keys():
     json.dumps(result)
 
 
+@pytest.mark.slow
 def test_a_stopped_bench_goes_on_from_its_journal_and_two_workers_agree_with_one(tmp_path, monkeypatch):
     journal = tmp_path / "tasks.jsonl"
     cfg = SolverConfig(seconds=2, max_steps=20)

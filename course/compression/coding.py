@@ -37,11 +37,9 @@ MAX_PIXELS = 16 * 2**20
 
 def as_rgb_array(image) -> np.ndarray:
     """A PIL image or a uint8 array -> (H, W, 3) uint8. Grayscale and RGBA are refused, each with the fix."""
-    try:
-        from PIL import Image
-    except ImportError:  # pragma: no cover - Pillow comes with matplotlib
-        Image = None
-    if Image is not None and isinstance(image, Image.Image):
+    from PIL import Image
+
+    if isinstance(image, Image.Image):
         if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
             raise ValueError(
                 f"the image has an alpha channel (mode {image.mode!r}), which the codec does not code. "
@@ -234,7 +232,8 @@ def bitstream_overhead(image, model, quality: int) -> dict:
     array = as_rgb_array(image)
     model.eval()
     symbols = model.analyse(pad(to_tensor(array)), quality)
-    data = encode_symbols(symbols, model, *array.shape[:2], quality)
+    height, width = array.shape[:2]
+    data = encode_symbols(symbols, model, height, width, quality)
     ideal = model.information_bits(symbols) / 8
     return {"bytes": len(data), "ideal_bytes": ideal, "overhead_pct": 100 * (len(data) - ideal) / len(data)}
 

@@ -73,6 +73,7 @@ def read_manifest() -> dict[str, dict[str, Any]]:
         manifest = json.loads(path.read_bytes())
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise CheckpointError(f"{path} is not valid JSON ({err}): {fix}.") from err
+    problem: str | None
     if not isinstance(manifest, dict):
         problem = f"it holds a JSON {type(manifest).__name__}"
     else:
@@ -244,6 +245,21 @@ def read_sha256sums(sums: Path) -> dict[str, str]:
             raise ValueError(f"{sums}:{number}: expected 'SHA256  FILE', got {line!r}")
         expected[parts[1].strip().lstrip("*")] = parts[0]
     return expected
+
+
+def check_shipped_file(
+    path: Path, expected: str, *, what: str, shipped_as: str, restore: str, error: type[Exception]
+) -> None:
+    """Raise `error` when a shipped data file is missing (the message ends with `restore`) or its
+    SHA-256 is not `expected` (the fix names `shipped_as`, its path in the repository)."""
+    if not path.exists():
+        raise error(f"{what} {path} is missing. {restore}")
+    actual = sha256_file(path)
+    if actual != expected:
+        raise error(
+            f"{what} {path} is altered: its SHA-256 is {actual[:12]}…, SHA256SUMS expects "
+            f"{expected[:12]}…. Restore it with `git checkout -- {shipped_as}`."
+        )
 
 
 def verify_datasets(folders: list[str] | None = None) -> list[tuple[str, str]]:

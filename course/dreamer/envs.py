@@ -13,6 +13,7 @@ goal in the far corner, up to 12 moves away. The only reward comes on arrival, 1
 
 from __future__ import annotations
 
+import time
 from collections import deque
 
 import numpy as np
@@ -185,7 +186,7 @@ class GoalRoom(EmptyRoom):
             game.place_agent()  # a random free cell, never the goal's
             game.mission = "get to the green goal square"
 
-        game._gen_grid = gen_grid
+        game._gen_grid = gen_grid  # type: ignore[method-assign]  # this instance's layout, not MiniGrid's
 
     def render(self) -> np.ndarray:
         image = super().render()
@@ -209,7 +210,7 @@ def goal_room(x: int, y: int) -> str:
         raise ValueError(f"goal cell ({x}, {y}) is off the floor: use 0 <= x, y < {floor}")
     name = f"empty_room_goal_{x}_{y}"
     if name not in ENVS:
-        room = type(f"GoalRoom_{x}_{y}", (GoalRoom,), {"goal": (x, y)})
+        room: type[GoalRoom] = type(f"GoalRoom_{x}_{y}", (GoalRoom,), {"goal": (x, y)})
         moves = room.moves_to_goal()
         room.optimal_return = round(float(np.mean(1 - 0.9 * moves[moves > 0] / room.max_steps)), 4)
         room.plan_horizon = int(moves.max())
@@ -289,17 +290,25 @@ def record_evaluation(
     return stop_when_solved and solved_at(history, solve_return) is not None
 
 
+class RunClock:
+    """Wall time and CPU time (of this process) since a training run began."""
+
+    def __init__(self) -> None:
+        self.start, self.cpu_start = time.perf_counter(), time.process_time()
+
+    def seconds(self) -> float:
+        return time.perf_counter() - self.start
+
+    def cpu_seconds(self) -> float:
+        return time.process_time() - self.cpu_start
+
+
 def run_summary(
-    history: list[dict],
-    env_steps: int,
-    updates: int,
-    seconds: float,
-    solve_return: float,
-    optimal_return: float,
-    cpu_seconds: float,
+    history: list[dict], env_steps: int, updates: int, clock: RunClock, solve_return: float, optimal_return: float
 ) -> dict:
     """The headline figures of one training run, the same for every agent (`cpu_seconds`: of the
-    training thread, which the budget counts; `seconds`: wall time)."""
+    training thread, which the budget counts; `train_seconds`: wall time)."""
+    seconds, cpu_seconds = clock.seconds(), clock.cpu_seconds()
     solved = solved_at(history, solve_return)
     return {
         "solved": solved is not None,

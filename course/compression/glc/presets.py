@@ -1,5 +1,7 @@
 """GLC's shipped models (Lesson 03) and their configs."""
 
+from functools import partial
+
 from course.compression.glc.glc import TWIN_LAMBDAS, glc_config, load_glc, train_glc, train_vq_twin, vq_twin_config
 from course.compression.glc.vq import load_vq, train_vq, vq_config
 from course.core.registry import ModelSpec
@@ -8,7 +10,7 @@ MODELS = [
     ModelSpec(
         name=f"glc_{domain}",
         description=f"GLC-style codec trained on {domain} (autoencoder, code predictor, joint), 128×128 images",
-        make_config=lambda quick, domain=domain: glc_config(domain, quick),
+        make_config=partial(glc_config, domain),
         train=train_glc,
         load=lambda domain=domain: load_glc(f"glc_{domain}"),
     )

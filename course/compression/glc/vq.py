@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from course.compression.glc.domains import DOMAINS
-from course.compression.models import _transform
+from course.compression.models import transform
 from course.compression.transforms import analysis, synthesis
 from course.core.progress import progress
 from course.core.seeding import torch_threads
@@ -78,10 +78,10 @@ class VQAutoencoder(nn.Module):
         return self.codebook[indices].permute(0, 3, 1, 2)
 
     def forward(self, x: torch.Tensor) -> dict:
-        y = _transform(self, self.g_a, x)
+        y = transform(self, self.g_a, x)
         y_q = self.lookup(self.indices(y))
         codebook_loss = F.mse_loss(y_q, y.detach()) + self.config.commitment * F.mse_loss(y, y_q.detach())
-        x_hat = _transform(
+        x_hat = transform(
             self, self.g_s, y + (y_q - y).detach()
         )  # straight-through: the decoder sees codewords, gradients reach the encoder
         return {"x_hat": x_hat, "codebook_loss": codebook_loss}
