@@ -80,6 +80,7 @@ def test_recording_command_starts_without_a_runpy_warning(module):
     assert done.returncode == 0 and "RuntimeWarning" not in done.stderr, done.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "remove, code, message",
     [
