@@ -9,7 +9,7 @@ curves over seeds are recorded in `data/dreamer/runs.json` and `runs_room.json` 
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -20,14 +20,12 @@ from sklearn.neighbors import NearestNeighbors
 from course.core.checkpoints import load_checkpoint
 from course.dreamer.dreamer import Dreamer, DreamerConfig, frames_match, imagination_accuracy, make_agent
 from course.dreamer.envs import Catch, EmptyRoom, make_env
-from course.dreamer.runs import dreamer_config, median_or_none, read_runs, steps_to_solve, train_agent
+from course.dreamer.runs import median_or_none, read_runs, steps_to_solve, train_agent
 from course.embeddings.metrics import factor_entropy, gaps_from_mutual_info, knn_purity
 
 DREAMER_NAME = "dreamer_catch"
 UMAP_NAME = "dreamer_catch_umap"
 ROOM_NAME = "dreamer_room"
-SHIPPED_AGENT_STEPS = 2000  # real steps the shipped agent trains for (the runs stop once solved)
-SHIPPED_ROOM_AGENT_STEPS = 8000  # the same for the empty-room agent
 
 
 # ---------------------------------------------------------------- the shipped agent
@@ -241,12 +239,16 @@ def room_picture(frame: np.ndarray) -> np.ndarray:
 
 @dataclass
 class LatentMapConfig:
-    """UMAP of the posterior codes z of frames from random play."""
+    """UMAP of the posterior codes z of frames from random play (the shipped map: `presets`)."""
 
-    episodes: int = 200
-    n_neighbors: int = 15
-    min_dist: float = 0.1
-    seed: int = 0
+    episodes: int = 200  # random games whose frames the map shows
+    n_neighbors: int = 15  # UMAP's neighbourhood size: local (small) against global (large) structure
+    min_dist: float = 0.1  # how tightly UMAP may pack points in the map
+    seed: int = 0  # seeds the games and UMAP's layout
+
+    def smoke(self) -> LatentMapConfig:
+        """A map of 10 games, for tests and `train --quick`."""
+        return replace(self, episodes=10)
 
 
 def latent_codes(agent: Dreamer, episodes: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -420,39 +422,11 @@ def run_figures(runs: dict) -> dict:
     }
 
 
-def agent_config(quick: bool = False) -> DreamerConfig:
-    """The shipped agent: the recorded seed-0 recipe, trained on past its solve point to 2,000 real
-    steps (`quick`: a tiny run for tests). Solving needs a model good where the actor plays; the
-    lesson's dreams and planners ask it about every move, which takes more of the game seen."""
-    config = dreamer_config(0, quick)
-    if not quick:
-        config.env_steps, config.stop_when_solved, config.max_seconds = SHIPPED_AGENT_STEPS, False, 3600.0
-    return config
-
-
-def room_agent_config(quick: bool = False) -> DreamerConfig:
-    """The shipped empty-room agent: the recorded seed-0 recipe, trained on past its solve point to
-    8,000 real steps, with no time limit so that every machine trains the same agent. The longer
-    training mostly improves the dreams: open-loop frames exact over whole random games 0.46 where
-    the recorded run stopped (5,250 steps), 0.70 at 8,000."""
-    config = dreamer_config(0, quick, env="empty_room")
-    if not quick:
-        config.env_steps, config.stop_when_solved, config.max_seconds = SHIPPED_ROOM_AGENT_STEPS, False, 3600.0
-    return config
-
-
-def latent_map_config(quick: bool = False) -> LatentMapConfig:
-    return LatentMapConfig(episodes=10 if quick else 200)
-
-
 __all__ = [
     "DREAMER_NAME",
     "ROOM_NAME",
     "UMAP_NAME",
-    "agent_config",
     "bench",
-    "latent_map_config",
-    "room_agent_config",
     "train_agent",
     "train_latent_map",
 ]
