@@ -5,15 +5,22 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BROWSER_STAMP := $(VENV)/.installed-browser
 NOTEBOOK_SOURCES := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
-NOTEBOOKS := $(NOTEBOOK_SOURCES:.py=.ipynb)
+# Each lesson's paired notebook (outputs kept) lives in notebooks/build/, out of the learner's way
+# (jupytext.toml; etc/jupyter_lab_config.json hides the folder in JupyterLab's file browser).
+NOTEBOOKS := $(patsubst notebooks/%.py,notebooks/build/%.ipynb,$(NOTEBOOK_SOURCES))
 
 .PHONY: lint setup lab test notebooks student bench verify clean setup-browser test-browser gallery html
 
 setup: $(STAMP)  ## create or update .venv (does nothing when nothing changed)
 
-$(STAMP): pyproject.toml etc/jupyterlab-overrides.json
+# Where the CPU-only torch comes from when pip's own index would give a CUDA build (stock Linux).
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+
+$(STAMP): pyproject.toml etc/jupyterlab-overrides.json etc/install_torch.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@# the pinned torch as a CPU-only build: from pip's index when that one is CPU-only, else TORCH_INDEX
+	TORCH_INDEX=$(TORCH_INDEX) $(BIN)/python etc/install_torch.py
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@# open .py lessons as notebooks on double-click (jupytext's notebook view)
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
@@ -22,19 +29,25 @@ $(STAMP): pyproject.toml etc/jupyterlab-overrides.json
 
 notebooks: setup $(NOTEBOOKS)  ## build the .ipynb files from their jupytext sources
 
-notebooks/%.ipynb: notebooks/%.py
+notebooks/build/%.ipynb: notebooks/%.py
+	@mkdir -p $(@D)
 	$(BIN)/jupytext --quiet --to ipynb --output $@ $<
 
 lab: notebooks  ## set up and open the course in JupyterLab
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --config=etc/jupyter_lab_config.json $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# Offline: the network guard in every Python process, inside a loopback-only network namespace
+# where the system allows one (`run_offline` says so, or why not).
+OFFLINE := COURSE_OFFLINE=1 $(BIN)/python -m course.core.run_offline
 
 test: notebooks  ## set up, then unit tests and every notebook top to bottom (offline)
-	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q tests
-	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q --nbval-lax -p tests.notebook_durations $(NOTEBOOKS)
+	MPLBACKEND=Agg $(OFFLINE) $(BIN)/python -m pytest -q -m "slow or not slow" tests
+	MPLBACKEND=Agg $(OFFLINE) $(BIN)/python -m pytest -q --nbval-lax -p tests.notebook_durations $(NOTEBOOKS)
 
-lint: setup  ## ruff (lint and format) on the course's code
+lint: setup  ## ruff (lint and format) on the course's code, and mypy's type check of course/
 	$(BIN)/ruff check course tests tests_browser etc
 	$(BIN)/ruff format --check course tests tests_browser etc
+	$(BIN)/mypy
 
 # The Chromium the browser tests drive: $COURSE_CHROMIUM, else the first of these on PATH.
 FIND_CHROMIUM = $${COURSE_CHROMIUM:-$$(for b in chromium chromium-browser google-chrome google-chrome-stable; \
@@ -57,29 +70,31 @@ $(BROWSER_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test,browser]"
 	@touch $(BROWSER_STAMP)
 
-test-browser: notebooks setup-browser  ## open every lesson in JupyterLab in Chromium, run it, move its widgets
+test-browser: notebooks html setup-browser  ## every lesson in JupyterLab in Chromium (run, move its widgets), and the read-only site offline
 	COURSE_OFFLINE=1 $(BIN)/python -m pytest -q tests_browser
 
 gallery: notebooks setup-browser  ## the browser tests, keeping their screenshots in docs/gallery/
 	COURSE_OFFLINE=1 COURSE_GALLERY_DIR=$(CURDIR)/docs/gallery $(BIN)/python -m pytest -q tests_browser
 
-html: notebooks  ## every lesson executed and rendered read-only to docs/html/ (start at index.html)
+html: notebooks  ## every lesson executed and rendered read-only to docs/html/ (start at index.html); works offline
 	@mkdir -p docs/html
 	COURSE_OFFLINE=1 env -u MPLBACKEND $(BIN)/jupyter nbconvert --to html --execute \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=True \
+		--TemplateExporter.extra_template_basedirs=etc/site/templates --template course \
 		--output-dir docs/html $(NOTEBOOKS)
+	@# the widget renderer and maths typesetter the pages load, instead of a CDN
+	rm -rf docs/html/vendor && cp -R etc/site/vendor docs/html/vendor
 	$(BIN)/python etc/html_index.py docs/html $(NOTEBOOK_SOURCES)
 
 student: setup  ## write the student notebooks (exercises replaced by stubs) to student/
 	$(BIN)/python -m course student student
 
-bench: setup  ## every lesson's figures as JSON under bench/
-	@mkdir -p bench
-	@for lesson in $$($(BIN)/python -m course list --lessons); do \
-		$(BIN)/python -m course bench $$lesson --json bench/$$lesson.json || exit 1; done
+bench: setup  ## every lesson's figures, and the course's, as JSON in docs/bench/ (what the docs quote)
+	@for lesson in $$($(BIN)/python -m course list --lessons) course; do \
+		$(BIN)/python -m course bench $$lesson --json docs/bench/$$lesson.json || exit 1; done
 
 verify: setup  ## SHA-256 of every shipped checkpoint and dataset
 	$(BIN)/python -m course verify
 
 clean:
-	rm -rf $(VENV) $(NOTEBOOKS) student bench docs/html build/browser
+	rm -rf $(VENV) notebooks/build student docs/html build/browser

@@ -233,6 +233,12 @@ def test_quick_bench_has_exactly_the_issue_keys():
         "sample_efficiency_ratio_matched",
         "imagination_accuracy",
         "planning_return",
+        "planning_return_plain_cem",
+        "planning_return_pixel",
+        "actor_return",
+        "planning_ms_per_move_latent",
+        "planning_ms_per_move_pixel",
+        "actor_ms_per_move",
         "train_seconds",
         "room_optimal_return",
         "room_dreamer_return",
@@ -246,9 +252,24 @@ def test_quick_bench_has_exactly_the_issue_keys():
         "room_train_seconds",
         "room_imagination_accuracy",
         "room_planning_return",
+        "room_planning_return_plain_cem",
+        "room_planning_return_pixel",
+        "room_actor_return",
+        "room_planning_ms_per_move_latent",
+        "room_planning_ms_per_move_pixel",
+        "new_goal_cells",
+        "new_goal_games_per_cell",
+        "new_goal_success_latent_zero_shot",
+        "new_goal_success_latent_worst_cell",
+        "new_goal_success_old_actor",
+        "new_goal_planning_ms_per_move",
+        "dqn_steps_for_new_goal",
+        "dqn_steps_for_new_goal_per_seed",
     ]
     assert result["optimal_return"] == 1.0 and result["seeds"] >= 1
     assert 0 <= result["seeds_solved"] <= result["seeds"] and 0.0 <= result["imagination_accuracy"] <= 1.0
+    assert 0.0 <= result["new_goal_success_latent_worst_cell"] <= result["new_goal_success_latent_zero_shot"] <= 1.0
+    assert result["planning_ms_per_move_pixel"] > result["actor_ms_per_move"] < result["planning_ms_per_move_latent"]
     json.dumps(result)
 
 

@@ -100,3 +100,19 @@ def test_interpolation_helpers():
     assert psnr_at_bpp(curve, 0.2) == pytest.approx(25.0)  # halfway in log bpp
     assert bpp_at_psnr(curve, 25.0) == pytest.approx(0.2)
     assert psnr_at_bpp(curve, 0.5) is None and bpp_at_psnr(curve, 31.0) is None
+
+
+def test_jpeg_at_bpp_picks_the_quality_nearest_the_target():
+    from course.compression.glc.analysis import RAW_BITS_PER_PIXEL, jpeg_at_bpp, jpeg_curve
+
+    rng = np.random.default_rng(0)
+    images = np.clip(rng.normal(128, 40, size=(2, 32, 32, 3)).cumsum(axis=2) / 3, 0, 255).astype(np.uint8)
+    point = jpeg_at_bpp(images, 2.0)
+    neighbours = jpeg_curve(images, [q for q in (point["rate"] - 1, point["rate"] + 1) if 1 <= q <= 100])
+    distance = abs(np.log(point["bpp"] / 2.0))
+    assert all(distance <= abs(np.log(p["bpp"] / 2.0)) for p in neighbours)
+    assert point["ratio"] == pytest.approx(RAW_BITS_PER_PIXEL / point["bpp"])
+    assert point["decoded"].shape == images.shape and 0 < point["ssim"] <= 1
+    assert jpeg_at_bpp(images, 1000.0)["rate"] == 100  # beyond JPEG's largest file: quality 100
+    with pytest.raises(ValueError, match="positive"):
+        jpeg_at_bpp(images, 0)

@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests_browser import results
 from tests_browser.jupyterlab import CHROMIUM_ARGS, LabServer, find_chromium
 from tests_browser.lessons import lessons_to_test
 
@@ -25,6 +26,11 @@ def pytest_collection_modifyitems(items):
         return order.get(callspec.params.get("lesson_name") if callspec else None, -1)
 
     items.sort(key=lesson_of)  # stable: within a lesson the file's order stays
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Write the widgets' response times and the site's check (tests_browser/results.py)."""
+    results.write()
 
 
 @pytest.fixture(scope="session")

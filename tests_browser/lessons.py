@@ -31,6 +31,7 @@ class Control:
     outputs: tuple[str, ...]  # selectors, inside the widget, that must each change
     value: str | None = None  # toggle: the button to press; dropdown: the option to choose
     keys: tuple[str, ...] = ("ArrowRight",)  # slider: the keys pressed on its handle
+    trains: bool = False  # it trains a model: exempt from answering within 0.5 s
 
     def __str__(self) -> str:
         how = {"slider": f"keys {'+'.join(self.keys)}", "button": "click"}.get(self.kind, f"choose {self.value!r}")
@@ -49,8 +50,8 @@ def dropdown(label: str, value: str, *outputs: str) -> Control:
     return Control("dropdown", label, outputs, value=value)
 
 
-def button(text: str, *outputs: str) -> Control:
-    return Control("button", text, outputs)
+def button(text: str, *outputs: str, trains: bool = False) -> Control:
+    return Control("button", text, outputs, trains=trains)
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,8 @@ LESSONS: dict[str, Lesson] = {
                 "puzzle_editor",
                 (
                     dropdown("colour", "5", READOUT),
-                    button("solve", IMAGE),  # the first HTML in this widget is the brush's swatch, not the readout
+                    # the first HTML in this widget is the brush's swatch, not the readout
+                    button("solve", IMAGE, trains=True),  # trains a fresh network on the edited puzzle
                 ),
             ),
         ),

@@ -15,6 +15,7 @@ from pathlib import Path
 import jupytext
 import pytest
 
+from tests_browser import results
 from tests_browser.jupyterlab import KERNEL_NAME, NOTEBOOKS, ROOT, LessonPage
 from tests_browser.lessons import LESSONS, Widget, lessons_to_test
 
@@ -23,6 +24,7 @@ GALLERY_DIR = Path(os.environ.get("COURSE_GALLERY_DIR", ROOT / "build" / "browse
 # Each lesson's page as the tests left it, to look at when a test fails.
 ARTIFACTS_DIR = ROOT / "build" / "browser"
 CONTROL_TIMEOUT_S = 60  # a moved control's outputs must change within this
+RESPONSE_POLL_S = 0.05  # how often a moved control's outputs are read while waiting for them to change
 ALL_LESSONS = lessons_to_test()
 
 
@@ -132,6 +134,19 @@ def test_every_lesson_lists_its_widgets():
     )
 
 
+def test_the_file_browser_shows_each_lesson_once(lab):
+    """Saving a lesson writes its paired .ipynb to build/ (jupytext.toml), which the file browser hides."""
+    name = next(iter(ALL_LESSONS))
+    model = lab.api("GET", f"/api/contents/{name}.py?type=notebook")
+    expect(model["type"] == "notebook", f"{name}.py opens as {model['type']!r}, not as a notebook")
+    lab.api("PUT", f"/api/contents/{name}.py", {"type": "notebook", "format": "json", "content": model["content"]})
+    paired = lab.root / "build" / f"{name}.ipynb"
+    expect(paired.exists(), f"saving {name}.py wrote no paired notebook at {paired}")
+    listed = sorted(item["name"] for item in lab.api("GET", "/api/contents")["content"])
+    lessons = sorted(f"{n}.py" for n in ALL_LESSONS if (NOTEBOOKS / f"{n}.py").exists())
+    expect(listed == lessons, f"the file browser lists {listed}, not one entry per lesson {lessons}")
+
+
 @pytest.mark.parametrize("lesson_name", _lesson_params(with_widgets=False))
 def test_double_click_opens_the_lesson_as_a_notebook(lessons, lesson_name):
     classes, kernel = lessons(lesson_name).opened()  # fails unless a notebook opened
@@ -227,7 +242,7 @@ def test_moving_a_control_changes_its_output(lessons, lesson_name, widget_name):
         widget.count() == 1, f"{lesson_name}: widget {widget_name} found {widget.count()} times" + lesson.why_missing()
     )
 
-    failures = [f for control in spec.controls if (f := _move_and_compare(page, widget, control))]
+    failures = [f for control in spec.controls if (f := _move_and_compare(page, widget, control, lesson_name, spec))]
     if failures:
         pytest.fail(f"{lesson_name}, widget {widget_name}:\n" + "\n".join(failures), pytrace=False)
 
@@ -235,14 +250,16 @@ def test_moving_a_control_changes_its_output(lessons, lesson_name, widget_name):
         _photograph(lesson_name, spec, widget, first=widget_name == lesson.lesson.gallery[0])
 
 
-def _move_and_compare(page: LessonPage, widget, control) -> str | None:
-    """Move `control`; None when each of its outputs changed, else what went wrong."""
+def _move_and_compare(page: LessonPage, widget, control, lesson_name: str, spec: Widget) -> str | None:
+    """Move `control`; None when each of its outputs changed, else what went wrong. The seconds
+    from the move to the changed outputs are recorded (tests_browser/results.py)."""
     before = {selector: page.fingerprint(widget, selector) for selector in control.outputs}
     missing = [s for s, fp in before.items() if fp is None]
     if missing:
         return f"  {control}: no output {missing} in the widget before it moved"
+    start = time.monotonic()
     page.move(widget, control)
-    deadline = time.monotonic() + CONTROL_TIMEOUT_S
+    deadline = start + CONTROL_TIMEOUT_S
     while True:
         now = {selector: page.fingerprint(widget, selector) for selector in control.outputs}
         unchanged = [s for s in control.outputs if now[s] is None or now[s] == before[s]]
@@ -253,7 +270,8 @@ def _move_and_compare(page: LessonPage, widget, control) -> str | None:
                 f"  {control}, now {page.control_state(widget, control)}: after {CONTROL_TIMEOUT_S} s, "
                 "still unchanged: " + "; ".join(f"{s} = {_short(before[s])}" for s in unchanged)
             )
-        time.sleep(0.25)
+        time.sleep(RESPONSE_POLL_S)
+    results.record_response(lesson_name, spec.name, str(control), time.monotonic() - start, control.trains)
     _wait_until_still(page, widget, control.outputs)
     return None
 

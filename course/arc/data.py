@@ -105,7 +105,9 @@ def task_from_dict(raw, name: str = "task") -> Task:
         if split == "test" and outputs and len(outputs) != len(inputs):
             raise ArcDataError(f"{name}: some test pairs have an output and some do not; give all or none")
         parts[split] = (tuple(inputs), tuple(outputs) if outputs else None)
-    return Task(name, parts["train"][0], parts["train"][1], parts["test"][0], parts["test"][1])
+    train_outputs = parts["train"][1]
+    assert train_outputs is not None  # every train pair has an output (checked above)
+    return Task(name, parts["train"][0], train_outputs, parts["test"][0], parts["test"][1])
 
 
 def load_task_file(path: Path | str) -> Task:

@@ -228,14 +228,14 @@ def encode_file(source, target, quality: int, kind: str = "hyperprior") -> dict:
     from PIL import Image
 
     from course.compression.models import CodecConfig
-    from course.core.checkpoints import _write_atomically
+    from course.core.files import atomic_write
 
     model = load_codec(CodecConfig(kind=kind).name)
     with Image.open(source) as image:
         image.load()
         data = encode(image, model, quality)
         height, width = image.height, image.width
-    _write_atomically(Path(target), lambda tmp: tmp.write_bytes(data))
+    atomic_write(Path(target), lambda tmp: tmp.write_bytes(data))
     return {
         "model": model.name,
         "quality": quality,
@@ -250,11 +250,11 @@ def decode_file(source, target) -> dict:
 
     from PIL import Image
 
-    from course.core.checkpoints import _write_atomically
+    from course.core.files import atomic_write
 
     data = Path(source).read_bytes()
     header, _ = unpack(data)
     image = decode(data, load_codec(header.model))
     fmt = Image.registered_extensions().get(Path(target).suffix.lower(), "PNG")
-    _write_atomically(Path(target), lambda tmp: Image.fromarray(image).save(tmp, format=fmt))
+    atomic_write(Path(target), lambda tmp: Image.fromarray(image).save(tmp, format=fmt))
     return {"model": header.model, "quality": header.quality, "height": header.height, "width": header.width}

@@ -38,7 +38,7 @@ letter for a multiple-choice question or a number, with the explanation as comme
 The student version reads `answer_rotation = None  # your answer: "a", "b" or "c"`. The next cell,
 tagged `check`, calls `check_answer("embeddings.rotation", answer_rotation)`, which looks the
 question up in the lesson's `checks.QUESTIONS` (a dict id -> `Question`; the prefix is the
-lesson's key in `course.core.registry.LESSONS`). The package never holds the plain answer, only a
+lesson's key in `course.lessons.LESSONS`). The package never holds the plain answer, only a
 salted SHA-256 of it: of the normalised letter, or, for a number, of the bucket it falls in
 (`tolerance` wide), so that any answer within ± tolerance of the reference is accepted. Authors
 compute the digest with
@@ -137,11 +137,8 @@ def answer_digest(qualified_id: str, answer, tolerance: float | None = None) -> 
 
 def lesson_questions(lesson_key: str) -> dict[str, Question]:
     """The `QUESTIONS` of a lesson's `checks` module (empty if it has none)."""
-    from course.core.registry import get_lesson
-
-    module = get_lesson(lesson_key).module
-    spec = importlib.util.find_spec(module)
-    package = module if spec is not None and spec.submodule_search_locations is not None else module.rpartition(".")[0]
+    lesson = _table_of_contents().get_lesson(lesson_key)
+    package = lesson.presets.rpartition(".")[0]  # the lesson's package: `course.X` of `course.X.presets`
     try:
         checks = importlib.import_module(f"{package}.checks")
     except ModuleNotFoundError:
@@ -170,7 +167,7 @@ def answer_is_right(qualified_id: str, value) -> bool | None:
             return None
         return _hash(qualified_id, choice) == question.digest
     number = _as_number(value)
-    if number is None:
+    if number is None or question.tolerance is None:  # a numeric question always has a tolerance
         return None
     bucket = _bucket(number, question.tolerance)
     return any(_hash(qualified_id, str(bucket + k)) == question.digest for k in (-1, 0, 1))
@@ -243,7 +240,8 @@ def count_exercises(source: str) -> int:
 
 def question_answers(source: str) -> dict[str, str]:
     """id -> the solution block's code, for every question block of a notebook source."""
-    answers, block = {}, None
+    answers: dict[str, str] = {}
+    block: list[str] | None = None
     for line in source.splitlines(keepends=True):
         if BEGIN.match(line):
             block = []
@@ -259,16 +257,33 @@ def question_answers(source: str) -> dict[str, str]:
 
 
 def lesson_key_of(source: Path) -> str | None:
-    """The registry key of the lesson whose notebook is `source`, or None."""
-    from course.core.registry import LESSONS
+    """The key of the lesson whose notebook is `source`, or None."""
+    lessons = _table_of_contents().LESSONS.values()
+    return next((lesson.key for lesson in lessons if lesson.notebook == source.name), None)
 
-    return next((lesson.key for lesson in LESSONS.values() if lesson.notebook == source.name), None)
+
+def _table_of_contents():
+    """`course.lessons`, which sits above core: looked up by name when a question is asked, so that
+    core itself imports no lesson."""
+    return importlib.import_module("course.lessons")
 
 
 def write_student_notebooks(sources: list[Path], outdir: Path) -> list[Path]:
-    """Write NAME.ipynb for each jupytext source, solutions stripped. Returns the paths."""
+    """Write NAME.ipynb for each jupytext source, solutions stripped. Returns the paths.
+
+    Refuses a folder that is not one (a file) and the sources' own folder, where the stubbed
+    copies would stand in for the lessons' notebooks; each notebook is written atomically."""
     import jupytext
 
+    from course.core.files import atomic_write_text
+
+    outdir = Path(outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise ValueError(f"{outdir} is a file, not a folder: give a folder for the student notebooks")
+    if any(outdir.resolve() == Path(src).resolve().parent for src in sources):
+        raise ValueError(
+            f"{outdir} holds the lessons themselves: student copies there would replace them. Give another folder."
+        )
     outdir.mkdir(parents=True, exist_ok=True)
     written = []
     for src in sources:
@@ -276,9 +291,7 @@ def write_student_notebooks(sources: list[Path], outdir: Path) -> list[Path]:
         text = strip_solutions(src.read_text(), origin=str(src), questions=lesson_questions(key) if key else {})
         notebook = jupytext.reads(text, fmt="py:percent")
         target = outdir / f"{src.stem}.ipynb"
-        tmp = target.with_suffix(".ipynb.tmp")
-        tmp.write_text(jupytext.writes(notebook, fmt="ipynb"))  # jupytext.write refuses a .tmp name
-        tmp.replace(target)
+        atomic_write_text(target, jupytext.writes(notebook, fmt="ipynb"))
         written.append(target)
     return written
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from course.core.checkpoints import save_checkpoint
-from course.core.seeding import seed_everything, torch_threads
+from course.core.seeding import reproducible, seed_everything
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def train_spec(spec: ModelSpec, *, quick: bool = False, seed: int | None = None)
         config = replace(config, seed=seed)
     seed_everything(config.seed)
     start = time.perf_counter()
-    with torch_threads(1):  # the same seed gives the same checkpoint on any number of cores
+    with reproducible(threads=1):  # the same seed gives the same checkpoint on any number of cores
         tensors, metrics = spec.train(config)
     seconds = time.perf_counter() - start
     # a resumable training (the Kodak codecs) reports the time of all its runs, not just this last one

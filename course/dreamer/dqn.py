@@ -68,11 +68,13 @@ def dqn_loss(q, target_q, batch: dict[str, torch.Tensor], discount: float) -> to
     return F.smooth_l1_loss(q_taken, target)
 
 
-def train_dqn(config: DQNConfig, on_eval=None, stop=None) -> tuple[dict, dict, list[dict]]:
+def train_dqn(config: DQNConfig, on_eval=None, measure=evaluate, stop=None) -> tuple[dict, dict, list[dict]]:
     """ε-greedy play, replay, one-step Q-learning. Returns (tensors, metrics, history).
 
-    `stop()`, if given, is asked after every step whether a harness wants the run cut
-    (`core.runs.CPUTimeLimit`); without it the run ends on its step count or solve point alone."""
+    `measure(policy, env name, episodes, seed) -> float` scores each evaluation (by default the
+    mean return; `envs.success_rate` counts the games that reach the goal instead). `stop()`, if
+    given, is asked after every step whether a harness wants the run cut (`core.runs.CPUTimeLimit`);
+    without it the run ends on its step count or solve point alone."""
     c = config
     torch.manual_seed(c.seed)
     rng = np.random.default_rng(c.seed)
@@ -88,7 +90,7 @@ def train_dqn(config: DQNConfig, on_eval=None, stop=None) -> tuple[dict, dict, l
         "done": np.zeros(c.env_steps, np.float32),
     }
 
-    def greedy(obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
+    def greedy(obs: torch.Tensor, first: torch.Tensor | None = None) -> torch.Tensor:
         with torch.no_grad():
             return q(obs).argmax(1)
 
@@ -102,7 +104,7 @@ def train_dqn(config: DQNConfig, on_eval=None, stop=None) -> tuple[dict, dict, l
         if step <= c.prefill_steps or rng.random() < epsilon:
             action = int(rng.integers(env.n_actions))
         else:
-            action = int(greedy(torch.from_numpy(obs)[None], None)[0])
+            action = int(greedy(torch.from_numpy(obs)[None])[0])
         next_obs, reward, done = env.step(action)
         i = step - 1
         buffer["obs"][i], buffer["next_obs"][i], buffer["action"][i] = obs, next_obs, action
@@ -123,7 +125,7 @@ def train_dqn(config: DQNConfig, on_eval=None, stop=None) -> tuple[dict, dict, l
                 if updates % c.target_every == 0:
                     target_q.load_state_dict(q.state_dict())
         if step % c.eval_every == 0:
-            score = evaluate(greedy, c.env, c.eval_episodes, seed=c.seed + 10_000 + step)
+            score = measure(greedy, c.env, c.eval_episodes, seed=c.seed + 10_000 + step)
             seconds = time.perf_counter() - start
             record = {
                 "env_steps": step,

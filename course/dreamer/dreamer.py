@@ -35,7 +35,7 @@ class DreamerConfig:
     seed: int = 0  # seeds the weights, the game and the exploration
     # the run
     env_steps: int = 3000  # most real environment steps
-    prefill_steps: int = 200  # random actions before learning starts (about 22 games of Catch: every column seen)
+    prefill_steps: int = 200  # random actions before learning starts (in Catch, 22 games of 9 moves: every column seen)
     updates_per_step: float = 32.0  # world-model + actor-critic updates per real step: learning is
     # bounded by updates, not by data, so many updates squeeze each real step dry (16 -> 32: median
     # steps to solve 450 -> 400)
@@ -61,7 +61,7 @@ class DreamerConfig:
     model_lr: float = 1e-3  # Adam's learning rate for the world model
     # actor-critic in imagination
     horizon: int = 15  # imagined steps per trajectory
-    imagine_starts: int = 64  # imagine from this many of the batch's states (batch_size · seq_len; 0: all of them)
+    imagine_starts: int = 64  # imagine from this many of the batch's batch_size × seq_len states (0: all)
     discount: float = 0.99  # γ of the imagined returns
     lambda_: float = 0.95  # λ of the λ-returns
     entropy: float = 3e-2  # entropy bonus on normalised returns: the actor keeps trying moves its model
@@ -209,6 +209,8 @@ class RSSM(nn.Module):
 
 
 class WorldModel(nn.Module):
+    bins: torch.Tensor  # (bins,), the two-hot reward bins (a buffer)
+
     def __init__(self, c: DreamerConfig, obs_shape: tuple[int, ...], n_actions: int):
         super().__init__()
         self.c, self.obs_shape, self.n_actions = c, obs_shape, n_actions
@@ -275,6 +277,8 @@ class Actor(nn.Module):
 
 
 class Critic(nn.Module):
+    bins: torch.Tensor  # (bins,), the two-hot value bins (a buffer)
+
     def __init__(self, c: DreamerConfig, feat: int):
         super().__init__()
         self.net = mlp(feat, c.bins, c.hidden, zero_last=True)
@@ -351,6 +355,8 @@ class Replay:
 
 
 class Dreamer(nn.Module):
+    return_scale: torch.Tensor  # (), a buffer
+
     def __init__(self, c: DreamerConfig, obs_shape, n_actions: int):
         super().__init__()
         self.c = c
@@ -441,29 +447,35 @@ class Player:
 
     def __init__(self, agent: Dreamer, greedy: bool):
         self.agent, self.greedy = agent, greedy
-        self.h = self.z = self.a = None
+        # (h, z, previous action as one-hot) per game, (N, ·) each; None until the first frames
+        self.belief: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None
 
     @torch.no_grad()
-    def observe(self, obs: torch.Tensor, first: torch.Tensor) -> None:
-        """Fold the new frames into the belief (h, z); a game that has just begun starts from zeros."""
+    def observe(self, obs: torch.Tensor, first: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Fold the new frames into the belief (h, z) and return it; a game that has just begun
+        starts from zeros."""
         wm, n = self.agent.wm, len(obs)
-        if self.h is None:
-            self.h, self.z = wm.rssm.initial(n)
-            self.a = torch.zeros(n, wm.n_actions)
+        if self.belief is None:
+            self.belief = (*wm.rssm.initial(n), torch.zeros(n, wm.n_actions))
+        h, z, a = self.belief
         keep = (~first).float().unsqueeze(-1)
         embed = wm.encoder(obs.flatten(1))
-        self.h, self.z, _, _ = wm.rssm.obs_step(self.h * keep, self.z * keep, self.a * keep, embed)
+        h, z, _, _ = wm.rssm.obs_step(h * keep, z * keep, a * keep, embed)
+        self.belief = (h, z, a)
+        return h, z
 
     @torch.no_grad()
     def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
-        self.observe(obs, first)
-        probs = self.agent.actor.probs(torch.cat([self.h, self.z], -1))
+        h, z = self.observe(obs, first)
+        probs = self.agent.actor.probs(torch.cat([h, z], -1))
         action = probs.argmax(-1) if self.greedy else torch.multinomial(probs, 1).squeeze(-1)
         self.took(action)
         return action
 
     def took(self, action: torch.Tensor) -> None:
-        self.a = F.one_hot(action, self.agent.wm.n_actions).float()
+        assert self.belief is not None, "a Player observes a frame before it acts"
+        h, z, _ = self.belief
+        self.belief = (h, z, F.one_hot(action, self.agent.wm.n_actions).float())
 
 
 # --- how good are the dreams? ------------------------------------------------------------------

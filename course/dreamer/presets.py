@@ -8,9 +8,19 @@ fixed number of real steps, so every machine trains the same agent.
 from dataclasses import replace
 
 from course.core.registry import ModelSpec
-from course.dreamer.analysis import DREAMER_NAME, ROOM_NAME, UMAP_NAME, LatentMapConfig, train_latent_map
+from course.dreamer.analysis import (
+    CATCH_HEADS_NAME,
+    DREAMER_NAME,
+    ROOM_HEADS_NAME,
+    ROOM_NAME,
+    UMAP_NAME,
+    LatentMapConfig,
+    train_latent_map,
+)
 from course.dreamer.dqn import DQNConfig
 from course.dreamer.dreamer import DreamerConfig
+from course.dreamer.goals import DQN_STEPS, DQN_SUCCESS
+from course.dreamer.heads import HeadsConfig, train_heads
 from course.dreamer.runs import train_agent
 
 # Dreamer on Catch, as recorded on seeds 0-9 (`data/dreamer/runs.json`).
@@ -87,6 +97,10 @@ DQN_CATCH_RUN = DQNConfig(
 )
 DQN_ROOM_RUN = replace(DQN_CATCH_RUN, env="empty_room", env_steps=60_000, eval_every=250, solve_return=0.8632)
 DQN_RUNS = {"catch": DQN_CATCH_RUN, "empty_room": DQN_ROOM_RUN}
+# DQN afresh on a new goal of the room (`python -m course.dreamer.goals`, each run with its own
+# seed and goal room): as many updates per real step as Dreamer, its most frugal recorded variant,
+# scored by the share of games that reach the goal.
+NEW_GOAL_DQN_RUN = replace(DQN_ROOM_RUN, updates_per_step=4.0, env_steps=DQN_STEPS, solve_return=DQN_SUCCESS)
 
 # The shipped agents: seed 0, trained on past the solve point to a fixed number of real steps.
 # Solving needs a model good where the actor plays; the lesson's dreams and planners ask it about
@@ -96,6 +110,29 @@ DQN_RUNS = {"catch": DQN_CATCH_RUN, "empty_room": DQN_ROOM_RUN}
 DREAMER_CATCH = replace(CATCH_RUN, env_steps=2000, stop_when_solved=False)
 DREAMER_ROOM = replace(ROOM_RUN, env_steps=8000, stop_when_solved=False)
 DREAMER_CATCH_UMAP = LatentMapConfig(episodes=200, n_neighbors=15, min_dist=0.1, seed=0)
+# Reward heads for the shipped Catch agent: 400 games (3,600 real steps), the share of held random
+# moves spread from none to all, dreams from every step to the game's end.
+DREAMER_CATCH_HEADS = HeadsConfig(
+    agent=DREAMER_NAME,
+    target="reward",
+    seed=0,
+    games=400,
+    max_epsilon=1.0,
+    random_hold=4,
+    max_game_steps=64,
+    dream_every=1,
+    dream_horizon=9,
+    members=5,
+    hidden=64,
+    train_steps=3000,
+    batch_size=256,
+    lr=1e-3,
+)
+# Cell heads for the shipped empty-room agent: 300 games of the usual room (its old goal only),
+# dreams of 12 steps from every second step.
+DREAMER_ROOM_HEADS = replace(
+    DREAMER_CATCH_HEADS, agent=ROOM_NAME, target="cell", games=300, dream_every=2, dream_horizon=12
+)
 
 MODELS = [
     ModelSpec(DREAMER_NAME, "DreamerV3 on Catch, seed 0: world model, actor and critic", DREAMER_CATCH, train_agent),
@@ -106,4 +143,16 @@ MODELS = [
         train_latent_map,
     ),
     ModelSpec(ROOM_NAME, "DreamerV3 in MiniGrid's empty room (the longer game), seed 0", DREAMER_ROOM, train_agent),
+    ModelSpec(
+        CATCH_HEADS_NAME,
+        "5 reward heads on the frozen Catch world model, for trusted planning (needs dreamer_catch)",
+        DREAMER_CATCH_HEADS,
+        train_heads,
+    ),
+    ModelSpec(
+        ROOM_HEADS_NAME,
+        "5 floor-cell heads on the frozen empty-room world model: any cell a goal (needs dreamer_room)",
+        DREAMER_ROOM_HEADS,
+        train_heads,
+    ),
 ]

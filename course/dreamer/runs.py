@@ -28,7 +28,7 @@ from pathlib import Path
 from course.core.paths import data_dir
 from course.core.runs import CPUTimeLimit, merge_run
 from course.core.runs import read_runs as recorded_runs
-from course.core.seeding import seed_everything, torch_threads
+from course.core.seeding import reproducible, seed_everything
 from course.dreamer.dqn import DQNConfig, train_dqn
 from course.dreamer.dreamer import DreamerConfig, HeldRandomActions, imagination_accuracy, make_agent, train_dreamer
 from course.dreamer.envs import ENVS, Catch, solved_at
@@ -95,7 +95,8 @@ class ShowEveryCatch:
     def __init__(self, env: Catch, explore: HeldRandomActions):
         if not isinstance(env, Catch):
             raise ValueError(f"ShowEveryCatch plays Catch only, not {type(env).__name__}")
-        self.env, self.explore, self.caught = env, explore, set()
+        self.env, self.explore = env, explore
+        self.caught: set[int] = set()
 
     def __call__(self, step: int, policy_action: int) -> int:
         env = self.env
@@ -173,7 +174,7 @@ def record_dreamer(config: DreamerConfig, guide=None, stop=None) -> tuple[dict, 
         return watchers[-1]
 
     seed_everything(config.seed)
-    with torch_threads(1):
+    with reproducible(threads=1):
         tensors, metrics = train_agent(config, watched if ENVS[config.env] is Catch else guide, stop)
     if watchers:
         metrics["first_catch_by_column"] = watchers[0].first_catch
@@ -182,7 +183,7 @@ def record_dreamer(config: DreamerConfig, guide=None, stop=None) -> tuple[dict, 
 
 def record_dqn(config: DQNConfig, stop=None) -> dict:
     seed_everything(config.seed)
-    with torch_threads(1):
+    with reproducible(threads=1):
         _, metrics, history = train_dqn(config, stop=stop)
     return {**metrics, "curve": _curve(history)}
 

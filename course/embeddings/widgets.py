@@ -7,29 +7,16 @@ its `.controls` and `.views` attributes let tests move a control and see the out
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from course.core.widgets import widget_box
+from course.core.widgets import to_png, widget_box
 from course.embeddings import metrics as M
 from course.embeddings.sprites import FACTOR_NAMES, FACTORS, SpriteDataset
 
 # ---------------------------------------------------------------- plain functions
-
-
-def to_png(image: np.ndarray, scale: int = 4) -> bytes:
-    """(H, W, 3) or a row of images (H, W', 3) in [0, 1] -> PNG bytes, upscaled without blur."""
-    from PIL import Image
-
-    pixels = (np.clip(image, 0.0, 1.0) * 255).astype(np.uint8)
-    pixels = pixels.repeat(scale, axis=0).repeat(scale, axis=1)
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def image_row(images: np.ndarray, gap: int = 2) -> np.ndarray:
@@ -109,7 +96,12 @@ def latent_traversal(model, z_start: np.ndarray, span: float = 3.0):
     for s in sliders:
         s.observe(update, "value")
     reset = W.Button(description="reset")
-    reset.on_click(lambda _: [setattr(s, "value", float(v)) for s, v in zip(sliders, z_start)])
+
+    def reset_sliders(_=None):
+        for s, v in zip(sliders, z_start):
+            s.value = float(v)
+
+    reset.on_click(reset_sliders)
     grid = W.GridBox(sliders, layout=W.Layout(grid_template_columns="repeat(2, 330px)"))
     return widget_box([W.HBox([grid, image]), reset], sliders, [image])
 

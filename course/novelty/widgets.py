@@ -8,29 +8,18 @@ its `.controls` and `.views` attributes let tests move a control and see the out
 from __future__ import annotations
 
 import dataclasses
-import io
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course.core.widgets import widget_box
+from course.core.widgets import to_png, widget_box
 from course.novelty.analysis import Episode, episode_rewards
 from course.novelty.ngu import NGUConfig
 
 EMBEDDINGS = ("learned embedding f(x)", "raw pixels")
 
 # ---------------------------------------------------------------- plain functions
-
-
-def to_png(image: np.ndarray, scale: int = 1) -> bytes:
-    """(H, W, 3) uint8 -> PNG bytes, upscaled without blur."""
-    from PIL import Image
-
-    pixels = np.asarray(image, dtype=np.uint8).repeat(scale, axis=0).repeat(scale, axis=1)
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def frame_strip(frames: list[np.ndarray], indices, gap: int = 4) -> np.ndarray:

@@ -26,7 +26,7 @@ import torch
 
 from course.compression.data import load_photos, package_images, random_crops
 from course.compression.models import CodecConfig, make_codec
-from course.core.checkpoints import _write_atomically
+from course.core.files import atomic_write
 from course.core.paths import REPO_ROOT
 from course.core.progress import progress
 
@@ -86,7 +86,7 @@ def _save_state(
         "seconds": f"{seconds:.1f}",
         "history": json.dumps(history),
     }
-    _write_atomically(path, lambda tmp: save_file(tensors, str(tmp), metadata=metadata))
+    atomic_write(path, lambda tmp: save_file(tensors, str(tmp), metadata=metadata))
 
 
 def _same_config(saved_json: str | None, config: CodecConfig) -> bool:

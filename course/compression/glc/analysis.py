@@ -13,11 +13,12 @@ import torch
 from course.compression.baselines import jpeg
 from course.compression.coding import bits_per_pixel, decode, encode
 from course.compression.glc.domains import DOMAINS, faces_entropy_bound_bpp
-from course.compression.metrics import bd_rate, psnr
+from course.compression.metrics import bd_rate, psnr, ssim
 from course.core.paths import recorded_notebook_seconds
 
 TEST_SEED = 10_000  # training sets use seeds 0, 1, …: test images never overlap them
 JPEG_SWEEP = (1, 2, 3, 5, 8, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 95)
+RAW_BITS_PER_PIXEL = 24  # 8-bit red, green and blue: what a compression ratio is measured against
 
 
 def test_images(domain: str, count: int) -> np.ndarray:
@@ -85,6 +86,31 @@ def jpeg_curve(images: np.ndarray, qualities=JPEG_SWEEP) -> list[dict]:
             }
         )
     return points
+
+
+def jpeg_at_bpp(images: np.ndarray, target_bpp: float) -> dict:
+    """JPEG at the one quality (1 … 100) whose mean rate over `images` is nearest `target_bpp` (in
+    log terms; quality 100 when even that stays below the target): the `jpeg_curve` point {rate,
+    bpp, psnr} plus 'ratio' (24-bit pixels ÷ bpp), 'ssim' and 'decoded', the (N, H, W, 3) images."""
+    if not target_bpp > 0:
+        raise ValueError(f"the target rate must be a positive number of bits per pixel, got {target_bpp}")
+    points: dict[int, dict] = {}
+
+    def point(quality: int) -> dict:
+        if quality not in points:
+            points[quality] = jpeg_curve(images, (quality,))[0]
+        return points[quality]
+
+    low, high = 1, 100  # files grow with quality, so bisect for the two qualities around the target
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if point(middle)["bpp"] < target_bpp else (low, middle)
+    best = dict(min((point(low), point(high)), key=lambda p: abs(np.log(p["bpp"] / target_bpp))))
+    decoded = np.stack([jpeg(image, best["rate"])[1] for image in images])
+    best["ratio"] = RAW_BITS_PER_PIXEL / best["bpp"]
+    best["ssim"] = float(np.mean([ssim(image, d) for image, d in zip(images, decoded)]))
+    best["decoded"] = decoded
+    return best
 
 
 def bpp_at_psnr(curve: list[dict], target: float) -> float | None:
