@@ -42,6 +42,7 @@ def _train(data_dir, throttled: bool) -> bytes:
     return (data_dir / "checkpoints" / f"{MODEL}.safetensors").read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="needs os.sched_setaffinity (Linux) to throttle")
 def test_a_throttled_training_writes_the_same_checkpoint_bytes(tmp_path):
     fast = _train(tmp_path / "fast", throttled=False)

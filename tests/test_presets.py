@@ -68,3 +68,22 @@ def test_every_config_field_is_documented(cls):
         and not lines[node.lineno - 2].strip().startswith("#")
     ]
     assert not undocumented, f"{cls.__name__}: document {', '.join(undocumented)}"
+
+
+def test_every_config_dataclass_in_the_course_documents_its_fields():
+    from course.core.paths import REPO_ROOT
+
+    missing = []
+    for path in sorted((REPO_ROOT / "course").rglob("*.py")):
+        source = path.read_text()
+        lines = source.splitlines()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ClassDef) and node.name.endswith("Config"):
+                missing += [
+                    f"{node.name}.{field.target.id}"
+                    for field in node.body
+                    if isinstance(field, ast.AnnAssign)
+                    and "#" not in lines[field.lineno - 1]
+                    and not lines[field.lineno - 2].strip().startswith("#")
+                ]
+    assert not missing, f"document {', '.join(missing)}"
