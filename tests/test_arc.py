@@ -232,6 +232,33 @@ def test_a_stopped_bench_goes_on_from_its_journal_and_two_workers_agree_with_one
         assert together[key] == alone[key], key  # a fixed number of steps: the same answers
 
 
+def test_resume_drops_a_journal_line_a_killed_run_cut_off(tmp_path, monkeypatch, capsys):
+    journal = tmp_path / "tasks.jsonl"
+    cfg = SolverConfig(seconds=2, max_steps=20)
+    first = analysis.run_tasks(list(analysis.QUICK_TASKS[:1]), cfg, journal=journal)
+    whole = journal.read_text()
+    journal.write_text(whole + whole[: len(whole) // 2])  # a second record, killed half-way through writing it
+    outcomes = []
+    real = analysis.task_outcome
+
+    def counted(name, cfg):
+        outcomes.append(name)
+        return real(name, cfg)
+
+    monkeypatch.setattr(analysis, "task_outcome", counted)
+    again = analysis.run_tasks(list(analysis.QUICK_TASKS), cfg, journal=journal)
+    assert outcomes == [analysis.QUICK_TASKS[1]]  # the whole record counts, the cut-off one is solved again
+    assert again["tasks_tried"] == 2 and again["solved_copy"] == first["solved_copy"]
+    lines = journal.read_text().splitlines()
+    assert len(lines) == 2 and all(json.loads(line)["task"] in analysis.QUICK_TASKS for line in lines)
+    assert "dropped 1 line" in capsys.readouterr().err
+
+
+def test_bench_workers_outside_the_machines_cores_are_refused():
+    with pytest.raises(ValueError, match="--workers 0"):
+        analysis.bench(quick=True, workers=0)
+
+
 # ---------------------------------------------------------------- recorded runs and widgets
 
 

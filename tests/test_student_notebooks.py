@@ -15,6 +15,8 @@ from course.core.checking import NOT_DONE
 from course.core.paths import NOTEBOOKS_DIR, REPO_ROOT
 from course.syllabus import STUDENT_NOTEBOOKS_RECORD
 
+pytestmark = pytest.mark.slow  # every lesson, top to bottom: minutes
+
 LESSONS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.py"))
 NOT_ANSWERED = "not answered yet"
 

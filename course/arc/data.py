@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course.core.checkpoints import read_sha256sums, sha256_file
+from course.core.checkpoints import check_shipped_file, read_sha256sums
 from course.core.paths import REPO_ROOT, data_dir
 
 N_COLOURS = 10
@@ -157,12 +157,7 @@ def load_task(name: str) -> Task:
             f"tasks (see `course.arc.data.task_names()`); load other files with `load_task_file`"
         )
     path = folder / rel
-    if not path.exists():
-        raise ArcDataError(f"ARC task file {path} is missing. {RESTORE}")
-    actual = sha256_file(path)
-    if actual != expected[rel]:
-        raise ArcDataError(
-            f"ARC task file {path} is altered: its SHA-256 is {actual[:12]}…, SHA256SUMS expects "
-            f"{expected[rel][:12]}…. Restore it with `git checkout -- data/arc/{rel}`."
-        )
+    check_shipped_file(
+        path, expected[rel], what="ARC task file", shipped_as=f"data/arc/{rel}", restore=RESTORE, error=ArcDataError
+    )
     return load_task_file(path)

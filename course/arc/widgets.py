@@ -16,7 +16,7 @@ from matplotlib.colors import ListedColormap
 
 from course.arc.data import Task, task_from_dict
 from course.arc.solver import SolverConfig, solve
-from course.core.widgets import to_png, widget_box
+from course.core.widgets import redraw, to_png, widget_box
 
 # ARC's usual palette: 0 black, 1 blue, 2 red, 3 green, 4 yellow, 5 grey, 6 magenta, 7 orange, 8 azure, 9 maroon
 PALETTE = ["#000000", "#0074D9", "#FF4136", "#2ECC40", "#FFDC00", "#AAAAAA", "#F012BE", "#FF851B", "#7FDBFF", "#870C25"]
@@ -142,9 +142,7 @@ def run_explorer(runs: dict, tasks: dict[str, Task]):
             f"train outputs given inputs <b>{frame['outputs_bits']:.1f}</b> bits "
             f"({frame['train_cells_wrong']} cells wrong) · the true answer <b>{frame['answer_bits']:.1f}</b> bits"
         )
-        with out:
-            out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(6, 2.8))
+        with redraw(out, figsize=(6, 2.8)) as (fig, ax):
             c = run.curves
             ax.plot(c["step"], c["rate_bits"] + c["outputs_bits"], label="examples: rate + outputs")
             ax.plot(c["step"], c["answer_bits"], label="the true answer")
@@ -152,7 +150,6 @@ def run_explorer(runs: dict, tasks: dict[str, Task]):
             ax.set(yscale="symlog", xlabel="training step", ylabel="bits", title=f"description length, {run.task}")
             ax.legend(fontsize=8)
             fig.tight_layout()
-            plt.show()
 
     def new_task(_=None):
         step.max = len(runs[task_menu.value].guesses) - 1

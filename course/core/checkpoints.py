@@ -73,6 +73,7 @@ def read_manifest() -> dict[str, dict[str, Any]]:
         manifest = json.loads(path.read_bytes())
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise CheckpointError(f"{path} is not valid JSON ({err}): {fix}.") from err
+    problem: str | None
     if not isinstance(manifest, dict):
         problem = f"it holds a JSON {type(manifest).__name__}"
     else:
@@ -168,7 +169,8 @@ def load_weights(model, tensors: dict, name: str):
         model.load_state_dict(tensors)
     except (RuntimeError, KeyError, ValueError) as err:
         lines = [line.strip() for line in str(err).splitlines() if line.strip()]
-        detail = " ".join(lines[1:3] or lines[:1])[:200] or type(err).__name__
+        detail = (lines[1:2] or lines[:1] or [type(err).__name__])[0]  # the first mismatch: one is enough
+        detail = detail.split(". ")[0].rstrip(".")
         raise CheckpointError(
             f"checkpoint {name!r} does not fit the model its manifest config describes ({detail}). "
             f"Rebuild it with `{train_command(name)}`, or {restore_hint(checkpoint_dir())}."
@@ -243,6 +245,21 @@ def read_sha256sums(sums: Path) -> dict[str, str]:
             raise ValueError(f"{sums}:{number}: expected 'SHA256  FILE', got {line!r}")
         expected[parts[1].strip().lstrip("*")] = parts[0]
     return expected
+
+
+def check_shipped_file(
+    path: Path, expected: str, *, what: str, shipped_as: str, restore: str, error: type[Exception]
+) -> None:
+    """Raise `error` when a shipped data file is missing (the message ends with `restore`) or its
+    SHA-256 is not `expected` (the fix names `shipped_as`, its path in the repository)."""
+    if not path.exists():
+        raise error(f"{what} {path} is missing. {restore}")
+    actual = sha256_file(path)
+    if actual != expected:
+        raise error(
+            f"{what} {path} is altered: its SHA-256 is {actual[:12]}…, SHA256SUMS expects "
+            f"{expected[:12]}…. Restore it with `git checkout -- {shipped_as}`."
+        )
 
 
 def verify_datasets(folders: list[str] | None = None) -> list[tuple[str, str]]:

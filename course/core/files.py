@@ -45,7 +45,7 @@ def check_target(path: Path) -> Path:
     return path
 
 
-def atomic_write(path: Path | str, write: Callable[[Path], None]) -> Path:
+def atomic_write(path: Path | str, write: Callable[[Path], object]) -> Path:
     """Call `write(tmp)` to fill a temporary file beside `path`, then rename it to `path`.
 
     For writers that want a file name (safetensors' save_file, Pillow's save). The folder is

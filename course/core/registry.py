@@ -24,6 +24,9 @@ class ModelSpec:
     # `smoke()` method that returns its tiny variant (`train --quick`, tests)
     config: Any
     train: Callable[[Any], tuple[dict, dict]]  # config -> (tensors, headline metrics)
+    # loads the shipped model as the lessons do (None: not given): `verify` calls it to check that
+    # the tensors fit the model the manifest's config builds
+    load: Callable[[], Any] | None = None
 
     def make_config(self, quick: bool = False) -> Any:
         """A fresh copy of the shipped config, or of its smoke variant (training never edits a preset)."""

@@ -7,7 +7,10 @@ is shown changed, without a browser.
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import Iterator
+from typing import Any
 
 import ipywidgets as W
 import numpy as np
@@ -31,3 +34,16 @@ def to_png(image: np.ndarray, scale: int = 1) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(pixels).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+@contextlib.contextmanager
+def redraw(out: W.Output, **subplots: Any) -> Iterator[tuple[Any, Any]]:
+    """Draw a new figure in `out` in place of the old one: yields (fig, axes) of
+    `plt.subplots(**subplots)` and shows the figure when the block ends."""
+    import matplotlib.pyplot as plt
+
+    with out:
+        out.clear_output(wait=True)
+        fig, axes = plt.subplots(**subplots)
+        yield fig, axes
+        plt.show()

@@ -79,7 +79,9 @@ def _exercise_name(source: str, origin: str) -> tuple[str, str, Any]:
     begin, end = _solution_block(source)
     tree = ast.parse(source)
     for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno <= begin + 1 <= node.end_lineno:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+            node.lineno <= begin + 1 <= (node.end_lineno or node.lineno)
+        ):
             return node.name, "function", None
     block = ast.parse(textwrap.dedent("\n".join(source.splitlines()[begin + 1 : end])))
     for node in block.body:

@@ -2,7 +2,9 @@
 
 Shipped checkpoints: `dreamer_catch` (the seed-0 Dreamer agent: world model, actor and critic),
 `dreamer_catch_umap` (a UMAP map of its latent codes, since UMAP compiles for a minute on first
-use) and `dreamer_room` (the seed-0 agent of the longer game, MiniGrid's empty room). Training
+use), `dreamer_room` (the seed-0 agent of the longer game, MiniGrid's empty room), and the small
+head ensembles on their frozen world models that make latent planning trustworthy and give the
+room new goals (`dreamer_catch_heads`, `dreamer_room_heads`; see `heads` and `goals`). Training
 curves over seeds are recorded in `data/dreamer/runs.json` and `runs_room.json` (see `runs`).
 """
 
@@ -21,6 +23,7 @@ from course.core.checkpoints import load_checkpoint
 from course.dreamer.dreamer import Dreamer, DreamerConfig, frames_match, imagination_accuracy, make_agent
 from course.dreamer.envs import Catch, EmptyRoom, make_env
 from course.dreamer.runs import median_or_none, read_runs, steps_to_solve, train_agent
+from course.embeddings.analysis import umap_coordinates
 from course.embeddings.metrics import factor_entropy, gaps_from_mutual_info, knn_purity
 
 DREAMER_NAME = "dreamer_catch"
@@ -267,12 +270,9 @@ def latent_codes(agent: Dreamer, episodes: int, seed: int = 0) -> tuple[np.ndarr
 
 def train_latent_map(config: LatentMapConfig) -> tuple[dict, dict]:
     """Numba compiles UMAP on first use (about a minute): the notebook loads these coordinates."""
-    import umap
-
     agent = load_agent()
     codes, states = latent_codes(agent, config.episodes, config.seed)
-    reducer = umap.UMAP(n_neighbors=config.n_neighbors, min_dist=config.min_dist, random_state=config.seed)
-    xy = reducer.fit_transform(codes).astype(np.float32)
+    xy = umap_coordinates(codes, config.n_neighbors, config.min_dist, config.seed)
     tensors = {"xy": torch.from_numpy(xy), "states": torch.from_numpy(states.astype(np.int64))}
     return tensors, {"points": len(xy)}
 

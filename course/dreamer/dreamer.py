@@ -185,7 +185,7 @@ class RSSM(nn.Module):
     def initial(self, n: int) -> tuple[torch.Tensor, torch.Tensor]:
         return torch.zeros(n, self.c.hidden), torch.zeros(n, self.c.stoch * self.c.classes)
 
-    def _dist(self, logits: torch.Tensor, sample: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+    def latent(self, logits: torch.Tensor, sample: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
         """(one-hot z flattened, probabilities (N, stoch, classes)).
 
         z is sampled (straight-through), or with `sample=False` each variable's most likely class:
@@ -198,13 +198,13 @@ class RSSM(nn.Module):
 
     def img_step(self, h, z, action, sample: bool = True):
         h = self.gru(self.img_in(torch.cat([z, action], -1)), h)
-        z, prior = self._dist(self.prior_net(h), sample)
+        z, prior = self.latent(self.prior_net(h), sample)
         return h, z, prior
 
     def obs_step(self, h, z, action, embed, sample: bool = True):
         h = self.gru(self.img_in(torch.cat([z, action], -1)), h)
         prior = mixed_probs(self.prior_net(h).view(-1, self.c.stoch, self.c.classes), self.c.unimix)
-        z, post = self._dist(self.post_net(torch.cat([h, embed], -1)), sample)
+        z, post = self.latent(self.post_net(torch.cat([h, embed], -1)), sample)
         return h, z, post, prior
 
 

@@ -185,7 +185,7 @@ class GoalRoom(EmptyRoom):
             game.place_agent()  # a random free cell, never the goal's
             game.mission = "get to the green goal square"
 
-        game._gen_grid = gen_grid
+        game._gen_grid = gen_grid  # type: ignore[method-assign]  # this instance's layout, not MiniGrid's
 
     def render(self) -> np.ndarray:
         image = super().render()
@@ -209,7 +209,7 @@ def goal_room(x: int, y: int) -> str:
         raise ValueError(f"goal cell ({x}, {y}) is off the floor: use 0 <= x, y < {floor}")
     name = f"empty_room_goal_{x}_{y}"
     if name not in ENVS:
-        room = type(f"GoalRoom_{x}_{y}", (GoalRoom,), {"goal": (x, y)})
+        room: type[GoalRoom] = type(f"GoalRoom_{x}_{y}", (GoalRoom,), {"goal": (x, y)})
         moves = room.moves_to_goal()
         room.optimal_return = round(float(np.mean(1 - 0.9 * moves[moves > 0] / room.max_steps)), 4)
         room.plan_horizon = int(moves.max())

@@ -20,6 +20,7 @@ import statistics
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -33,8 +34,9 @@ from course.dreamer.planning import CountedCalls, Planner, PlannerConfig
 FLOOR = EmptyRoom.size - 2
 # cells the planner's pessimism κ was chosen on (with other games): never in the reported set
 DESIGN_GOALS = ((2, 3), (0, 0), (4, 1))
-# the reported new goals: every cell with x + y odd (a checkerboard over the floor) but those
-NEW_GOALS = tuple((x, y) for y in range(FLOOR) for x in range(FLOOR) if (x + y) % 2 and (x, y) not in DESIGN_GOALS)
+# the reported new goals: ten cells with x + y odd (a checkerboard's squares), spread over every
+# row of the floor, fixed before any was tried
+NEW_GOALS = ((1, 0), (5, 0), (0, 1), (1, 2), (5, 2), (0, 3), (1, 4), (3, 4), (0, 5), (2, 5))
 
 
 def cell_index(x: int, y: int) -> int:
@@ -61,7 +63,7 @@ def zero_shot(agent, heads: HeadEnsemble, goals, kappa: float | None, episodes: 
     Returns {'planner': {goal: share reaching it}, 'actor': {...}, 'ms_per_move': the planner's}."""
     import time
 
-    out = {"planner": {}, "actor": {}}
+    out: dict[str, Any] = {"planner": {}, "actor": {}}
     seconds = moves = 0.0
     for goal in goals:
         name = goal_room(*goal)
@@ -85,16 +87,22 @@ def plan_and_walk(agent, heads: HeadEnsemble, goal: tuple[int, int], game: int, 
     whole plan); plan (P,) its moves; actions (T,) the moves played; reached, the return, and
     `shortest`, the fewest moves from that start."""
     name = goal_room(*goal)
-    env = ENVS[name](seed=game)
+    room = ENVS[name]
+    assert issubclass(room, EmptyRoom)  # goal_room registers rooms only
+    env = room(seed=game)
     frames = [env.reset()]
     x, y = env.game.agent_pos
-    shortest = int(ENVS[name].moves_to_goal()[x - 1, y - 1, env.game.agent_dir])
+    shortest = int(room.moves_to_goal()[x - 1, y - 1, env.game.agent_dir])
     planner = goal_planner(agent, heads, goal, kappa, seed=game)
     wm, target = agent.wm, cell_index(*goal)
-    actions, total, done, dreams, plan = [], 0.0, False, None, None
+    actions: list[int] = []
+    total, done = 0.0, False
+    dreams: list[np.ndarray] = []  # empty until the first plan is dreamed
+    plan: list[int] = []
     while not done:
         action = int(planner(torch.from_numpy(frames[-1])[None], torch.tensor([not actions]))[0])
-        if dreams is None:  # the first plan, dreamed from the belief it was made in
+        if not dreams:  # the first plan, dreamed from the belief it was made in
+            assert planner.plans is not None and planner.belief is not None  # set by the move just made
             plan = planner.plans[0].tolist()
             h, z, _ = planner.belief  # the belief the plan was made in (`took` changed only the action)
             dreams = [wm.decode(torch.cat([h, z], -1))[0].numpy()]
@@ -125,7 +133,7 @@ def plan_and_walk(agent, heads: HeadEnsemble, goal: tuple[int, int], game: int, 
 
 DQN_RUNS = Path(__file__).resolve().parents[2] / "data" / "dreamer" / "new_goal_dqn.json"
 DQN_SEEDS = (0, 1, 2)  # seed i learns DQN_GOALS[i]
-DQN_GOALS = NEW_GOALS[::5]  # new goals spread over the floor
+DQN_GOALS = ((1, 0), (1, 2), (1, 4))  # three of the new goals, in the top, middle and bottom rows
 DQN_STEPS = 40_000  # most real steps per run
 DQN_SUCCESS = 0.98  # a run stops once two evaluations in a row reach this share of games
 # The record harness's guard (never part of the recipe): a run still going after this much CPU time

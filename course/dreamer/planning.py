@@ -14,7 +14,9 @@ Two ways to imagine a sequence with the same trained world model:
   step pays for a decoder and an encoder.
 
 `compare_planners` plays the same games, of the agent's own game (Catch or the empty room), with
-the actor and both planners and reports returns and the compute each needs per move.
+the actor and both planners and reports returns and the compute each needs per move. A planner
+can also value its plans with another scorer than the model's own reward head: `heads` gives one
+that knows where the model was taught (`heads.trusted_score`).
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def rollout_returns(
         h, z, _ = wm.rssm.img_step(h, z, a, sample)
         if space == "pixels":  # through pixel space: decode, snap to 0/1, read back in
             frame = (wm.decode(torch.cat([h, z], -1)) > 0.5).float()  # (N, 1, H, W)
-            z, _ = wm.rssm._dist(wm.rssm.post_net(torch.cat([h, wm.encoder(frame.flatten(1))], -1)), sample)
+            z, _ = wm.rssm.latent(wm.rssm.post_net(torch.cat([h, wm.encoder(frame.flatten(1))], -1)), sample)
         feat = torch.cat([h, z], -1)
         total = total + wm.c.discount**t * alive * wm.predict_reward(feat)
         alive = alive * torch.sigmoid(wm.cont(feat).squeeze(-1))
@@ -119,20 +121,21 @@ class Planner(Player):
         self.generator = torch.Generator().manual_seed(seed)
         self.imagined_steps = 0
         self.decisions = 0
-        self.plans = None  # (N, T) the best action sequence found at the last move (0s where not planned)
-        self.finished = None
+        self.plans: torch.Tensor | None = None  # (N, T) the best plans at the last move (0s where not planned)
+        self.finished: torch.Tensor | None = None  # (N,) bool, games already over; None: none yet
 
     @torch.no_grad()
     def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
         h, z = self.observe(obs, first)
         playing = torch.ones(len(obs), dtype=torch.bool) if self.finished is None else ~self.finished
-        self.plans = torch.zeros(len(obs), self.config.horizon, dtype=torch.long)
+        best = torch.zeros(len(obs), self.config.horizon, dtype=torch.long)
         if playing.any():
             plans, imagined = cem_plans(self.agent.wm, h[playing], z[playing], self.config, self.generator, self.score)
-            self.plans[playing] = plans
+            best[playing] = plans
             self.imagined_steps += imagined * int(playing.sum())
+        self.plans = best
         self.decisions += int(playing.sum())
-        actions = self.plans[:, 0]  # play the first move of the best plan, plan again next step
+        actions = best[:, 0]  # play the first move of the best plan, plan again next step
         self.took(actions)
         return actions
 

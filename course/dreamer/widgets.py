@@ -14,7 +14,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course.core.widgets import to_png, widget_box
+from course.core.widgets import redraw, to_png, widget_box
 from course.dreamer.analysis import dream, observe_episode, room_episode, room_picture
 from course.dreamer.dreamer import Dreamer
 from course.dreamer.envs import EmptyRoom
@@ -226,9 +226,7 @@ def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6,
             view = dream_vs_real(agent, 200 + g, 0, "random", k)
             rows.append((view["real"][-1], view["imagined"][-1]))
             wrong += not view["matches"][-1]
-        out.clear_output(wait=True)
-        with out:
-            fig, axes = plt.subplots(1, 2, figsize=(8.5, 2.8), gridspec_kw={"width_ratios": [1.3, 1]})
+        with redraw(out, ncols=2, figsize=(8.5, 2.8), gridspec_kw={"width_ratios": [1.3, 1]}) as (fig, axes):
             steps = np.arange(1, len(accuracy_by_step) + 1)
             axes[0].plot(steps, accuracy_by_step, "o-", label="best guess")
             if sampled_by_step is not None:
@@ -247,7 +245,6 @@ def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6,
                 axes[1].axvline(g * 10 - 0.5, color="tab:orange")
             axes[1].set(title=f"step {k}: real | imagined, {games} games", xticks=[], yticks=[])
             plt.tight_layout()
-            plt.show()
         caption.value = (
             f"at step {k}: {accuracy_by_step[k - 1]:.0%} of imagined frames are exact "
             f"(here {games - wrong} of {games} games)"

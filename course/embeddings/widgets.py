@@ -8,11 +8,10 @@ its `.controls` and `.views` attributes let tests move a control and see the out
 from __future__ import annotations
 
 import ipywidgets as W
-import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from course.core.widgets import to_png, widget_box
+from course.core.widgets import redraw, to_png, widget_box
 from course.embeddings import metrics as M
 from course.embeddings.sprites import FACTOR_NAMES, FACTORS, SpriteDataset
 
@@ -136,16 +135,13 @@ def umap_explorer(coords: np.ndarray, data: SpriteDataset, title: str = "UMAP of
     def update(_=None):
         colours = factor_colours(data, factor.value)
         caption.value = f"{len(coords)} sprites coloured by <b>{factor.value}</b>"
-        with out:
-            out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(5.5, 4.5))
+        with redraw(out, figsize=(5.5, 4.5)) as (fig, ax):
             points = ax.scatter(coords[:, 0], coords[:, 1], c=colours, s=3, cmap="viridis")
             values = FACTORS[FACTOR_NAMES.index(factor.value)].values
             bar = fig.colorbar(points, ax=ax, ticks=range(len(values)))
             bar.ax.set_yticklabels([str(v) for v in values])
             bar.set_label(factor.value)
             ax.set(title=title, xlabel="UMAP 1", ylabel="UMAP 2")
-            plt.show()
 
     factor.observe(update, "value")
     update()
@@ -172,9 +168,7 @@ def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7):
             f"MIG <b>{scores['mig']:.3f}</b> · distance–factor Spearman <b>{scores['distance_spearman']:.3f}</b>"
             f" · distances vs unrotated <b>{scores['distance_agreement']:.4f}</b>"
         )
-        with out:
-            out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(5, 4))
+        with redraw(out, figsize=(5, 4)) as (fig, ax):
             mi = scores["mutual_info"] / M.factor_entropy(data.factors)
             im = ax.imshow(mi, cmap="magma", vmin=0, vmax=1, aspect="auto")
             ax.set(
@@ -186,7 +180,6 @@ def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7):
                 title=f"I(z_j; factor) / H(factor), rotation {amount.value:.2f}",
             )
             fig.colorbar(im, ax=ax, label="normalised mutual information")
-            plt.show()
 
     amount.observe(update, "value")
     update()

@@ -10,10 +10,9 @@ from __future__ import annotations
 import dataclasses
 
 import ipywidgets as W
-import matplotlib.pyplot as plt
 import numpy as np
 
-from course.core.widgets import to_png, widget_box
+from course.core.widgets import redraw, to_png, widget_box
 from course.novelty.analysis import Episode, episode_rewards
 from course.novelty.ngu import NGUConfig
 
@@ -100,9 +99,7 @@ def novelty_explorer(episode: Episode, embeddings: dict[str, np.ndarray], mean_s
             f"{trace['rewarded_steps']} of {len(episode.obs)} steps rewarded; "
             f"<b>{trace['tv_reward_share']:.0%}</b> of the reward earned with the TV in view"
         )
-        with out:
-            out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(8, 2.8))
+        with redraw(out, figsize=(8, 2.8)) as (fig, ax):
             t = np.arange(len(episode.obs))
             ax.fill_between(
                 t,
@@ -118,7 +115,6 @@ def novelty_explorer(episode: Episode, embeddings: dict[str, np.ndarray], mean_s
             ax.plot(t, trace["episodic"], color="tab:blue", lw=1.2, label="r_episodic")
             ax.set(xlabel="step of the episode", ylabel="r_episodic", title=f"episodic novelty in {space.value}")
             ax.legend(loc="upper right")
-            plt.show()
 
     for control in (space, k, log_eps):
         control.observe(update, "value")

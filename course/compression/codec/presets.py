@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 from course.compression.codec.train import train_codec
+from course.compression.coding import load_codec
 from course.compression.models import LAMBDAS, CodecConfig
 from course.core.registry import ModelSpec
 
@@ -33,6 +34,7 @@ MODELS = [
         f"{config.kind} codec, variable rate: {len(LAMBDAS)} rate points, λ = {LAMBDAS[0]} … {LAMBDAS[-1]}",
         config,
         train_codec,
+        load=lambda name=config.name: load_codec(name),
     )
     for config in (CODEC_HYPERPRIOR, CODEC_FACTORIZED)
 ]

@@ -12,7 +12,7 @@ import torch
 
 from course.compression.baselines import jpeg
 from course.compression.coding import bits_per_pixel, decode, encode
-from course.compression.glc.domains import DOMAINS, faces_entropy_bound_bpp
+from course.compression.glc.domains import DOMAINS, faces_entropy_bound_bpp, natural
 from course.compression.metrics import bd_rate, psnr, ssim
 from course.core.paths import recorded_notebook_seconds
 
@@ -25,7 +25,7 @@ def test_images(domain: str, count: int) -> np.ndarray:
     """(count, 128, 128, 3) uint8 test images of a domain, from seeds training never uses.
     Natural test crops come from `natural_test_photos`."""
     if domain == "natural":
-        return DOMAINS["natural"](count, seed=TEST_SEED, photos=natural_test_photos())
+        return natural(count, seed=TEST_SEED, photos=natural_test_photos())
     return DOMAINS[domain](count, seed=TEST_SEED)
 
 
@@ -234,16 +234,14 @@ def bit_allocation(model, image: np.ndarray, quality: int) -> dict:
     """Where a hyperprior codec spends its bits on one image, from the coding model itself:
     {'per_channel': (M,) bits of y per latent channel, 'per_position': (h, w) bits of y per latent
     pixel (each covers 16×16 image pixels), 'side_bits': bits of z, 'total_bits'}."""
-    from scipy.special import ndtr
-
     from course.compression.coding import check_quality, pad, to_tensor
+    from course.compression.entropy import gaussian_bin_probability
 
     quality = check_quality(model, quality)
     symbols = model.analyse(pad(to_tensor(image)), quality)
-    _, scale = model._mean_scale(torch.from_numpy(symbols["z"].astype(np.float32))[None])
+    _, scale = model.mean_scale(torch.from_numpy(symbols["z"].astype(np.float32))[None])
     scales = model.y_model.coding_scales(scale).reshape(symbols["y"].shape)
-    k = np.abs(symbols["y"].astype(np.float64))
-    p = ndtr((0.5 - k) / scales) - ndtr((-0.5 - k) / scales)
+    p = gaussian_bin_probability(symbols["y"], scales)
     bits = -np.log2(np.maximum(p, 2.0**-24))  # (M, h, w)
     side = model.z_prior.information_bits(symbols["z"])
     return {

@@ -6,8 +6,8 @@ VQ's quality, the VQ's opponent on equal terms.
 
 from dataclasses import replace
 
-from course.compression.glc.glc import GLCConfig, train_glc, train_vq_twin
-from course.compression.glc.vq import VQConfig, train_vq
+from course.compression.glc.glc import GLCConfig, load_glc, train_glc, train_vq_twin
+from course.compression.glc.vq import VQConfig, load_vq, train_vq
 from course.core.registry import ModelSpec
 
 GLC_FACES = GLCConfig(
@@ -61,16 +61,22 @@ MODELS = [
         f"GLC-style codec trained on {config.domain} (autoencoder, code predictor, joint), 128×128 images",
         config,
         train_glc,
+        load=lambda name=config.name: load_glc(name),
     )
     for config in (GLC_FACES, GLC_FLOWERS, GLC_NATURAL)
 ] + [
     ModelSpec(
-        "vq_faces", "VQ autoencoder on faces (256 codewords) and its codeword-frequency prior", VQ_FACES, train_vq
+        "vq_faces",
+        "VQ autoencoder on faces (256 codewords) and its codeword-frequency prior",
+        VQ_FACES,
+        train_vq,
+        load=lambda: load_vq("vq_faces"),
     ),
     ModelSpec(
         "tc_faces",
         f"the VQ's transform-coding twin: glc_faces's recipe at {len(TWIN_LAMBDAS)} rate points around the VQ's quality",
         TC_FACES,
         train_vq_twin,
+        load=lambda: load_glc("tc_faces"),
     ),
 ]

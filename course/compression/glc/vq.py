@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from course.compression.glc.domains import DOMAINS
-from course.compression.models import _transform
+from course.compression.models import transform
 from course.compression.transforms import analysis, synthesis
 from course.core.progress import progress
 from course.core.seeding import torch_threads
@@ -77,10 +77,10 @@ class VQAutoencoder(nn.Module):
         return self.codebook[indices].permute(0, 3, 1, 2)
 
     def forward(self, x: torch.Tensor) -> dict:
-        y = _transform(self, self.g_a, x)
+        y = transform(self, self.g_a, x)
         y_q = self.lookup(self.indices(y))
         codebook_loss = F.mse_loss(y_q, y.detach()) + self.config.commitment * F.mse_loss(y, y_q.detach())
-        x_hat = _transform(
+        x_hat = transform(
             self, self.g_s, y + (y_q - y).detach()
         )  # straight-through: the decoder sees codewords, gradients reach the encoder
         return {"x_hat": x_hat, "codebook_loss": codebook_loss}
@@ -128,13 +128,14 @@ def _train_vq(config: VQConfig) -> tuple[dict, dict]:
 
 def load_vq(name: str = "vq_faces") -> tuple[VQAutoencoder, np.ndarray]:
     """The shipped VQ autoencoder and its prior: P(codeword), smoothed so no index is impossible."""
-    from course.core.checkpoints import load_checkpoint
+    from course.core.checkpoints import CheckpointError, config_from_entry, load_checkpoint, load_weights
 
     tensors, entry = load_checkpoint(name)
-    model = VQAutoencoder(VQConfig(**entry["config"]))
+    model = VQAutoencoder(config_from_entry(VQConfig, entry, name))
+    if "usage" not in tensors:
+        raise CheckpointError(f"checkpoint {name!r} has no 'usage' tensor (the codeword counts): retrain it")
     usage = tensors.pop("usage")
-    model.load_state_dict(tensors)
-    return model.eval(), prior_from_usage(usage.numpy())
+    return load_weights(model, tensors, name).eval(), prior_from_usage(usage.numpy())
 
 
 def prior_from_usage(usage: np.ndarray) -> np.ndarray:
