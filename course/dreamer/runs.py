@@ -75,6 +75,7 @@ def recipe(method: str, env: str = "catch", quick: bool = False) -> DreamerConfi
     from course.dreamer import presets
 
     game(env)  # an unknown game names the known ones
+    config: DreamerConfig | DQNConfig
     if method in ("dreamer", "dreamer_shown_catches"):
         config = presets.DREAMER_RUNS[env]
     elif method in ("dqn", "dqn_matched"):
@@ -222,10 +223,9 @@ def record(seeds=None, methods=METHODS, path: Path | None = None, quick: bool = 
             start = time.perf_counter()
             config = replace(recipe(method, env, quick), seed=seed)
             limit = CPUTimeLimit(RECORD_CPU_SECONDS)
-            if method == "dreamer":
-                _, result = record_dreamer(config, stop=limit)
-            elif method == "dreamer_shown_catches":
-                _, result = record_dreamer(config, guide=ShowEveryCatch, stop=limit)
+            if isinstance(config, DreamerConfig):
+                guide = ShowEveryCatch if method == "dreamer_shown_catches" else None
+                _, result = record_dreamer(config, guide=guide, stop=limit)
             else:
                 result = record_dqn(config, stop=limit)
             result["cut_by_time_limit"] = limit.cut

@@ -1,6 +1,7 @@
 """The Kodak codec's shipped models, each with its complete config."""
 
 from dataclasses import replace
+from functools import partial
 
 from course.compression.codec.train import train_codec
 from course.compression.coding import load_codec
@@ -34,7 +35,7 @@ MODELS = [
         f"{config.kind} codec, variable rate: {len(LAMBDAS)} rate points, λ = {LAMBDAS[0]} … {LAMBDAS[-1]}",
         config,
         train_codec,
-        load=lambda name=config.name: load_codec(name),
+        load=partial(load_codec, config.name),
     )
     for config in (CODEC_HYPERPRIOR, CODEC_FACTORIZED)
 ]

@@ -5,6 +5,7 @@ VQ's quality, the VQ's opponent on equal terms.
 """
 
 from dataclasses import replace
+from functools import partial
 
 from course.compression.glc.glc import GLCConfig, load_glc, train_glc, train_vq_twin
 from course.compression.glc.vq import VQConfig, load_vq, train_vq
@@ -61,7 +62,7 @@ MODELS = [
         f"GLC-style codec trained on {config.domain} (autoencoder, code predictor, joint), 128×128 images",
         config,
         train_glc,
-        load=lambda name=config.name: load_glc(name),
+        load=partial(load_glc, config.name),
     )
     for config in (GLC_FACES, GLC_FLOWERS, GLC_NATURAL)
 ] + [
