@@ -155,6 +155,7 @@ def test_network_is_equivariant_to_example_order_and_to_colours_other_than_black
     assert np.allclose(logits[:, colours].detach(), recoloured.detach(), atol=1e-5)
 
 
+@pytest.mark.slow
 def test_solver_solves_a_small_recolouring_puzzle_by_shortening_its_description():
     pairs = [
         ([[1, 0, 1], [0, 1, 0]], [[2, 0, 2], [0, 2, 0]]),
@@ -170,6 +171,7 @@ def test_solver_solves_a_small_recolouring_puzzle_by_shortening_its_description(
     assert all(len(tries) <= 2 for tries in result.attempts)
 
 
+@pytest.mark.slow
 def test_solver_respects_its_time_budget():
     task = D.load_task("60b61512")
     result = solve(task, SolverConfig(seconds=1.0, max_steps=10**6))
@@ -177,12 +179,14 @@ def test_solver_respects_its_time_budget():
     assert len(result.attempts) == len(task.test_inputs)
 
 
+@pytest.mark.slow
 def test_a_bench_outcome_says_whether_the_time_budget_cut_the_run():
     cut = analysis.task_outcome("60b61512", SolverConfig(seconds=0.5, max_steps=10**6, patience=10**9))
     whole = analysis.task_outcome("60b61512", SolverConfig(seconds=float("inf"), max_steps=3, patience=10**9))
     assert cut["cut_by_time_limit"] is True and whole["cut_by_time_limit"] is False
 
 
+@pytest.mark.slow
 def test_solver_handles_a_puzzle_whose_output_shape_must_be_learned():
     task = make_task([([[1]], [[1, 1]]), ([[1, 2]], [[1]]), ([[2, 2, 2]], [[2, 2]])], [([[3]], [[3, 3]])])
     result = solve(task, SolverConfig(seconds=5, max_steps=30))
@@ -193,6 +197,7 @@ def test_solver_handles_a_puzzle_whose_output_shape_must_be_learned():
 # ---------------------------------------------------------------- the benchmark
 
 
+@pytest.mark.slow
 def test_quick_bench_has_exactly_the_issue_keys():
     result = analysis.bench(quick=True)
     assert set(result) == {
@@ -210,6 +215,7 @@ def test_quick_bench_has_exactly_the_issue_keys():
     json.dumps(result)
 
 
+@pytest.mark.slow
 def test_a_stopped_bench_goes_on_from_its_journal_and_two_workers_agree_with_one(tmp_path, monkeypatch):
     journal = tmp_path / "tasks.jsonl"
     cfg = SolverConfig(seconds=2, max_steps=20)

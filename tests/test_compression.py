@@ -320,6 +320,7 @@ def test_photo_folder_is_verified(tmp_path):
         load_photos(kodak)
 
 
+@pytest.mark.slow
 def test_quick_training_resumes_to_the_same_weights(tmp_path, monkeypatch):
     from course.compression.codec.presets import CODEC_HYPERPRIOR
     from course.compression.codec.train import train_codec, training_state_path
@@ -470,6 +471,7 @@ def test_crops_are_the_same_from_arrays_and_tensors():
     assert len(views) > 6  # different places, mirrors and turns
 
 
+@pytest.mark.slow
 def test_bench_codec_reports_the_issue_keys(tmp_data_dir, tmp_path, monkeypatch):
     """`bench codec --quick` on a stand-in Kodak folder, with small saved models."""
     from dataclasses import asdict
@@ -542,6 +544,7 @@ def test_rounded_synthesis_decodes_integers_in_training_and_still_trains_the_enc
     assert not torch.allclose(residual, torch.round(residual), atol=1e-3)  # the default decodes noisy ones
 
 
+@pytest.mark.slow
 def test_kodak_rd_figure_draws_every_codec_and_the_published_points(tmp_path):
     import json
     import os
@@ -578,6 +581,7 @@ def test_kodak_rd_figure_draws_every_codec_and_the_published_points(tmp_path):
     assert figure.read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.slow
 def test_a_file_from_the_shipped_codec_decodes_bit_exactly_in_a_fresh_process(tmp_path):
     import os
     import subprocess

@@ -48,6 +48,7 @@ def _record(stem: str, why: str) -> None:
     tmp.replace(STUDENT_NOTEBOOKS_RECORD)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", LESSONS, ids=[s.stem for s in LESSONS])
 def test_student_notebook_runs_to_the_end(student_dir, source):
     try:
