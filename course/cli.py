@@ -102,9 +102,11 @@ def _cmd_verify(args) -> int:
     retrain, restore = [], []
     for name, spec in models.items():
         status = checkpoint_status(name)
-        if status == "ok":  # the hash is right; does the recorded config still build this model?
+        if status == "ok":  # the hash is right; do the recorded config and the tensors still build this model?
             try:
                 config_from_entry(type(spec.make_config(False)), manifest_entry(name) or {}, name)
+                if spec.load is not None:
+                    spec.load()
             except CheckpointError as err:
                 status, why = "config", str(err).split(". Rebuild")[0]
         elif status == "malformed":
@@ -189,15 +191,12 @@ def _cmd_grade(args) -> int:
 
 
 def _cmd_codec(args) -> int:
-    from course.compression.coding import decode_file, encode_file
+    from course.compression.files import decode_file, encode_file
 
-    try:
-        if args.action == "encode":
-            result = encode_file(args.source, args.target, args.quality, args.kind)
-        else:
-            result = decode_file(args.source, args.target)
-    except OSError as err:  # a missing or unreadable file: one line, not a traceback
-        raise ValueError(f"{err.strerror or err}: {err.filename or args.source}") from err
+    if args.action == "encode":
+        result = encode_file(args.source, args.target, args.quality, args.kind)
+    else:
+        result = decode_file(args.source, args.target)
     print(json.dumps(result))
     return 0
 
@@ -233,7 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verify", help="SHA-256 of every shipped checkpoint and dataset")
     p.set_defaults(func=_cmd_verify)
 
-    p = sub.add_parser("codec", help="compress an image with a learned codec, or decompress a .glc file")
+    p = sub.add_parser(
+        "codec", help="compress an image with a learned codec, or decompress a .glc file of any course model"
+    )
     p.add_argument("action", choices=["encode", "decode"])
     p.add_argument("source", help="encode: an RGB image file; decode: a .glc file")
     p.add_argument("target", help="encode: the .glc file to write; decode: the image file to write")

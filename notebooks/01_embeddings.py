@@ -285,8 +285,10 @@ display(widgets.latent_traversal(models[kind], start))
 # The same in a static figure: each row sweeps one dimension from −2.5 to 2.5, the dimensions
 # that carry the most bits first.
 #
-# **What you should see:** each of the top rows changes one property of the sprite — position,
-# size or colour; the rows further down, dimensions that carry almost no bits, change nothing.
+# **What you should see:** each of the top four rows changes mainly one property of the sprite —
+# its x or y position, its colour or its size — though one dimension also turns small sprites
+# into triangles (four busy dimensions hold five factors, so two must share); the last rows,
+# dimensions that carry almost no bits, leave the sprite as it is.
 
 # %%
 order = np.argsort(-M.kl_bits_per_dim(embedded[kind].mean, embedded[kind].log_var))[:6]

@@ -36,7 +36,7 @@
 # and you will not train an agent (the agents ship trained).
 #
 # **Learner time:** about 75 minutes (reading + exercises): 45 minutes of reading, figures and
-# the two widgets, 20 for the implement exercise, 10 for the two questions. The notebook itself
+# the two widgets, 20 for the implement exercise, 10 for the three questions. The notebook itself
 # runs in about a minute on 2 CPU cores.
 #
 # ## Papers
@@ -264,7 +264,8 @@ for kind, result in coverage.items():
 answer_tv = "b"
 # Explanation: every picture the TV shows is new in pixels, so a pixel-novelty agent is paid at
 # every step it watches — more than for walking into rooms it has already seen. The random policy
-# has no reason to go there (it rarely leaves the room it starts in), and NGU's embedding has
+# rarely leaves the room it starts in, so it sees the TV only when it happens to face the gap to
+# the TV's room; and NGU's embedding has
 # learned that the TV says nothing about the agent's own actions, so to f(x) the TV is one
 # familiar place.
 # END SOLUTION
@@ -352,7 +353,7 @@ answer_why = "b"
 # change whatever the agent does, so the embedding's weights on them fade. Not (a): a new random
 # picture is drawn at every step. Not (c): these bars are r_episodic alone, before α multiplies
 # it. Not (d): ξ only zeroes distances far below the running mean d_m², and the random walk,
-# measured in the same f(x), is paid several times more.
+# measured in the same f(x), is paid many times more.
 # END SOLUTION
 
 # %% tags=["check"]

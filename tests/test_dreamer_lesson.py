@@ -219,6 +219,7 @@ def test_catch_holds_out_seeds_the_recipe_was_not_chosen_on():
         assert sorted(int(s) for s in recorded[method]) == list(catch.seeds), method
 
 
+@pytest.mark.slow
 def test_quick_bench_has_exactly_the_issue_keys():
     result = analysis.bench(quick=True)
     assert list(result) == [
@@ -273,6 +274,7 @@ def test_quick_bench_has_exactly_the_issue_keys():
     json.dumps(result)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("game", ["catch", "empty_room"])
 def test_quick_recording_writes_a_runs_file(tmp_path, game):
     path = tmp_path / "runs.json"
@@ -281,6 +283,7 @@ def test_quick_recording_writes_a_runs_file(tmp_path, game):
     assert json.loads(path.read_text())["dreamer"]["0"]["curve"]
 
 
+@pytest.mark.slow
 def test_show_every_catch_catches_once_per_column_in_the_warm_up_only():
     env = Catch(seed=0)
     explore = D.HeldRandomActions(3, epsilon=0.0, hold=4, prefill=200, rng=np.random.default_rng(0))
@@ -331,6 +334,7 @@ def test_first_catches_notes_the_step_of_each_columns_first_catch_and_changes_no
         runs.FirstCatches(EmptyRoom(seed=0), explore(0))
 
 
+@pytest.mark.slow
 def test_a_recorded_catch_run_says_when_each_column_was_first_caught(tmp_path):
     recorded = runs.record(seeds=(0,), methods=("dreamer",), path=tmp_path / "runs.json", quick=True)
     first = recorded["dreamer"]["0"]["first_catch_by_column"]

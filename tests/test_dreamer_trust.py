@@ -125,6 +125,7 @@ def test_game_features_read_and_dream_every_step(tiny_agent):
     assert data["rewards"].abs().sum() == 3 * 10  # each game's ending, once read and in 9 dreams
 
 
+@pytest.mark.slow
 def test_quick_heads_train_from_a_shipped_agent_and_load_back(tmp_path, monkeypatch):
     tensors, metrics = heads.train_heads(analysis.catch_heads_config(quick=True))
     assert metrics["real_steps"] == 8 * 9 and "held_out_reward_error" in metrics
@@ -185,6 +186,7 @@ def test_dqn_steps_for_a_success_read_the_recorded_curves():
     assert goals.dqn_steps_for(0.85, runs)["median"] == 500
 
 
+@pytest.mark.slow
 def test_dqn_record_is_resumable(tmp_path):
     path = tmp_path / "new_goal_dqn.json"
     first = goals.record_dqn(seeds=(0,), path=path, quick=True)

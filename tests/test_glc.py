@@ -142,6 +142,7 @@ def test_the_vq_twin_differs_from_glc_faces_only_in_its_rate_points():
     assert (vq.n, vq.m, vq.domain) == (twin["n"], twin["m"], twin["domain"])  # the same transforms as the VQ's
 
 
+@pytest.mark.slow
 def test_the_vq_twin_keeps_only_final_weights():
     from course.compression.models import HyperpriorCodec
 

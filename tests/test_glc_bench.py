@@ -53,6 +53,7 @@ def tiny_models(tmp_path_factory):
             os.environ[key] = value
 
 
+@pytest.mark.slow
 def test_bench_glc_has_every_key(tiny_models):
     from course.compression.glc.analysis import bench
 

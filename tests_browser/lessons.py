@@ -213,8 +213,17 @@ LESSONS: dict[str, Lesson] = {
                     dropdown("moves", "zigzag", IMAGE, CAPTION),
                 ),
             ),
+            Widget(
+                "goal_viewer",
+                (
+                    # the goal square is drawn where it is: moving it always changes the picture
+                    slider("goal column x", IMAGE, CAPTION),
+                    slider("goal row y", IMAGE, CAPTION),
+                    slider("room game", IMAGE, CAPTION),
+                ),
+            ),
         ),
-        gallery=("dream_viewer", "drift_explorer", "room_viewer"),
+        gallery=("dream_viewer", "drift_explorer", "room_viewer", "goal_viewer"),
     ),
 }
 

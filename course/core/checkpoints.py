@@ -169,7 +169,8 @@ def load_weights(model, tensors: dict, name: str):
         model.load_state_dict(tensors)
     except (RuntimeError, KeyError, ValueError) as err:
         lines = [line.strip() for line in str(err).splitlines() if line.strip()]
-        detail = " ".join(lines[1:3] or lines[:1])[:200] or type(err).__name__
+        detail = (lines[1:2] or lines[:1] or [type(err).__name__])[0]  # the first mismatch: one is enough
+        detail = detail.split(". ")[0].rstrip(".")
         raise CheckpointError(
             f"checkpoint {name!r} does not fit the model its manifest config describes ({detail}). "
             f"Rebuild it with `{train_command(name)}`, or {restore_hint(checkpoint_dir())}."

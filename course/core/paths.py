@@ -1,4 +1,5 @@
-"""Where the course keeps its files. `COURSE_DATA_DIR` moves the data folder (tests use it)."""
+"""Where the course keeps its files. `COURSE_DATA_DIR` moves the data folder, `COURSE_BUILD_DIR`
+the folder of things a run makes and may go on from (bench journals); tests use both."""
 
 import json
 import os
@@ -13,6 +14,10 @@ NOTEBOOK_SECONDS = REPO_ROOT / "build" / "notebook_seconds.json"
 
 def data_dir() -> Path:
     return Path(os.environ.get("COURSE_DATA_DIR", REPO_ROOT / "data"))
+
+
+def build_dir() -> Path:
+    return Path(os.environ.get("COURSE_BUILD_DIR", REPO_ROOT / "build"))
 
 
 def recorded_notebook_seconds(stem: str) -> float | None:

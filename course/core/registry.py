@@ -21,6 +21,9 @@ class ModelSpec:
     description: str  # one line for `python -m course list`
     make_config: Callable[[bool], Any]  # quick -> a config dataclass with a `seed` field
     train: Callable[[Any], tuple[dict, dict]]  # config -> (tensors, headline metrics)
+    # loads the shipped model as the lessons do (None: not given): `verify` calls it to check that
+    # the tensors fit the model the manifest's config builds
+    load: Callable[[], Any] | None = None
 
 
 def train_spec(spec: ModelSpec, *, quick: bool = False, seed: int | None = None) -> dict:

@@ -2,7 +2,9 @@
 
 Shipped checkpoints: `dreamer_catch` (the seed-0 Dreamer agent: world model, actor and critic),
 `dreamer_catch_umap` (a UMAP map of its latent codes, since UMAP compiles for a minute on first
-use) and `dreamer_room` (the seed-0 agent of the longer game, MiniGrid's empty room). Training
+use), `dreamer_room` (the seed-0 agent of the longer game, MiniGrid's empty room), and the small
+head ensembles on their frozen world models that make latent planning trustworthy and give the
+room new goals (`dreamer_catch_heads`, `dreamer_room_heads`; see `heads` and `goals`). Training
 curves over seeds are recorded in `data/dreamer/runs.json` and `runs_room.json` (see `runs`).
 """
 

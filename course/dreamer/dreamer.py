@@ -14,7 +14,6 @@ Everything tunable is in `DreamerConfig`. `train_dreamer(config)` returns
 from __future__ import annotations
 
 import copy
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from course.core.progress import progress
-from course.dreamer.envs import evaluate, make_env, record_evaluation, run_summary, terminal
+from course.dreamer.envs import RunClock, evaluate, make_env, record_evaluation, run_summary, terminal
 
 
 @dataclass
@@ -546,7 +545,7 @@ def train_dreamer(config: DreamerConfig, on_eval=None, guide=None) -> tuple[dict
     act = agent.policy(greedy=False)
     history: list[dict] = []
     losses: dict[str, float] = {}
-    updates, credit, start, cpu_start = 0, 0.0, time.perf_counter(), time.process_time()
+    updates, credit, clock = 0, 0.0, RunClock()
     obs, first = env.reset(), True
     replay.add(obs, np.zeros(env.n_actions), 0.0, True, 0.0)
     bar = progress(range(1, c.env_steps + 1), desc=f"dreamer seed {c.seed}")
@@ -576,27 +575,18 @@ def train_dreamer(config: DreamerConfig, on_eval=None, guide=None) -> tuple[dict
             agent.eval()
             score = evaluate(agent.policy(greedy=True), c.env, c.eval_episodes, seed=c.seed + 10_000 + step)
             agent.train()
-            seconds = time.perf_counter() - start
             record = {
                 "env_steps": step,
                 "updates": updates,
-                "seconds": round(seconds, 1),
-                "cpu_seconds": round(time.process_time() - cpu_start, 1),
+                "seconds": round(clock.seconds(), 1),
+                "cpu_seconds": round(clock.cpu_seconds(), 1),
                 "eval_return": score,
                 **{k: round(v, 4) for k, v in losses.items()},
             }
             if record_evaluation(history, record, bar, on_eval, c.solve_return, c.stop_when_solved):
                 break
-        if time.process_time() - cpu_start > c.max_seconds:
+        if clock.cpu_seconds() > c.max_seconds:
             break
-    metrics = run_summary(
-        history,
-        step,
-        updates,
-        time.perf_counter() - start,
-        c.solve_return,
-        env.optimal_return,
-        time.process_time() - cpu_start,
-    )
+    metrics = run_summary(history, step, updates, clock, c.solve_return, env.optimal_return)
     tensors = dict(agent.state_dict())
     return tensors, metrics, history

@@ -13,6 +13,7 @@ goal in the far corner, up to 12 moves away. The only reward comes on arrival, 1
 
 from __future__ import annotations
 
+import time
 from collections import deque
 
 import numpy as np
@@ -289,17 +290,25 @@ def record_evaluation(
     return stop_when_solved and solved_at(history, solve_return) is not None
 
 
+class RunClock:
+    """Wall time and CPU time (of this process) since a training run began."""
+
+    def __init__(self) -> None:
+        self.start, self.cpu_start = time.perf_counter(), time.process_time()
+
+    def seconds(self) -> float:
+        return time.perf_counter() - self.start
+
+    def cpu_seconds(self) -> float:
+        return time.process_time() - self.cpu_start
+
+
 def run_summary(
-    history: list[dict],
-    env_steps: int,
-    updates: int,
-    seconds: float,
-    solve_return: float,
-    optimal_return: float,
-    cpu_seconds: float,
+    history: list[dict], env_steps: int, updates: int, clock: RunClock, solve_return: float, optimal_return: float
 ) -> dict:
     """The headline figures of one training run, the same for every agent (`cpu_seconds`: of the
-    training thread, which the budget counts; `seconds`: wall time)."""
+    training thread, which the budget counts; `train_seconds`: wall time)."""
+    seconds, cpu_seconds = clock.seconds(), clock.cpu_seconds()
     solved = solved_at(history, solve_return)
     return {
         "solved": solved is not None,

@@ -14,7 +14,9 @@ Two ways to imagine a sequence with the same trained world model:
   step pays for a decoder and an encoder.
 
 `compare_planners` plays the same games, of the agent's own game (Catch or the empty room), with
-the actor and both planners and reports returns and the compute each needs per move.
+the actor and both planners and reports returns and the compute each needs per move. A planner
+can also value its plans with another scorer than the model's own reward head: `heads` gives one
+that knows where the model was taught (`heads.trusted_score`).
 """
 
 from __future__ import annotations

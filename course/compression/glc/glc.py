@@ -225,22 +225,20 @@ def _train_glc(config: GLCConfig) -> tuple[dict, dict]:
 
 def load_glc(name: str, stage: str = "final") -> HyperpriorCodec:
     """A shipped GLC codec ('glc_faces', …) as it was after `stage` ('stage1', 'stage2' or 'final')."""
-    from course.core.checkpoints import load_checkpoint
+    from course.core.checkpoints import config_from_entry, load_checkpoint, load_weights
 
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; choose one of {', '.join(STAGES)}")
     tensors, entry = load_checkpoint(name)
-    config = GLCConfig(**entry["config"])
+    config = config_from_entry(GLCConfig, entry, name)
     prefix = "" if stage == "final" else f"{stage}."
     model = HyperpriorCodec(config.codec())
-    model.load_state_dict(
-        {
-            k[len(prefix) :]: v
-            for k, v in tensors.items()
-            if (k.startswith(prefix) if prefix else not k.startswith("stage"))
-        }
-    )
-    return model.eval()
+    stage_tensors = {
+        k[len(prefix) :]: v
+        for k, v in tensors.items()
+        if (k.startswith(prefix) if prefix else not k.startswith("stage"))
+    }
+    return load_weights(model, stage_tensors, name).eval()
 
 
 # ------------------------------------------------------------------ a code without a predictor

@@ -129,13 +129,14 @@ def _train_vq(config: VQConfig) -> tuple[dict, dict]:
 
 def load_vq(name: str = "vq_faces") -> tuple[VQAutoencoder, np.ndarray]:
     """The shipped VQ autoencoder and its prior: P(codeword), smoothed so no index is impossible."""
-    from course.core.checkpoints import load_checkpoint
+    from course.core.checkpoints import CheckpointError, config_from_entry, load_checkpoint, load_weights
 
     tensors, entry = load_checkpoint(name)
-    model = VQAutoencoder(VQConfig(**entry["config"]))
+    model = VQAutoencoder(config_from_entry(VQConfig, entry, name))
+    if "usage" not in tensors:
+        raise CheckpointError(f"checkpoint {name!r} has no 'usage' tensor (the codeword counts): retrain it")
     usage = tensors.pop("usage")
-    model.load_state_dict(tensors)
-    return model.eval(), prior_from_usage(usage.numpy())
+    return load_weights(model, tensors, name).eval(), prior_from_usage(usage.numpy())
 
 
 def prior_from_usage(usage: np.ndarray) -> np.ndarray:
