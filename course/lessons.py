@@ -55,16 +55,16 @@ LESSONS = {
             "glc",
             3,
             "Compression: generative latent coding vs JPEG",
-            "course.compression.glc_presets",
-            "course.compression.experiments",
+            "course.compression.glc.presets",
+            "course.compression.glc.analysis",
             "03_compression.py",
         ),
         Lesson(
             "codec",
             3,
             "Compression: a learned image codec with real bitstreams",
-            "course.compression.codec_presets",
-            "course.compression.bench",
+            "course.compression.codec.presets",
+            "course.compression.codec.analysis",
             None,
         ),
         Lesson(
@@ -97,7 +97,15 @@ LESSONS = {
 
 # Benchmarks of the course as a whole rather than of one lesson: `python -m course bench KEY` runs
 # the `bench(quick)` of the module named here.
-COURSE_BENCHES: dict[str, str] = {"course": "course.syllabus"}
+COURSE_BENCHES: dict[str, str] = {"course": "course.syllabus", "coursework": "course.coursework.bench"}
+
+# The data folders the lessons read, each shipped with a SHA256SUMS that `python -m course verify`
+# checks (a folder that is missing, or lacks its SHA256SUMS, fails the check): folder -> its use.
+DATASETS: dict[str, str] = {
+    "photos": "photographs the Kodak codecs and GLC's natural-image model train on (Lesson 03)",
+    "chess": "master games whose positions the chess chunks are learned from (Lesson 04)",
+    "arc": "the ARC training tasks the puzzle solver is measured on (Lesson 05)",
+}
 
 
 def get_lesson(key: str) -> Lesson:

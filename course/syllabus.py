@@ -22,6 +22,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from course.core.paths import NOTEBOOKS_DIR, REPO_ROOT
 
@@ -155,7 +156,7 @@ def lesson_sources() -> list[Path]:
     from course.lessons import LESSONS
 
     notebooks = {lesson.notebook: lesson.number for lesson in LESSONS.values() if lesson.notebook}
-    return [NOTEBOOKS_DIR / name for name in sorted(notebooks, key=notebooks.get)]
+    return [NOTEBOOKS_DIR / name for name in sorted(notebooks, key=lambda name: notebooks[name])]
 
 
 # ------------------------------------------------------------------ figures quoted in the docs
@@ -286,11 +287,11 @@ def bench(quick: bool = False) -> dict:
     running the student notebooks (their key is then None)."""
     outlines = [outline(source) for source in lesson_sources()]
     checked, problems = check_quotes()
-    if quick:
-        student_ok, student_failures = None, {}
-    else:
+    student_ok: int | None = None
+    student_failures: dict[str, str] = {}
+    if not quick:
         student_ok, student_failures = student_notebooks_run_to_end(lesson_sources())
-    result = {
+    result: dict[str, Any] = {
         "lessons": len(outlines),
         "lessons_with_objectives": sum(o.has_objectives for o in outlines),
         "lessons_with_computed_summary": sum(o.computed_summary for o in outlines),

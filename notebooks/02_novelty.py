@@ -14,17 +14,57 @@
 # %% [markdown]
 # # Lesson 02 — Novelty: an embedding that ignores the noisy TV
 #
-# An agent that gets a reward only at the end of a long maze must first *find* that reward.
-# A popular fix is to pay it for novelty: for reaching states unlike those it has seen. But
-# "unlike" in which space? Put a television showing random noise on a wall: in raw pixels every
-# frame of it is brand new, for ever, and an agent paid for pixel novelty can sit and watch.
+# An **agent** (a program that picks an **action** at every step, by its **policy**) that gets a
+# reward only at the end of a long maze must first *find* that reward. A popular fix is to pay it
+# for novelty: for reaching states unlike those it has seen. But "unlike" in which space? Put a
+# television showing random noise on a wall: in raw pixels every frame of it is brand new, for
+# ever, and an agent paid for pixel novelty can sit and watch. **Can a learned embedding ignore
+# the noisy TV — and does that make exploration better?**
 #
-# **Never Give Up** (NGU; Badia et al., 2020) measures novelty in a *learned* space instead. An
-# embedding f(x) is trained for one job — from f(x_t) and f(x_{t+1}), predict the action a_t that
-# led from one to the other (an **inverse-dynamics** model). Whatever the agent's actions do not
-# change is useless for that job, so the embedding has no reason to keep it: noise the agent
-# cannot control should fade out. **Can a learned embedding ignore the noisy TV — and does that
-# make exploration better?**
+# ## You will learn to
+# * compute NGU's episodic novelty reward from distances to the nearest memories, and read how
+#   its constants (k, ε, ξ, c, s_m) shape it;
+# * explain why novelty measured in raw pixels rewards an agent for watching noise, and why an
+#   inverse-dynamics embedding does not;
+# * measure exploration: cells visited per episode, the share of steps spent watching the TV, and
+#   the success rate on a task whose reward is hard to find;
+# * predict, before looking, which agent watches the TV most, and interpret a replayed episode
+#   through two novelty rewards side by side.
+#
+# **Prerequisites:** Lesson 01 (embeddings, distances between them, nearest neighbours); Python
+# and NumPy. Reinforcement learning is introduced here in plain words: you do not need to know it,
+# and you will not train an agent (the agents ship trained).
+#
+# **Learner time:** about 75 minutes (reading + exercises): 45 minutes of reading, figures and
+# the two widgets, 20 for the implement exercise, 10 for the three questions. The notebook itself
+# runs in about a minute on 2 CPU cores.
+#
+# ## Papers
+# * Badia et al. (2020), *Never Give Up: Learning Directed Exploration Strategies* — NGU:
+#   https://arxiv.org/abs/2002.06038
+# * Burda, Edwards, Storkey & Klimov (2018), *Exploration by Random Network Distillation* — RND:
+#   https://arxiv.org/abs/1810.12894
+# * Schulman et al. (2017), *Proximal Policy Optimization Algorithms* — PPO:
+#   https://arxiv.org/abs/1707.06347
+# * Pathak, Agrawal, Efros & Darrell (2017), *Curiosity-driven Exploration by Self-supervised
+#   Prediction* — the inverse-dynamics embedding: https://arxiv.org/abs/1705.05363
+# * Burda et al. (2018), *Large-Scale Study of Curiosity-Driven Learning* — where the noisy TV
+#   traps a curious agent: https://arxiv.org/abs/1808.04355
+# * Chevalier-Boisvert et al. (2023), *Minigrid & Miniworld* — the mazes used here:
+#   https://arxiv.org/abs/2306.13831
+#
+# ## The set-up
+# The world pays the agent an **extrinsic reward** (here: only for reaching a goal); a novelty
+# bonus is an **intrinsic reward**, one the agent pays itself. An **episode** is one run from
+# the start until a step limit; each step the agent sees an **observation** of the world, its
+# *state*.
+#
+# **Never Give Up** (NGU; Badia et al., 2020) measures novelty in a *learned* space instead of
+# pixels. An embedding f(x) is trained for one job — from f(x_t) and f(x_{t+1}), predict the
+# action a_t that led from one to the other. That job is called **inverse dynamics** (forward
+# dynamics would predict the next state from the action; inverse dynamics predicts the action
+# from the two states). Whatever the agent's actions do not change is useless for that job, so
+# the embedding has no reason to keep it: noise the agent cannot control should fade out.
 #
 # NGU's intrinsic reward has two parts:
 #
@@ -33,17 +73,27 @@
 #   $$K(x, y) = \frac{\varepsilon}{d^2(x, y)/d_m^2 + \varepsilon}, \qquad
 #   r^{\text{episodic}} = \frac{1}{\sqrt{\sum_{j=1}^{k} K(f(x_t), f_j)} + c}$$
 #   with d_m² a running mean of the squared k-NN distances, distances below ξ treated as zero, and
-#   r = 0 once the square root exceeds s_m (the state is simply too familiar);
-# * a **life-long** modulator α from Random Network Distillation (RND): a predictor imitates a
-#   fixed random network on visited states; where its error is large the state is rare across all
-#   episodes. r_i = r^episodic · min(max(α, 1), L).
+#   r = 0 once the square root exceeds s_m (the state is simply too familiar). K is a **kernel**:
+#   a similarity that is 1 for identical points and falls towards 0 as they move apart;
+# * a **life-long** modulator α from **Random Network Distillation** (RND): a fixed, randomly
+#   initialised network maps each state to a vector, and a second network (the predictor) is
+#   trained to imitate it on the states the agent visits. On states seen often the predictor has
+#   learned to imitate well; where its error is large the state is rare across all episodes.
+#   r_i = r^episodic · min(max(α, 1), L).
 #
 # The paper's values are the defaults here: k = 10, ε = 10⁻⁴, ξ = 0.008, c = 0.001, s_m = 8,
-# L = 5 (`course.novelty.ngu.NGUConfig`). The agent is PPO (`course/novelty/ppo.py`, one file in
-# the CleanRL style) maximising r_extrinsic + β · r_i.
+# L = 5 (`course.novelty.ngu.NGUConfig`). The agent is **PPO** (Proximal Policy Optimization,
+# `course/novelty/ppo.py`, one file in the CleanRL style): it collects a batch of steps with its
+# current policy, then nudges the policy towards the actions that turned out better than
+# expected, clipping each update so the new policy stays close to the old one. Like most PPO
+# agents it adds an **entropy bonus** to its objective — a small reward for keeping its choice
+# of action uncertain, so that it goes on trying every action — but that alone is not
+# exploration: it makes the agent jitter, not travel. It maximises r_extrinsic + β · r_i.
 #
 # All agents below ship as checkpoints in `data/checkpoints/` (verified by SHA-256 when loaded);
 # `python -m course train novelty_ngu_noisy_tv` retrains one in a few minutes.
+#
+# **What you should see:** the constants of NGU's reward, as the course's `NGUConfig` holds them.
 
 # %%
 import matplotlib.pyplot as plt
@@ -113,9 +163,10 @@ print(f"squared pixel distance between the two views: {((envs.pixels(image_a) - 
 
 # %% [markdown]
 # ## 2. The episodic reward
-# **Exercise.** Write r^episodic from the squared distances d² to the k nearest memories and the
+# **Exercise 1.** Write r^episodic from the squared distances d² to the k nearest memories and the
 # running mean d_m², following the formula above: normalise by d_m², subtract ξ (clip at 0),
 # apply the kernel, and return 1 / (sqrt(Σ K) + c) — or 0 if that square root plus c exceeds s_m.
+# Once your function passes the check, the rest of the lesson uses it; until then, the course's own.
 
 # %% tags=["exercise"]
 def episodic_reward(sq_distances, mean_sq_distance, config):
@@ -131,7 +182,28 @@ def episodic_reward(sq_distances, mean_sq_distance, config):
 # %% tags=["check"]
 from course.novelty.checks import check_episodic_reward
 
-check_episodic_reward(episodic_reward)
+solved = check_episodic_reward(episodic_reward)
+episodic_reward = episodic_reward if solved else kernel_sum_reward  # yours once it passes
+
+# %% [markdown]
+# **Exercise 2 (compute by hand).** The agent stands exactly where it stood ten times before in
+# this episode: its ten nearest memories are all at distance 0 (d² = 0). With the paper's
+# constants above, what does r^episodic pay? Give a number to two decimals; work it out on paper
+# before you run anything.
+
+# %% tags=["exercise", "question"]
+# r_episodic for ten neighbours at distance 0, with k = 10, ε = 10⁻⁴, ξ = 0.008, c = 0.001, s_m = 8
+# BEGIN SOLUTION
+answer_twins = 1 / (10**0.5 + 0.001)
+# Explanation: each twin has d²/d_m² = 0, still 0 after subtracting ξ and clipping, so its kernel is
+# K = ε / (0 + ε) = 1. Ten of them sum to 10; √10 + c ≈ 3.163 is below s_m = 8, so the reward is
+# 1 / 3.163 ≈ 0.32 — a place already seen pays little, but not nothing.
+# END SOLUTION
+
+# %% tags=["check"]
+from course.core.exercises import check_answer
+
+check_answer("ngu.twins", answer_twins)
 
 # %% [markdown]
 # **What you should see:** ten exact twins give 1/(√10 + c) ≈ 0.32 — a state seen before pays
@@ -141,7 +213,7 @@ check_episodic_reward(episodic_reward)
 # %%
 distances = np.logspace(-4, 1, 60)
 plt.figure(figsize=(6, 3.2))
-plt.semilogx(distances, [kernel_sum_reward(np.full(10, d), 1.0, CONFIG) for d in distances])  # the course's version
+plt.semilogx(distances, [episodic_reward(np.full(10, d), 1.0, CONFIG) for d in distances])
 plt.axvline(CONFIG.cluster_distance, color="grey", ls=":", label="ξ")
 plt.xlabel("d² / d_m² to all 10 nearest memories")
 plt.ylabel("r_episodic")
@@ -181,6 +253,27 @@ for kind, result in coverage.items():
 # of their steps do they spend with the **TV in view**? And which standing right in front of it
 # (at most two cells away, the TV in view)?
 #
+# **Exercise 3 (predict).** Before you run the next cell: which agent spends the largest share of
+# its steps with the TV in view?
+
+# %% tags=["exercise", "question"]
+# (a) the random policy: it wanders aimlessly, so it ends up anywhere, the TV included
+# (b) the agent paid for episodic novelty on pixels
+# (c) the NGU agent, paid for novelty in its learned embedding f(x)
+# BEGIN SOLUTION
+answer_tv = "b"
+# Explanation: every picture the TV shows is new in pixels, so a pixel-novelty agent is paid at
+# every step it watches — more than for walking into rooms it has already seen. The random policy
+# rarely leaves the room it starts in, so it sees the TV only when it happens to face the gap to
+# the TV's room; and NGU's embedding has
+# learned that the TV says nothing about the agent's own actions, so to f(x) the TV is one
+# familiar place.
+# END SOLUTION
+
+# %% tags=["check"]
+check_answer("ngu.tv", answer_tv)
+
+# %% [markdown]
 # **What you should see:** the pixel-novelty agent spends about a third of its steps with the TV
 # in view, often from the gap in the wall to the TV's room (the bright cell of its visit map:
 # from there, facing right, the TV is in view); NGU's agent, whose embedding has learned that
@@ -211,6 +304,7 @@ for kind in kinds:
     print(f"{analysis.METHOD_LABELS[kind]:>28}: TV in view {r['tv_share']:.0%} of steps "
           f"(in front of it {r['watching']:.0%}), {r['coverage']:.1f} distinct cells")
 assert tv_results["pixel"]["tv_share"] > 2 * tv_results["ngu"]["tv_share"], "NGU should watch far less TV than pixel novelty"
+assert max(kinds, key=lambda k: tv_results[k]["tv_share"]) == "pixel", "pixel novelty should watch the TV most"
 
 # %% [markdown]
 # ## 5. Why: what the TV pays in each space
@@ -242,6 +336,28 @@ plt.show()
 for name, (p, f) in paid.items():
     print(f"{name:>16}: r_episodic {p:6.2f} in pixels, {f:5.2f} in f(x)")
 assert paid["watching the TV"][1] < paid["random walk"][1] / 3, "f(x) should not find the TV novel"
+
+# %% [markdown]
+# **Exercise 4 (interpret).** In f(x), watching the TV pays little more than ten exact twins pay
+# (your answer to Exercise 2), although every picture the TV shows is new. Why?
+
+# %% tags=["exercise", "question"]
+# (a) the TV's pictures repeat, so the memory soon holds exact copies of them
+# (b) f(x) was trained to predict the agent's action from two consecutive views; the TV's picture
+#     says nothing about the action, so f learned to leave it out and every TV step lands near the same point
+# (c) RND's α is small in front of the TV and cuts the reward
+# (d) ξ makes every distance in f(x) count as zero
+# BEGIN SOLUTION
+answer_why = "b"
+# Explanation: (b). Inverse dynamics keeps only what helps to tell the actions apart; the TV's cells
+# change whatever the agent does, so the embedding's weights on them fade. Not (a): a new random
+# picture is drawn at every step. Not (c): these bars are r_episodic alone, before α multiplies
+# it. Not (d): ξ only zeroes distances far below the running mean d_m², and the random walk,
+# measured in the same f(x), is paid many times more.
+# END SOLUTION
+
+# %% tags=["check"]
+check_answer("ngu.why", answer_why)
 
 # %% [markdown]
 # ## 6. The reward along one episode
@@ -287,6 +403,10 @@ print(f"TV in view on {episode.tv.mean():.0%} of this episode's steps, {episode.
 # ## 7. Play with it
 # **The episode player.** Move the step slider: the frame, the five memories nearest to it in
 # NGU's embedding (which steps does f(x) consider "the same place"?), r^episodic and α.
+#
+# **What you should see:** through the steps with the TV in view (orange in the plot above) the
+# frame shows a new picture at every step, yet r^episodic in f(x) stays as low as at any familiar
+# place; it rises when the agent walks somewhere it has not been in this episode.
 
 # %%
 player = widgets.episode_player(episode, trace)
@@ -349,3 +469,25 @@ assert np.median(final["ngu"]) > np.median(final["none"]) + 0.5, "NGU should fin
 # * In raw pixels, noise is endlessly new: an agent paid for it watches TV.
 # * An inverse-dynamics embedding keeps what the agent's actions change; the TV's noise fades
 #   from it, and the same kernel then rewards places, not pictures.
+#
+# The verdict below is computed from the figures this notebook has just measured.
+
+# %% tags=["summary"]
+tv_pays = {space: paid["watching the TV"][i] / paid["random walk"][i] for i, space in enumerate(["pixels", "f(x)"])}
+ignores_tv = tv_pays["f(x)"] < 1 and tv_results["ngu"]["tv_share"] < tv_results["pixel"]["tv_share"]
+explores = coverage["ngu"]["coverage"] > coverage["random"]["coverage"]
+finds_goal = {method: float(np.median(per_seed)) for method, per_seed in final.items()}
+helps = finds_goal["ngu"] > max(finds_goal["none"], finds_goal["rnd"])
+holds = [ignores_tv, explores, helps]
+answer = "Yes" if all(holds) else "Partly" if any(holds) else "No"
+print(f"""Can a learned embedding ignore the noisy TV — and does that make exploration better? {answer}.
+
+1. {'It ignores' if ignores_tv else 'It does not ignore'} the TV: watching it pays {tv_pays['pixels']:.1f}× what a random walk pays in raw pixels, but
+   {tv_pays['f(x)']:.2f}× in NGU's embedding f(x). Trained in the noisy-TV maze, the pixel-novelty agent has the TV
+   in view on {tv_results['pixel']['tv_share']:.0%} of its steps, NGU's agent on {tv_results['ngu']['tv_share']:.0%} (the random walk {tv_results['random']['tv_share']:.0%}).
+2. {'It explores' if explores else 'It explores no further than a random walk'} without any reward from the world: NGU's agent visits {coverage['ngu']['coverage']:.1f} distinct cells of
+   FourRooms per episode, the random walk {coverage['random']['coverage']:.1f}, pixel novelty {coverage['pixel']['coverage']:.1f}.
+3. {'It finds' if helps else 'It does not find'} a reward that is hard to find better than PPO alone or with RND: on MultiRoom-N4-S5 the median success over the last
+   {runs.LAST_EPISODES} episodes is {finds_goal['ngu']:.2f} for PPO + NGU, {finds_goal['rnd']:.2f} for PPO + RND and {finds_goal['none']:.2f} for plain PPO
+   ({len(final['ngu'])} seeds each).
+""")

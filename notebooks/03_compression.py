@@ -14,9 +14,10 @@
 # %% [markdown]
 # # Lesson 03 — Compression: generative latent coding vs JPEG
 #
-# A JPEG of a face needs about 1 bit per pixel to look good and 2 to look perfect. Generative
-# Latent Coding (GLC, Jia et al., CVPR 2024) reports **0.01 bpp on faces and 0.04 bpp on natural
-# images** — a hundred times fewer bits. How can that be, and what is the catch?
+# A rule of thumb says that a JPEG needs about 1 bit per pixel to look good and about 2 to look
+# near-perfect. Generative Latent Coding (GLC, Jia et al., CVPR 2024) reports **0.01 bpp on faces
+# and 0.04 bpp on natural images** — a hundred times fewer bits. **Can a generative model's latent
+# compress images far better than JPEG — and only the images it knows?**
 #
 # The lesson's answer has two halves:
 #
@@ -30,27 +31,155 @@
 # Every rate in this notebook is `8 × bytes / pixels` of a real file that decodes on its own.
 # All models ship in `data/checkpoints/` (checked by SHA-256 when loaded); each retrains with
 # `python -m course train NAME`.
+#
+# ## You will learn to
+# - measure a codec honestly: its **rate** in bits per pixel from the bytes of a real file, its
+#   quality in PSNR and SSIM, and a rule of thumb against those measurements;
+# - name GLC's three training stages and read, on a rate–distortion plot, what each one saves;
+# - compute the rate term a learned codec trains on (−Σ log₂ p) and check it against a file's size;
+# - compare vector quantization and transform coding on equal terms;
+# - show that a learned codec's skill is its experience: best on its own domain, poor on others.
+#
+# **Prerequisites:** Lesson 01 (a latent space; KL in bits); a probability p costs −log₂ p bits;
+# PyTorch tensors.
+#
+# **Learner time:** about 60 minutes (reading + exercises), more if you explore the widgets.
+#
+# ## Papers
+# - Z. Jia, J. Li, B. Li, H. Li, Y. Lu (2024). *Generative Latent Coding for Ultra-Low Bitrate
+#   Image Compression.* CVPR 2024. https://arxiv.org/abs/2512.20194
+# - J. Ballé, D. Minnen, S. Singh, S. J. Hwang, N. Johnston (2018). *Variational image compression
+#   with a scale hyperprior.* ICLR. https://arxiv.org/abs/1802.01436
+# - J. Duda (2013). *Asymmetric numeral systems: entropy coding combining speed of Huffman coding
+#   with compression rate of arithmetic coding.* https://arxiv.org/abs/1311.2540
+# - A. van den Oord, O. Vinyals, K. Kavukcuoglu (2017). *Neural Discrete Representation Learning*
+#   (VQ-VAE). https://arxiv.org/abs/1711.00937
+# - P. Esser, R. Rombach, B. Ommer (2021). *Taming Transformers for High-Resolution Image
+#   Synthesis* (VQ-GAN). https://arxiv.org/abs/2012.09841
+# - Z. Wang, A. C. Bovik, H. R. Sheikh, E. P. Simoncelli (2004). *Image quality assessment: from
+#   error visibility to structural similarity* (SSIM). https://doi.org/10.1109/TIP.2003.819861
+# - G. K. Wallace (1992). *The JPEG still picture compression standard.*
+#   https://doi.org/10.1109/30.125072
+#
+# ## Glossary
+# - **bpp (bits per pixel)**: a file's size in bits divided by the image's pixels. A raw 8-bit
+#   colour pixel takes 24 bits, so the **compression ratio** of a file is 24 / bpp (2 bpp = 12:1).
+# - **PSNR (peak signal-to-noise ratio)**: 10·log₁₀(255² / mean squared error) in decibels; higher is
+#   closer to the original, and +3 dB halves the squared error.
+# - **SSIM (structural similarity)**: a 0 … 1 score that compares local brightness, contrast and
+#   structure, closer to what people notice than PSNR; 1 is identical.
+# - **Rate–distortion (RD) curve**: a codec's quality against its rate; up and to the left is better.
+# - **BD-rate (Bjøntegaard delta rate)**: the average difference in bits, in percent, between two RD
+#   curves at equal quality; −50 % means half the bits.
+# - **Entropy coding**: writing symbols in about −log₂ p bits each, given their probabilities p.
+#   **ANS (asymmetric numeral systems)** is the entropy coder used here: as tight as arithmetic
+#   coding, fast as Huffman coding.
+# - **Latent**: the numbers an encoder turns an image into and a decoder turns back into an image.
+# - **Transform coding**: transform the image (here: a neural encoder), quantize each latent number
+#   to a grid, entropy-code it. **Quantization step**: the grid's spacing; a coarser step, fewer bits.
+# - **Hyperprior / side information**: a few extra bits z, sent first, that predict the mean and
+#   scale of every latent number, so that likely values cost few bits (Ballé et al. 2018).
+# - **VQ (vector quantization)**: replace each latent vector by the nearest of a fixed list of
+#   learned vectors, the **codebook**, and send its index.
+# - **Rate point**: one operating point of a codec that covers several rates; **λ** weighs quality
+#   against bits in training (loss = rate + λ · distortion).
+# - **Information content**: −log₂ p of one outcome; averaged, the entropy — the fewest bits any code
+#   can spend on average.
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
 
-from course.compression import domains, experiments, widgets
-from course.compression.codec import bits_per_pixel, decode, encode
+from course.compression.glc import analysis, domains, widgets
+from course.compression.coding import bits_per_pixel, decode, encode
 from course.compression.bitstream import unpack
-from course.compression.glc import STAGES, fixed_length_decode, fixed_length_file, load_glc
+from course.compression.glc.glc import STAGES, fixed_length_decode, fixed_length_file, load_glc
 from course.compression.metrics import psnr
-from course.compression.vq import load_vq
+from course.compression.glc.vq import load_vq
 
 plt.rcParams.update({"figure.dpi": 90})
 faces_codec = load_glc("glc_faces")
-test_faces = experiments.test_images("faces", 16)
+test_faces = analysis.test_images("faces", 16)
+test_sets = {domain: analysis.test_images(domain, 8) for domain in ("faces", "flowers", "natural")}
 print(f"{len(test_faces)} test faces of {test_faces.shape[1]}×{test_faces.shape[2]} pixels; "
-      f"codec {faces_codec.name}: {faces_codec.config.rate_points} rate points")
+      f"codec {faces_codec.name}: {faces_codec.config.rate_points} rate points; "
+      f"natural test crops from {analysis.natural_test_source()}")
 
 # %% [markdown]
-# ## 1. A face is 123 bits
+# ## 1. What does a JPEG cost? The rule of thumb, measured
+# Two figures for JPEG circulate: "about 1 bpp looks good, about 2 bpp looks near-perfect", and a
+# "high-quality" compression ratio of **2.7:1**. A ratio counts against raw 24-bit pixels, so it
+# converts to bits per pixel as 24 / ratio.
+#
+# **Exercise 1 (compute, then compare).** How many bits per pixel is a 2.7:1 JPEG? Is that the same
+# claim as "about 2 bpp"?
+
+# %% tags=["exercise", "question"]
+# BEGIN SOLUTION
+answer_ratio_bpp = 24 / 2.7
+# Explanation: 24 bits per raw pixel ÷ 2.7 ≈ 8.9 bpp — more than four times "about 2 bpp", which is
+# a 12:1 file. The two figures cannot both describe a high-quality JPEG; the next cell measures which
+# one JPEG's own files support.
+# END SOLUTION
+
+# %% tags=["check"]
+from course.core.exercises import check_answer
+
+check_answer("glc.ratio_bpp", answer_ratio_bpp)
+
+# %% [markdown]
+# Now JPEG itself (Pillow's libjpeg, 4:2:0 chroma, optimized Huffman tables), on the lesson's test
+# faces and on natural photo crops: for each target rate we pick the one JPEG quality setting whose
+# files average nearest to it, and ask JPEG for 8.9 bpp as well.
+#
+# **What you should see:** at ≈ 1 bpp the faces and photos are recognisably right with visible
+# blocking and smeared colour edges; at ≈ 2 bpp (12:1) the artefacts are hard to find. Asked for
+# 8.9 bpp, JPEG cannot get there: even quality 100 writes fewer bits than that on these images.
+
+# %%
+claimed_ratio = 2.7  # the claim under test, not a measurement
+claimed_bpp = analysis.RAW_BITS_PER_PIXEL / claimed_ratio
+jpeg_sets = {"faces": test_faces, "natural": test_sets["natural"]}
+jpeg_claims = {name: {target: analysis.jpeg_at_bpp(images, target) for target in (1.0, 2.0, claimed_bpp)}
+               for name, images in jpeg_sets.items()}
+print(f"{'images':>8} | {'asked':>9} | quality | {'bpp':>5} | ratio  | PSNR (dB) | SSIM")
+for name, points in jpeg_claims.items():
+    for target, point in points.items():
+        print(f"{name:>8} | {target:5.1f} bpp | {point['rate']:7d} | {point['bpp']:5.2f} | {point['ratio']:4.1f}:1 | "
+              f"{point['psnr']:9.1f} | {point['ssim']:.3f}")
+
+fig, axes = plt.subplots(2, 3, figsize=(9, 6.4))
+for row, (name, images) in zip(axes, jpeg_sets.items()):
+    row[0].imshow(images[0])
+    row[0].set_title(f"{name}: original (24 bpp)", fontsize=9)
+    for ax, target in zip(row[1:], (1.0, 2.0)):
+        point = jpeg_claims[name][target]
+        ax.imshow(point["decoded"][0])
+        ax.set_title(f"JPEG q{point['rate']}: {point['bpp']:.2f} bpp ({point['ratio']:.0f}:1), "
+                     f"{point['psnr']:.1f} dB", fontsize=9)
+for ax in axes.flat:
+    ax.axis("off")
+fig.suptitle("JPEG at about 1 and about 2 bits per pixel")
+plt.tight_layout()
+plt.show()
+
+jpeg_largest = {name: points[claimed_bpp] for name, points in jpeg_claims.items()}
+ratio_is_jpeg = any(point["bpp"] >= 0.9 * claimed_bpp for point in jpeg_largest.values())
+supported = f"{claimed_ratio}:1" if ratio_is_jpeg else "about 2 bpp"
+print(f"\n{claimed_ratio}:1 is {claimed_bpp:.1f} bpp, {claimed_bpp / 2:.1f}× the bits of 2 bpp: the two figures disagree.")
+print("JPEG's largest files: " + ", ".join(f"{name} {point['bpp']:.2f} bpp at quality {point['rate']}"
+                                           for name, point in jpeg_largest.items()))
+print(f"the measurement supports {supported!r}: "
+      + ("JPEG does write files that large here." if ratio_is_jpeg else
+         f"{claimed_ratio}:1 is not a JPEG operating point on these images at all, while about 2 bpp "
+         f"({jpeg_claims['natural'][2.0]['ratio']:.0f}:1) is, at SSIM {min(p[2.0]['ssim'] for p in jpeg_claims.values()):.2f} or better."))
+for name, points in jpeg_claims.items():  # JPEG's rate grows with its quality, and so does its fidelity
+    assert points[1.0]["bpp"] < points[2.0]["bpp"] and points[1.0]["psnr"] < points[2.0]["psnr"]
+    assert abs(np.log2(points[2.0]["bpp"] / 2.0)) < 0.2, f"{name}: no JPEG quality lands near 2 bpp"
+
+# %% [markdown]
+# ## 2. A face is 123 bits
 # Our faces are drawn from 33 parameters — position, size and turn of the head, skin, hair,
 # eyes, brows, nose, mouth, a mole, glasses, a beard — each taking one of a fixed number of
 # values. Naming a face exactly takes Σ log2(levels) bits: the **information content** of this
@@ -71,7 +200,7 @@ print(f"information content: {bound_bits:.0f} bits per face = {bound_bpp:.4f} bp
       f"({bound_bits / 8:.0f} bytes against {128 * 128 * 3:,} bytes of raw pixels)")
 
 # %% [markdown]
-# ## 2. A codec writes bytes
+# ## 3. A codec writes bytes
 # `encode(image, model, rate_point)` returns the bytes of a file: a small header (format, image
 # size, rate point, the model — one byte for the course's own models — and a fingerprint of its
 # weights), the ANS payload and a checksum.
@@ -88,7 +217,7 @@ print(f"rate point 1: {len(data)} bytes = {bits_per_pixel(data, 128, 128):.4f} b
 print(f"header and checksum {len(data) - 4 * len(words)} bytes, payload {4 * len(words)} bytes; header: {header}")
 
 # %% [markdown]
-# ## 3. GLC's three stages
+# ## 4. GLC's three stages
 # 1. **Autoencoder** — learn to redraw faces from a latent (MSE + SSIM). No rate yet: the latent
 #    is written with a fixed-length code, log2(range) bits per number.
 # 2. **Code predictor** — freeze the autoencoder; learn side information z that predicts the mean
@@ -110,8 +239,8 @@ for stage in STAGES:
             for q, fs in files.items()
         ]
     else:
-        stage_curves[stage] = experiments.codec_curve(model, test_faces)
-jpeg_faces = experiments.jpeg_curve(test_faces)
+        stage_curves[stage] = analysis.codec_curve(model, test_faces)
+jpeg_faces = analysis.jpeg_curve(test_faces)
 labels = {"stage1": "1: autoencoder, fixed-length code", "stage2": "2: + code predictor", "final": "3: joint fine-tuning"}
 fig, ax = plt.subplots(figsize=(7, 4.5))
 for stage, curve in stage_curves.items():
@@ -128,7 +257,7 @@ plt.show()
 # %%
 final = stage_curves["final"]
 lowest = min(final, key=lambda p: p["bpp"])
-jpeg_same = experiments.bpp_at_psnr(jpeg_faces, lowest["psnr"])
+jpeg_same = analysis.bpp_at_psnr(jpeg_faces, lowest["psnr"])
 print(f"our lowest rate: {lowest['bpp']:.4f} bpp at {lowest['psnr']:.1f} dB "
       f"({lowest['bpp'] / bound_bpp:.1f}× the information content)")
 if jpeg_same is None:  # JPEG's quality 1 is already sharper than our lowest point: it cannot go that low
@@ -139,12 +268,12 @@ if jpeg_same is None:  # JPEG's quality 1 is already sharper than our lowest poi
 else:
     print(f"JPEG needs {jpeg_same:.3f} bpp for the same PSNR: {jpeg_same / lowest['bpp']:.0f}× more bits")
 print(f"compression ratio against 24-bit pixels: ours {24 / lowest['bpp']:.0f}:1, JPEG {24 / jpeg_same:.0f}:1")
-print(f"BD-rate of ours against JPEG: {experiments.bd_rate_of(jpeg_faces, final):.0f} %")
+print(f"BD-rate of ours against JPEG: {analysis.bd_rate_of(jpeg_faces, final):.0f} %")
 assert lowest["bpp"] < min(p["bpp"] for p in jpeg_faces)  # we go where JPEG cannot
-assert experiments.bd_rate_of(stage_curves["stage2"], final) < 0  # joint fine-tuning saves bits
+assert analysis.bd_rate_of(stage_curves["stage2"], final) < 0  # joint fine-tuning saves bits
 
 # %% [markdown]
-# ### Exercise: the rate term
+# ### Exercise 2: the rate term
 # Training needs the rate as a number it can differentiate: the entropy model gives every
 # (noisy) latent value a probability p, and an ideal entropy coder spends −log2 p bits on it.
 # Write `rate_bits(likelihoods)`: the total bits of a tensor of probabilities.
@@ -161,7 +290,7 @@ def rate_bits(likelihoods):
 
 
 # %% tags=["check"]
-from course.compression.checks import check_rate_bits
+from course.compression.glc.checks import check_rate_bits
 
 check_rate_bits(rate_bits)
 
@@ -174,8 +303,8 @@ check_rate_bits(rate_bits)
 # 32-bit words (a dozen bytes at most): the entropy model *is* the code. Header and checksum come on top.
 
 # %%
-from course.compression.codec import pad, to_tensor
-from course.compression.glc import rate_bpp
+from course.compression.coding import pad, to_tensor
+from course.compression.glc.glc import rate_bpp
 
 faces_codec.eval()
 x = pad(to_tensor(face))
@@ -188,18 +317,38 @@ print(f"rate term: {estimate:.0f} bytes; real payload: {payload} bytes; header a
 assert abs(payload - estimate) <= 12 + 0.02 * estimate  # ANS adds its final state, rounded up to whole words
 
 # %% [markdown]
-# ## 4. Vector quantization or transform coding?
+# ## 5. Vector quantization or transform coding?
 # A VQ autoencoder (the tokenizer of VQ-GAN) turns a face into an 8×8 grid of indices into 256
 # learned codewords. Written plainly, each index costs log2(256) = 8 bits; with a learned prior
 # (how often each codeword is used) a little less. Transform coding quantizes each latent number
 # instead, with a step that the rate point sets, and predicts its distribution from side
-# information. GLC argues that transform coding wins.
+# information.
 #
 # A fair duel needs equal terms. The VQ has the same transforms as our codec, but it spends all of
 # them on one operating point. `glc_faces` spreads the same transforms over eight rate points,
 # from 0.02 to 0.35 bpp. So the VQ's opponent is `tc_faces`: the same recipe, the same transforms
 # and the same training time, but only three rate points around the VQ's quality.
 #
+# **Exercise 3 (predict).** At the VQ's own quality, which needs fewer bits?
+#
+# - (a) the VQ with its learned prior: a codebook index is the most compact thing there is;
+# - (b) `tc_faces`, transform coding on equal terms: each latent number gets the step and the
+#   predicted distribution it needs;
+# - (c) neither: with the same transforms and training time, both land on the same bits.
+
+# %% tags=["exercise", "question"]
+# BEGIN SOLUTION
+answer_vq_or_tc = "b"
+# Explanation: a codebook index costs the same bits wherever the image is simple or hard, and the
+# codebook fixes one rate; transform coding spends bits number by number, under a distribution the
+# hyperprior predicts from side information, so easy regions cost almost nothing. On equal terms
+# (tc_faces) it needs fewer bits than even the VQ with a learned prior — GLC's claim.
+# END SOLUTION
+
+# %% tags=["check"]
+check_answer("glc.vq_or_tc", answer_vq_or_tc)
+
+# %% [markdown]
 # **What you should see:** the VQ is a single point, because its codebook fixes both its rate and
 # its quality. Each transform-coding model draws a curve. The ratios below compare bits at the
 # VQ's own quality: above 1, transform coding needs fewer bits; below 1, the VQ does. Compare the
@@ -208,13 +357,13 @@ assert abs(payload - estimate) <= 12 + 0.02 * estimate  # ANS adds its final sta
 
 # %%
 vq_model, vq_prior = load_vq("vq_faces")
-twin = experiments.codec_curve(load_glc("tc_faces"), test_faces)
-vq = experiments.vq_point(vq_model, vq_prior, test_faces)
+twin = analysis.codec_curve(load_glc("tc_faces"), test_faces)
+vq = analysis.vq_point(vq_model, vq_prior, test_faces)
 print(f"VQ: {vq['vq_psnr']:.1f} dB at {vq['vq_uniform_bpp']:.4f} bpp (8 bits per index), "
       f"{vq['vq_prior_bpp']:.4f} bpp (learned prior)")
-twin_ratios = experiments.vq_bits_ratios(vq, twin)
+twin_ratios = analysis.vq_bits_ratios(vq, twin)
 for label, ratios in (("tc_faces (3 rate points)", twin_ratios),
-                      ("glc_faces (8 rate points)", experiments.vq_bits_ratios(vq, final))):
+                      ("glc_faces (8 rate points)", analysis.vq_bits_ratios(vq, final))):
     if ratios["tc_bpp_at_vq_psnr"] is None:
         print(f"{label}: does not reach {vq['vq_psnr']:.1f} dB within its rate points")
         continue
@@ -222,7 +371,7 @@ for label, ratios in (("tc_faces (3 rate points)", twin_ratios),
           f"{ratios['vq_uniform_bits_ratio']:.2f} (uniform), {ratios['vq_prior_bits_ratio']:.2f} (prior)")
 assert vq["vq_uniform_bpp"] > vq["vq_prior_bpp"]  # a prior never hurts on average
 # at the VQ's rate the narrow model gives more quality: the price of covering the whole range
-narrow, wide = (experiments.psnr_at_bpp(curve, vq["vq_prior_bpp"]) for curve in (twin, final))
+narrow, wide = (analysis.psnr_at_bpp(curve, vq["vq_prior_bpp"]) for curve in (twin, final))
 print(f"at {vq['vq_prior_bpp']:.4f} bpp: tc_faces {narrow:.1f} dB, glc_faces {wide:.1f} dB")
 assert narrow > wide
 assert twin_ratios["vq_prior_bits_ratio"] > 1  # GLC's claim, on equal terms
@@ -241,19 +390,37 @@ ax.legend(fontsize=8)
 plt.show()
 
 # %% [markdown]
-# ## 5. A codec's skill is its experience
+# ## 6. A codec's skill is its experience
 # The same recipe trained three times: on faces, on flowers (procedural ones and crops of a real
 # photograph), on crops of natural photographs. Each is tested on all three domains.
 #
+# **Exercise 4 (predict).** The faces codec compresses a *flower* at 0.1 bpp. Against the flowers
+# codec at the same rate, its PSNR will be:
+#
+# - (a) higher: faces are harder than flowers, so the faces codec is the stronger codec;
+# - (b) about the same: the architecture, the training time and the rate are the same;
+# - (c) lower: it spends its probability on what faces look like, so a flower's details are
+#   unlikely under its model and cost more bits than it has.
+
+# %% tags=["exercise", "question"]
+# BEGIN SOLUTION
+answer_experience = "c"
+# Explanation: a learned codec is a probability model of its training images. −log₂ p is short only
+# for what it expects; on a flower the faces codec's bits buy less, so at the same rate it keeps
+# less of the image. Each domain is coded best by the codec that learned it.
+# END SOLUTION
+
+# %% tags=["check"]
+check_answer("glc.experience", answer_experience)
+
+# %% [markdown]
 # **What you should see:** the diagonal is bright — each codec is best on what it was trained on
 # — and the faces codec is worst on flowers.
 
 # %%
-codecs = {domain: load_glc(f"glc_{domain}") for domain in ("faces", "flowers", "natural")}
-test_sets = {domain: experiments.test_images(domain, 8) for domain in codecs}
-print(f"natural test crops from {experiments.natural_test_source()}")
+codecs = {domain: load_glc(f"glc_{domain}") for domain in test_sets}
 at_bpp = 0.1
-matrix = experiments.experience_matrix(codecs, test_sets, at_bpp)
+matrix = analysis.experience_matrix(codecs, test_sets, at_bpp)
 grid = np.array([[np.nan if matrix[a][b] is None else matrix[a][b] for b in test_sets] for a in codecs])
 fig, ax = plt.subplots(figsize=(5, 4))
 shown = ax.imshow(grid, cmap="viridis")
@@ -272,7 +439,7 @@ for j, tested in enumerate(test_sets):  # each domain is coded best by the codec
 print(f"on flowers, the flowers codec beats the faces codec by {grid[1, 1] - grid[0, 1]:.1f} dB at {at_bpp} bpp")
 
 # %% [markdown]
-# ## 6. Where do the bits go?
+# ## 7. Where do the bits go?
 # In Lesson 01 we asked whether every latent dimension carries the same information. Here the
 # coding model answers in bits: per latent channel, and per 16×16 block of the image.
 #
@@ -284,16 +451,57 @@ fig = widgets.bit_map_figure(faces_codec, face, 3)
 plt.show()
 
 # %% [markdown]
-# ## 7. Explore
-# - **Rate explorer:** ours against JPEG at the nearest rate, with bytes and PSNR.
-# - **Experience explorer:** pick the codec's training domain and a test image from any domain.
-# - **Bit map:** where the bits go in a chosen face, at a chosen rate point.
+# ## 8. Explore
+# **Rate explorer:** ours against JPEG at the nearest rate, with bytes and PSNR.
+#
+# **What you should see:** at every rate point our file is far smaller than JPEG's nearest one, or
+# JPEG cannot go that low at all (its smallest file is then shown); at the lowest rates our faces
+# stay smooth and plausible where JPEG falls apart into 8×8 blocks.
 
 # %%
 display(widgets.rate_explorer({f"face {i}": f for i, f in enumerate(test_faces[:6])}, faces_codec))
 
+# %% [markdown]
+# **Experience explorer:** pick the codec's training domain and a test image from any domain.
+#
+# **What you should see:** each codec does best on images of its own domain; the faces codec
+# turns a flower or a photo into a blurred, face-coloured smudge.
+
 # %%
 display(widgets.experience_explorer(codecs, test_sets))
 
+# %% [markdown]
+# **Bit map:** where the bits go in a chosen face, at a chosen rate point.
+#
+# **What you should see:** a higher rate point spends more bits everywhere, but still most on the
+# blocks with edges and features, and on a few latent channels.
+
 # %%
 display(widgets.bit_map_explorer({f"face {i}": f for i, f in enumerate(test_faces[:6])}, faces_codec))
+
+# %% [markdown]
+# ## Summary
+# Can a generative model's latent compress images far better than JPEG — and only the images it
+# knows? The cell below answers from this run's measurements: the rule of thumb for JPEG, the faces
+# codec against JPEG, the duel of VQ and transform coding, and the experience matrix.
+
+# %% tags=["summary"]
+beats_jpeg = lowest["bpp"] < min(p["bpp"] for p in jpeg_faces)
+own_domain_best = [tested for j, tested in enumerate(test_sets) if np.nanargmax(grid[:, j]) == j]
+only_what_it_knows = len(own_domain_best) == len(test_sets)
+verdict = ("YES — when the images come from the world it learned" if beats_jpeg and only_what_it_knows
+           else "NOT on this run")
+faces_bd = analysis.bd_rate_of(jpeg_faces, final)
+print(f"""Can a generative latent compress far better than JPEG, and only what it knows? {verdict}.
+
+1. JPEG, measured: about 1 bpp gives {jpeg_claims['faces'][1.0]['psnr']:.1f} dB on faces and {jpeg_claims['natural'][1.0]['psnr']:.1f} dB on photos; about 2 bpp
+   ({jpeg_claims['natural'][2.0]['ratio']:.0f}:1) gives {jpeg_claims['faces'][2.0]['psnr']:.1f} and {jpeg_claims['natural'][2.0]['psnr']:.1f} dB. "{claimed_ratio}:1" would be {claimed_bpp:.1f} bpp, more than JPEG's largest
+   file here ({max(p['bpp'] for p in jpeg_largest.values()):.1f} bpp at quality 100): the measurement supports {supported!r}.
+2. On faces our lowest rate is {lowest['bpp']:.4f} bpp at {lowest['psnr']:.1f} dB, {24 / lowest['bpp']:.0f}:1 against 24-bit pixels and
+   {lowest['bpp'] / bound_bpp:.1f}× the faces' information content; JPEG's smallest file is {min(p['bpp'] for p in jpeg_faces):.3f} bpp
+   ({"it cannot go that low" if beats_jpeg else "lower still"}). BD-rate against JPEG: {faces_bd:.0f} %.
+3. Transform coding beats VQ on equal terms: the VQ (learned prior) needs {twin_ratios['vq_prior_bits_ratio']:.2f}× the bits of tc_faces at
+   its quality.
+4. Only what it knows: each domain is coded best by its own codec ({len(own_domain_best)} of {len(test_sets)}); on flowers the
+   faces codec is {grid[1, 1] - grid[0, 1]:.1f} dB behind the flowers codec at {at_bpp} bpp.
+""")

@@ -19,10 +19,49 @@
 # 16 of some 25 pieces correctly, their class-A player about 8, their beginner about 4. Then they
 # did the same with the same pieces put on random squares — and all three placed only a few.
 #
-# So the master's memory is not larger. **What does a master hold in five seconds that a beginner
-# does not — and why is it useless on a random board?** Chase and Simon's answer: *chunks*,
-# familiar groups of pieces that short-term memory stores as one item each. Gobet and Simon's
-# CHREST model later put a master's store at about 50,000 such chunks.
+# So the master's memory is not larger. **Do experts compress game states into chunks — and is
+# that why a master holds in five seconds what a beginner cannot, and why it is useless on a
+# random board?** Chase and Simon's answer: *chunks*, familiar groups of pieces that short-term
+# memory stores as one item each. Gobet and Simon's CHREST model later put a master's store at
+# about 50,000 such chunks.
+#
+# ## You will learn to
+# - explain the **chunking theory** of expert memory and the experiment behind it (real against
+#   random positions);
+# - simulate a short-term memory of about seven slots and see why chunks, not a bigger memory,
+#   raise recall;
+# - turn a chunk vocabulary into a **code** and compute the bits of a position, −Σ log₂ p − log₂ m!;
+# - compare the chunk code with a small neural density model (MADE) on real and random positions;
+# - say why recall and code length are two views of one thing.
+#
+# **Prerequisites:** Lesson 03's idea that a symbol of probability p costs −log₂ p bits; Python
+# lists and NumPy. No chess skill needed — the boards are drawn for you.
+#
+# **Learner time:** about 50 minutes (reading + exercises), plus the 5-second task at the end.
+#
+# ## Papers
+# - W. G. Chase, H. A. Simon (1973). *Perception in chess.* Cognitive Psychology 4(1).
+#   https://doi.org/10.1016/0010-0285(73)90004-2
+# - F. Gobet, H. A. Simon (1996). *Templates in chess memory: a mechanism for recalling several
+#   boards.* Cognitive Psychology 31(1). https://doi.org/10.1006/cogp.1996.0011
+# - G. A. Miller (1956). *The magical number seven, plus or minus two.* Psychological Review 63(2).
+#   https://doi.org/10.1037/h0043158
+# - M. Germain, K. Gregor, I. Murray, H. Larochelle (2015). *MADE: Masked Autoencoder for
+#   Distribution Estimation.* ICML. https://arxiv.org/abs/1502.03509
+#
+# ## Glossary
+# - **Chunk**: a group of pieces that a player recognises as one familiar pattern (a castled king
+#   with its pawn shield, a pawn chain) and stores as one item.
+# - **Short-term memory (STM)**: the small store that holds what was just seen — about seven items
+#   (Miller's "magical number seven"); **long-term memory (LTM)** holds the chunk vocabulary.
+# - **Fixation / glance**: one look at one spot of the board, about a quarter of a second.
+# - **Expertise level**: here, the number of master positions the learner has studied (novice,
+#   class A, master).
+# - **Code length**: the bits needed to write something down; a symbol of probability p costs
+#   −log₂ p bits, so frequent things are short.
+# - **Plain code**: a code that knows nothing about chess — 13 possibilities on each of 64 squares.
+# - **MADE**: a neural network that gives every position a probability, square by square; its
+#   **negative log-likelihood (NLL)** in bits is the length of the code it defines.
 #
 # In this lesson you build that explanation and measure it:
 #
@@ -193,6 +232,29 @@ for name in ["novice", "master"]:
 boards_side_by_side(svgs, captions)
 
 # %% [markdown]
+# **Exercise 2 (predict).** Next, every learner takes the 5-second test on each held-out position
+# *and* on its random twin — the same pieces on random squares. Before you run it, predict the
+# master's recall of random positions:
+#
+# - (a) about three times the novice's, as on real positions: a better-trained memory holds more;
+# - (b) about the same as the novice's (within a third either way): the chunks hardly fit;
+# - (c) nothing at all: the master's STM refuses lone pieces.
+
+# %% tags=["exercise", "question"]
+# BEGIN SOLUTION
+answer_random_recall = "b"
+# Explanation: STM has the same seven slots for everybody; the master's advantage is that a chunk
+# fills one slot with several pieces. A random position is almost never made of familiar patterns,
+# so the master, like the novice, sees lone pieces at two slots each and keeps only a few of them.
+# Now and then a few random pieces happen to form a known chunk: that is the master's small edge.
+# END SOLUTION
+
+# %% tags=["check"]
+from course.core.exercises import check_answer
+
+check_answer("chunking.random_recall", answer_random_recall)
+
+# %% [markdown]
 # ## 4. Recall: novice, class A and master, on real and random positions
 # Every learner gets one 5-second trial on each of the held-out test positions and on each random
 # twin. Chase and Simon's figures (first trial, middle-game positions of about 25 pieces) are
@@ -254,7 +316,7 @@ for slots, glances in [(5, 20), (7, 12), (7, 20), (7, 28), (9, 20)]:
 # end-of-board symbol says when to stop. Since the units form a *set*, their order carries no
 # information: the m! orders in which m units could be written are not paid for.
 #
-# **Exercise 2.** Given the probabilities of the m distinct symbols of a set, return the number of
+# **Exercise 3.** Given the probabilities of the m distinct symbols of a set, return the number of
 # bits needed to write the set: −Σ log2 p − log2(m!).
 
 # %% tags=["exercise"]
@@ -270,6 +332,26 @@ def set_code_bits(probabilities):
 from course.chunking.checks import check_set_code_bits
 
 check_set_code_bits(set_code_bits)
+
+# %% [markdown]
+# **Exercise 4 (predict).** Under the *master's* chunk code, how will a random position's bits
+# compare with a real position's?
+#
+# - (a) fewer bits: random positions have the same pieces, and random boards look simpler;
+# - (b) about the same: a code is a code, and both positions hold the same pieces;
+# - (c) at least twice as many: the code bets its probability on chess-like patterns, and random
+#   positions break into many rare lone pieces.
+
+# %% tags=["exercise", "question"]
+# BEGIN SOLUTION
+answer_random_bits = "c"
+# Explanation: −log₂ p is short only for what the code expects. The master's code gives frequent
+# chunks high probability, so a real position is a handful of cheap codewords. A random position
+# parses into lone pieces on unusual squares, each rare and expensive, and there are many of them.
+# END SOLUTION
+
+# %% tags=["check"]
+check_answer("chunking.random_bits", answer_random_bits)
 
 # %% [markdown]
 # **What you should see:** even a learner without chunks pays less than the plain code for a real
@@ -354,19 +436,27 @@ display(widgets.expertise_explorer(levels, boards.real))
 display(widgets.recall_yourself(levels, boards.real))
 
 # %% [markdown]
-# ## 8. What chunking explains
-# The numbers below are the ones this notebook just measured.
+# ## Summary
+# Do experts compress game states into chunks? The cell below answers from the numbers this
+# notebook just measured: **yes** when chunks triple the recall of real positions, leave random
+# ones about where the novice is, and make real positions at least twice as cheap to write down as
+# random ones — otherwise it says which part failed.
 
-# %%
-print(f"""
+# %% tags=["summary"]
+chunks_triple_recall = master["real"] >= 3 * novice["real"]
+random_edge_small = master["random"] <= 1.3 * novice["random"]
+code_halves_real = bits["master"]["random"] >= 2 * bits["master"]["real"]
+verdict = "yes" if chunks_triple_recall and random_edge_small and code_halves_real else "not on this run"
+print(f"""Do experts compress game states into chunks? {verdict.upper()}, for positions from real games.
+
 1. Expertise is a vocabulary. After studying {levels.level_of('master'):,} positions the learner knows
    {recall['master']['chunks']:,} chunks (a class-A learner {recall['class A']['chunks']:,}, a novice {recall['novice']['chunks']});
    Gobet and Simon estimate about 50,000 for a human master.
 2. The same 7-slot STM recalls {recall['novice']['real']:.0%} of a real position for the novice, {recall['class A']['real']:.0%} for class A
    and {recall['master']['real']:.0%} for the master (Chase & Simon's players: {chase_simon['novice']:.0%}, {chase_simon['class A']:.0%}, {chase_simon['master']:.0%}).
-   The memory is not bigger; each slot holds more.
+   The memory is not bigger; each slot holds more (×{master['real'] / novice['real']:.1f} master over novice).
 3. On random boards the advantage almost disappears: {recall['novice']['random']:.0%} for the novice, {recall['master']['random']:.0%} for the
-   master. Chunks are knowledge of chess, not a better memory.
+   master (×{master['random'] / novice['random']:.2f}). Chunks are knowledge of chess, not a better memory.
 4. Chunks are a code. Under the master's code a real held-out position costs {bits['master']['real']:.0f} bits, a random one
    {bits['master']['random']:.0f} (plain code: {PLAIN_BITS:.0f}). A neural model of positions says the same: {nll_real.mean():.0f} bits
    for real positions, {nll_random.mean():.0f} for random ones. A memory that holds a fixed number of codewords holds

@@ -14,30 +14,63 @@
 # %% [markdown]
 # # Lesson 06 — World models: learning to act inside a dream
 #
-# DreamerV3 (Hafner et al., *Nature* 2025) learns a **world model** whose state is a discrete
-# code, and trains an actor and a critic entirely on trajectories *imagined* in that latent
-# space: "the world model predicts the outcomes of potential actions, the critic judges the value
-# of each outcome, and the actor chooses actions to reach the most valuable outcomes."
+# **Should problem solving happen in the latent space itself?** An agent that has learned a
+# compact code of its world can rehearse in it: predict what its moves would do, judge the
+# outcomes, and choose — without touching the real world. This lesson builds such an agent on a
+# laptop and asks, with numbers, when thinking in the code beats acting by habit and thinking in
+# pictures, and what it buys that a habit cannot: **new goals with no new experience**.
 #
-# **Should problem solving happen in the latent space itself?** This lesson answers with
-# experiments you can run on a laptop:
+# ## You will learn to
+# - read a world model's latent code by what it redraws, what it dreams open loop, and where its
+#   dreams drift (and say why the code is entangled, as in Lesson 01);
+# - train an actor and a critic entirely in imagination with λ-returns and two-hot targets, and
+#   compare the real experience it needs with DQN's;
+# - plan by search (CEM) in the latent space and through pixels, and explain why a planner falls
+#   for a model's false promises where an actor does not;
+# - make latent planning trustworthy with an ensemble of small heads and pessimism, and measure
+#   what each move costs;
+# - send an agent to a goal it was never rewarded for, with zero new real steps, and compare with
+#   a learner that has to start again.
+#
+# **Prerequisites:** Lesson 01 (embeddings, entanglement, MIG) and Lesson 02 (novelty: a learned
+# embedding decides what counts as new); Python and PyTorch; what a reward, a policy and a
+# discount γ are.
+#
+# **Learner time:** about 80 minutes (reading + exercises).
+#
+# ## Papers
+# - Hafner et al., *Mastering diverse control tasks through world models* (DreamerV3), Nature
+#   2025 — https://arxiv.org/abs/2301.04104
+# - Ha & Schmidhuber, *World Models*, 2018 — https://arxiv.org/abs/1803.10122
+# - Hafner et al., *Learning Latent Dynamics for Planning from Pixels* (PlaNet, CEM in a latent
+#   space), 2019 — https://arxiv.org/abs/1811.04551
+# - Mnih et al., *Human-level control through deep reinforcement learning* (DQN), Nature 2015 —
+#   https://doi.org/10.1038/nature14236
+# - Chua et al., *Deep Reinforcement Learning in a Handful of Trials using Probabilistic Dynamics
+#   Models* (PETS: ensembles for planning), 2018 — https://arxiv.org/abs/1805.12114
+# - Yu et al., *MOPO: Model-based Offline Policy Optimization* (pessimism where models disagree),
+#   2020 — https://arxiv.org/abs/2005.13239
+# - De Boer et al., *A Tutorial on the Cross-Entropy Method*, 2005 —
+#   https://doi.org/10.1007/s10479-005-5724-z
 #
 # | part | what it is |
 # |---|---|
 # | game | Catch, 10×5 pixels: a ball falls for 9 steps; +1 if the paddle is under it at the bottom, −1 if not. The best possible return is +1 |
-# | world model (RSSM) | a GRU state h plus a code z of 8 categorical variables × 8 classes; it learns to redraw each frame from (h, z), and to predict the next z, the reward and whether the game goes on **without seeing the next frame** |
+# | world model | a **recurrent state-space model (RSSM)**: a state made of a deterministic part h, carried from step to step by a **GRU** (gated recurrent unit, a recurrent layer that decides at each step how much of its memory to keep), and a code z of 8 categorical variables × 8 classes; it learns to redraw each frame from (h, z), and to predict the next z, the reward and whether the game goes on **without seeing the next frame** |
 # | actor and critic | trained only on 15-step trajectories imagined by the model, with λ-returns |
-# | baseline | DQN, which learns from real steps only, evaluated on the same grid |
+# | baseline | **DQN** (deep Q-network), which learns from real steps only, evaluated on the same grid |
 # | planning | search over action sequences inside the model (CEM), in latent space and through pixels, on both games |
-# | a longer game | MiniGrid's empty room: walk to the goal, up to 12 moves away, rewarded only on arrival |
+# | a longer game | MiniGrid's empty room: walk to the goal, up to 12 moves away, rewarded only on arrival — and the same room with the goal moved |
 #
 # The agent (seed 0, trained for 2,000 real steps) ships as a checkpoint in `data/checkpoints/`
 # (verified by SHA-256 when loaded); `python -m course train dreamer_catch` retrains it in about
 # 40 minutes on one CPU core, and `python -m course train dreamer_room` the empty-room agent in
-# about 12. The
-# training curves of every method ship in `data/dreamer/runs.json` (ten seeds on Catch; the recipe
-# was chosen on seeds 0–4, and seeds 5–9 test it on runs it was never tuned on) and
-# `runs_room.json` (five seeds); `python -m course.dreamer.runs [--game empty_room]` records them again.
+# about 12. The small heads of sections 6 to 8 retrain in minutes from those agents
+# (`python -m course train dreamer_catch_heads`, `dreamer_room_heads`). The training curves of
+# every method ship in `data/dreamer/runs.json` (ten seeds on Catch) and `runs_room.json` (five
+# seeds); `python -m course.dreamer.runs [--game empty_room]` records them again. The research
+# diagnostics behind the Catch recipe (seeds it was chosen on, exploration, first catches) are in
+# the [Appendix](#Appendix) at the end.
 
 # %%
 import time
@@ -47,7 +80,8 @@ import numpy as np
 import torch
 from IPython.display import display
 
-from course.dreamer import analysis, planning, runs, widgets
+from course.core.exercises import check_answer
+from course.dreamer import analysis, goals, heads, planning, runs, widgets
 from course.dreamer.checks import check_lambda_returns, check_symlog_twohot
 from course.dreamer.dreamer import HeldRandomActions
 from course.dreamer.envs import Catch, EmptyRoom, evaluate
@@ -81,187 +115,7 @@ print(f"random play: mean return {random_return:+.2f} over 1,000 games; the opti
 assert abs(random_return + 0.6) < 0.1, "random play should catch about one ball in five"
 
 # %% [markdown]
-# ## 2. Return vs environment steps: Dreamer and DQN
-# Every run is evaluated every 50 real steps on 100 fresh games with greedy actions; a run is
-# **solved** at the first of two consecutive evaluations with mean return ≥ 0.9 (95 % of the way
-# from −1 to the optimal +1). DQN is the classic recipe (one update per real step); the
-# "matched" DQN makes as many updates per real step as Dreamer does. Dreamer explores with
-# random moves: all of its first 200, then one in ten; each random move is held for 1 to 4 steps,
-# so that the paddle also travels to the far columns.
-#
-# **What you should see:** thin lines are seeds, thick lines their median. Dreamer's curves stay
-# flat for its 200 steps of random warm-up, then climb; compare where each method crosses the
-# dashed line, seed by seed, in the table below the plot. Look for plateaus too: a run can sit
-# below 0.9 for hundreds of steps when its policy never tries the move that catches the ball in
-# some column.
-
-# %%
-COLOURS = {"dreamer": "tab:blue", "dqn": "tab:orange", "dqn_matched": "tab:green"}
-
-
-def plot_runs(recorded: dict, random_line: float, title: str, ylim: tuple[float, float]) -> None:
-    """Every seed's curve (thin) and their median (thick), for each method, with the solve line."""
-    every = recorded["config"]["eval_every"]
-    labels = {"dreamer": "Dreamer", "dqn": "DQN (1 update/step)",
-              "dqn_matched": f"DQN ({recorded['config']['dreamer_updates_per_step']:g} updates/step)"}
-    fig, ax = plt.subplots(figsize=(8, 4))
-    for method, colour in COLOURS.items():
-        curves = [np.array(run["curve"]) for run in recorded[method].values()]
-        for curve in curves:
-            ax.plot(curve[:, 0], curve[:, 1], color=colour, alpha=0.3, lw=1)
-        grid = np.arange(every, max(c[-1, 0] for c in curves) + 1, every)
-        # a run that stopped once solved keeps its last value afterwards
-        filled = np.array([np.interp(grid, c[:, 0], c[:, 1], left=np.nan) for c in curves])
-        ax.plot(grid, np.nanmedian(filled, 0), color=colour, lw=2.5, label=labels[method])
-    solve = recorded["config"]["solve_return"]
-    ax.axhline(solve, color="k", ls="--", lw=1, label=f"solved ({solve:g})")
-    ax.axhline(random_line, color="grey", ls=":", lw=1, label="random play")
-    ax.set(xlabel="real environment steps (log scale)", ylabel="mean return (100 greedy games)", ylim=ylim,
-           title=title)
-    ax.set_xscale("log")
-    ax.legend(loc="upper left", fontsize=8)
-    plt.show()
-
-
-def print_seed_table(recorded: dict, efficiency: dict) -> None:
-    """Real steps to solve, seed by seed, and the ratios DQN / Dreamer."""
-    fmt = lambda v: "—" if v is None else f"{v:g}"
-    ratio = lambda v: "—" if v is None else f"{v:.2f}"
-    print(f"{'seed':>4} | {'Dreamer':>8} | {'DQN':>6} | {'DQN matched':>11} | {'ratio':>5} | {'ratio matched':>13}")
-    for i, seed in enumerate(sorted(recorded["dreamer"], key=int)):
-        print(f"{seed:>4} | {fmt(efficiency['dreamer'][i]):>8} | {fmt(efficiency['dqn'][i]):>6} | "
-              f"{fmt(efficiency['dqn_matched'][i]):>11} | {ratio(efficiency['ratios'][i]):>5} | "
-              f"{ratio(efficiency['ratios_matched'][i]):>13}")
-    print(f"median ratio DQN / Dreamer in real steps to solve: {efficiency['ratio']} "
-          f"(matched: {efficiency['ratio_matched']})")
-
-
-recorded = runs.read_runs()
-efficiency = analysis.sample_efficiency(recorded)
-plot_runs(recorded, random_return, "Catch: return vs real experience", ylim=(-1.05, 1.05))
-print_seed_table(recorded, efficiency)
-assert efficiency["ratio"] > 1, "Dreamer should need fewer real steps than DQN, seed for seed (median)"
-
-# %% [markdown]
-# ### Seeds the recipe was chosen on, and seeds it never saw
-# Dreamer's recipe (its update rate, entropy bonus and random moves) was chosen by watching how
-# fast seeds 0–4 solved. Seeds 5–9 were recorded afterwards and never used to choose anything.
-# A choice made on a handful of runs partly fits their luck, so the held-out seeds are the
-# fairer test. **What you should see:** the same medians and ratios, measured once on the seeds
-# the recipe was chosen on and once on the held-out seeds. If the held-out numbers are worse,
-# part of the recipe's gain on seeds 0–4 was luck.
-
-# %%
-catch_game = runs.game("catch")
-held_out_seeds = [s for s in catch_game.seeds if s not in catch_game.tuned_on]
-by_seeds = {label: analysis.sample_efficiency(recorded, only_seeds=seeds)
-            for label, seeds in [("chosen on", catch_game.tuned_on), ("held out", held_out_seeds)]}
-for label, part in by_seeds.items():
-    print(f"{label:>9} (seeds {', '.join(map(str, part['seeds']))}): median real steps to solve "
-          f"Dreamer {runs.median_or_none(part['dreamer'])}, DQN {runs.median_or_none(part['dqn'])}, "
-          f"matched DQN {runs.median_or_none(part['dqn_matched'])}; median ratio {part['ratio']} "
-          f"(matched {part['ratio_matched']})")
-
-# %% [markdown]
-# ### Is Dreamer waiting for exploration?
-# Every Dreamer seed still needs many real games after its warm-up. Two suspects: the
-# random warm-up rarely shows a catch in every column, and a model cannot promise a catch it has
-# never seen; or the model learns the game's endings slowly, whatever it is shown. Two
-# measurements tell them apart:
-#
-# 1. 300 random warm-ups (the recipe's 200 held random moves, no learning): in how many columns
-#    did the paddle catch the ball at least once?
-# 2. A diagnostic run recorded beside the others (`python -m course.dreamer.runs --method
-#    dreamer_shown_catches`): during the warm-up, `runs.ShowEveryCatch` plays the catching move
-#    whenever the ball falls in a column where no ball has been caught yet. Once every column has
-#    paid +1, the warm-up is random again, and everything after it is the usual recipe.
-#
-# **What you should see:** random warm-ups almost never catch a ball in all five columns, so
-# exploration is a real suspect. Shown every catch, most slow seeds solve sooner (the held-out
-# seeds 5–9 most of all), so the median run gains a few evaluations; but not every seed gains,
-# and even the shown runs need many real games after the warm-up. The model still has to learn
-# the other endings, which paddle positions miss, from real games, one ending at a time. The last
-# line prints what the ratios against DQN would be if the recipe's runs were replaced by the
-# shown ones.
-
-# %%
-def warmup_columns_caught(seed: int) -> int:
-    """Columns in which the recipe's random warm-up caught the ball at least once."""
-    explore = HeldRandomActions(Catch.n_actions, c.explore_epsilon, c.random_hold, c.prefill_steps,
-                                np.random.default_rng(seed))
-    return len(runs.columns_caught(explore, Catch(seed=seed), c.prefill_steps))
-
-
-columns = np.array([warmup_columns_caught(seed) for seed in range(300)])
-print(f"random warm-ups of {c.prefill_steps} steps: a catch in all five columns in {np.mean(columns == 5):.0%}, "
-      f"in {columns.mean():.1f} columns on average")
-
-shown_efficiency = analysis.sample_efficiency({**recorded, "dreamer": recorded["dreamer_shown_catches"]})
-shown = shown_efficiency["dreamer"]  # real steps to solve, seed by seed
-steps = lambda v: "unsolved" if v is None else str(v)
-print(f"\n{'seed':>4} | {'Dreamer':>8} | {'shown every catch':>17}")
-for seed, plain, guided in zip(efficiency["seeds"], efficiency["dreamer"], shown):
-    print(f"{seed:>4} | {steps(plain):>8} | {steps(guided):>17}")
-median_plain, median_shown = runs.median_or_none(efficiency["dreamer"]), runs.median_or_none(shown)
-print(f"median real steps to solve: {median_plain} as recorded, {median_shown} when shown every catch; "
-      f"median ratio against DQN "
-      f"{efficiency['ratio']} -> {shown_efficiency['ratio']}, against the matched DQN "
-      f"{efficiency['ratio_matched']} -> {shown_efficiency['ratio_matched']}")
-assert np.mean(columns == 5) < 0.5, "random warm-ups should usually miss the catch in some column"
-assert median_shown < median_plain, "showing every catch should make the median run solve sooner"
-assert shown_efficiency["ratio"] < 3 or shown_efficiency["ratio_matched"] < 2, \
-    "the text claims that even shown every catch, Dreamer stays short of the lesson's targets"
-assert min(s for s in shown if s is not None) >= c.prefill_steps + 2 * recorded["config"]["eval_every"], \
-    "even shown every catch, the model should need real games after the warm-up"
-
-# %% [markdown]
-# ### When did each column first pay?
-# Showing the catches changed only the warm-up. The recorded runs also note, for each ball
-# column, the real step of the first game in which the paddle really caught the ball there
-# (`runs.FirstCatches` watches the game and changes no move). Until that step, nothing the
-# model has seen says that a catch in that column pays.
-#
-# **What you should see:** one row per seed. Each number marks the first catch in that column,
-# the black bar marks where the run solved, and the grey band is the random warm-up. No run
-# solves before every column has paid at least once. The slow seeds are the ones whose last
-# column was caught late, long after the warm-up. Once that catch comes, about half of the runs
-# solve within two evaluations, and a few need several more. So most of a slow seed's wait is
-# for its own moves to produce the missing catch, not for the model to learn it.
-
-# %%
-first_catches = [recorded["dreamer"][str(seed)]["first_catch_by_column"] for seed in efficiency["seeds"]]
-every_column = [None if None in firsts else max(firsts) for firsts in first_catches]
-
-fig, ax = plt.subplots(figsize=(8, 3.8))
-ax.axvspan(0, c.prefill_steps, color="0.9", label="random warm-up")
-for row, (firsts, solved) in enumerate(zip(first_catches, efficiency["dreamer"])):
-    for column, step in enumerate(firsts):
-        if step is not None:
-            ax.text(step, row, str(column), ha="center", va="center", fontsize=8, color=f"C{column}",
-                    fontweight="bold")
-    if solved is not None:
-        ax.plot([solved, solved], [row - 0.35, row + 0.35], color="k", lw=2.5)
-ax.plot([], [], color="k", lw=2.5, label="solved")
-ax.set(xlabel="real environment steps", ylabel="seed", yticks=range(len(first_catches)),
-       yticklabels=efficiency["seeds"], ylim=(len(first_catches) - 0.5, -0.5),
-       xlim=(0, max(s for s in efficiency["dreamer"] + every_column if s is not None) + 50),
-       title="first real catch in each ball column (the digit is the column)")
-ax.legend(loc="upper right", fontsize=8)
-plt.show()
-
-waits = [solved - caught for solved, caught in zip(efficiency["dreamer"], every_column)
-         if solved is not None and caught is not None]
-print(f"{'seed':>4} | {'every column caught':>19} | {'solved':>6}")
-for seed, caught, solved in zip(efficiency["seeds"], every_column, efficiency["dreamer"]):
-    print(f"{seed:>4} | {'never' if caught is None else caught:>19} | {steps(solved):>6}")
-print(f"real steps from the last column's first catch to solving: median {runs.median_or_none(waits)}, "
-      f"at most {max(waits)}")
-assert all(solved is None or (caught is not None and solved >= caught)
-           for solved, caught in zip(efficiency["dreamer"], every_column)), \
-    "the text claims no run solves before a catch in every column"
-
-# %% [markdown]
-# ## 3. What the world model sees: reconstructions
+# ## 2. What the world model sees: reconstructions
 # The model never stores frames: it compresses each one into (h, z) and redraws it with its
 # decoder. **What you should see:** the top row is reality, the bottom row the decoder's picture
 # from the model's state — the ball and paddle where they are, nothing else.
@@ -280,7 +134,7 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## 4. Dreams: open-loop imagination next to reality
+# ## 3. Dreams: open-loop imagination next to reality
 # Now the model sees only the **first** frame. From then on it imagines every frame from the
 # actions alone — it is never corrected by what it would have seen. We play the same actions in
 # the real game and compare.
@@ -329,6 +183,9 @@ assert accuracy > accuracy_sampled, "sampling adds noise to a deterministic game
 # what really happened (the start frame first), the bottom row the dream — red where it is
 # wrong — and on the right the categorical code z the model imagined at the last step: one row
 # per variable, one column per class, brightness its probability.
+#
+# **What you should see:** dreams that follow the real game for the moves the agent plays, and
+# red frames appearing late, if at all, for plans it never plays (try "left, then right").
 
 # %%
 display(widgets.dream_viewer(agent))
@@ -344,7 +201,7 @@ display(widgets.dream_viewer(agent))
 display(widgets.drift_explorer(agent, drift, sampled_by_step=drift_sampled))
 
 # %% [markdown]
-# ## 5. What the codes mean: a map of the latent space
+# ## 4. What the codes mean: a map of the latent space
 # Every frame gets a code z: 8 variables, each a probability over 8 classes. UMAP (as in Lesson 01)
 # lays the codes of 2,000 frames from random games out in 2-d, computed once with
 # `python -m course train dreamer_catch_umap` and loaded here.
@@ -415,7 +272,82 @@ assert information["per_variable"][:, 1].max() < 0.5, "no single variable should
 assert information["mig"].mean() < 0.2, "the codes should be entangled: a small gap between the best two variables"
 
 # %% [markdown]
-# ## 6. Exercises: λ-returns and two-hot targets
+# ## 5. Actor-critic in imagination: return vs real experience, Dreamer and DQN
+# Dreamer learns to act as an **actor-critic**: an *actor* (a network from the model state to a
+# probability for each move) and a *critic* (a network from the model state to the return it
+# expects from there). Both learn only on trajectories the world model imagines from replayed real
+# states: the critic learns to predict λ-returns (exercise 1 below), and the actor makes more
+# likely the moves whose imagined return beat the critic's expectation, plus an **entropy bonus**
+# (a small reward for keeping its move probabilities spread out, so that it keeps trying moves
+# its model may be wrong about).
+#
+# The baseline, **DQN**, has no model: a network maps a frame to the value of each move and learns
+# from replayed real steps with the one-step target r + γ max Q_target(next frame), where
+# Q_target is a **target network** — a copy of the network frozen for a while (here 250 updates)
+# so that the targets do not move with every update.
+#
+# Every run is evaluated every 50 real steps on 100 fresh games with greedy actions; a run is
+# **solved** at the first of two consecutive evaluations with mean return ≥ 0.9 (95 % of the way
+# from −1 to the optimal +1). DQN is the classic recipe (one update per real step); the
+# "matched" DQN makes as many updates per real step as Dreamer does. Dreamer explores with
+# random moves: all of its first 200, then one in ten; each random move is held for 1 to 4 steps,
+# so that the paddle also travels to the far columns.
+#
+# **What you should see:** thin lines are seeds, thick lines their median. Dreamer's curves stay
+# flat for its 200 steps of random warm-up, then climb; compare where each method crosses the
+# dashed line, seed by seed, in the table below the plot. Look for plateaus too: a run can sit
+# below 0.9 for hundreds of steps when its policy never tries the move that catches the ball in
+# some column.
+
+# %%
+COLOURS = {"dreamer": "tab:blue", "dqn": "tab:orange", "dqn_matched": "tab:green"}
+
+
+def plot_runs(recorded: dict, random_line: float, title: str, ylim: tuple[float, float]) -> None:
+    """Every seed's curve (thin) and their median (thick), for each method, with the solve line."""
+    every = recorded["config"]["eval_every"]
+    labels = {"dreamer": "Dreamer", "dqn": "DQN (1 update/step)",
+              "dqn_matched": f"DQN ({recorded['config']['dreamer_updates_per_step']:g} updates/step)"}
+    fig, ax = plt.subplots(figsize=(8, 4))
+    for method, colour in COLOURS.items():
+        curves = [np.array(run["curve"]) for run in recorded[method].values()]
+        for curve in curves:
+            ax.plot(curve[:, 0], curve[:, 1], color=colour, alpha=0.3, lw=1)
+        grid = np.arange(every, max(c[-1, 0] for c in curves) + 1, every)
+        # a run that stopped once solved keeps its last value afterwards
+        filled = np.array([np.interp(grid, c[:, 0], c[:, 1], left=np.nan) for c in curves])
+        ax.plot(grid, np.nanmedian(filled, 0), color=colour, lw=2.5, label=labels[method])
+    solve = recorded["config"]["solve_return"]
+    ax.axhline(solve, color="k", ls="--", lw=1, label=f"solved ({solve:g})")
+    ax.axhline(random_line, color="grey", ls=":", lw=1, label="random play")
+    ax.set(xlabel="real environment steps (log scale)", ylabel="mean return (100 greedy games)", ylim=ylim,
+           title=title)
+    ax.set_xscale("log")
+    ax.legend(loc="upper left", fontsize=8)
+    plt.show()
+
+
+def print_seed_table(recorded: dict, efficiency: dict) -> None:
+    """Real steps to solve, seed by seed, and the ratios DQN / Dreamer."""
+    fmt = lambda v: "—" if v is None else f"{v:g}"
+    ratio = lambda v: "—" if v is None else f"{v:.2f}"
+    print(f"{'seed':>4} | {'Dreamer':>8} | {'DQN':>6} | {'DQN matched':>11} | {'ratio':>5} | {'ratio matched':>13}")
+    for i, seed in enumerate(sorted(recorded["dreamer"], key=int)):
+        print(f"{seed:>4} | {fmt(efficiency['dreamer'][i]):>8} | {fmt(efficiency['dqn'][i]):>6} | "
+              f"{fmt(efficiency['dqn_matched'][i]):>11} | {ratio(efficiency['ratios'][i]):>5} | "
+              f"{ratio(efficiency['ratios_matched'][i]):>13}")
+    print(f"median ratio DQN / Dreamer in real steps to solve: {efficiency['ratio']} "
+          f"(matched: {efficiency['ratio_matched']})")
+
+
+recorded = runs.read_runs()
+efficiency = analysis.sample_efficiency(recorded)
+plot_runs(recorded, random_return, "Catch: return vs real experience", ylim=(-1.05, 1.05))
+print_seed_table(recorded, efficiency)
+assert efficiency["ratio"] > 1, "Dreamer should need fewer real steps than DQN, seed for seed (median)"
+
+# %% [markdown]
+# ### Exercises: λ-returns and two-hot targets
 # The critic and the actor learn from **λ-returns** of imagined trajectories: a blend of the
 # rewards the model imagines and the critic's own estimates,
 #
@@ -477,12 +409,13 @@ def symlog_twohot(x, bins):
 check_symlog_twohot(symlog_twohot)
 
 # %% [markdown]
-# ## 7. Acting by habit or by search?
+# ## 6. Acting by habit or by search?
 # The actor answers in one forward pass: a habit, learned in the dream. A planner instead asks
-# the model "what if?" at every move: the cross-entropy method (CEM) imagines 64 action sequences
-# of 9 steps, keeps the best tenth, refits and repeats three times, then plays the first action
-# of the best sequence and plans again at the next step. We plan two ways with the **same**
-# world model:
+# the model "what if?" at every move with the **cross-entropy method (CEM)**: draw action
+# sequences from a distribution, keep the best tenth, refit the distribution to them, repeat.
+# Here it imagines 64 sequences of 9 steps, three times, then plays the first action of the best
+# sequence and plans again at the next step (model-predictive control). We plan two ways with
+# the **same** world model:
 #
 # * **in latent space** — step the codes (h, z) forward, as the actor's training does;
 # * **in pixel space** — after each imagined step decode the frame, snap it to 0/1 pixels and read
@@ -503,18 +436,22 @@ check_symlog_twohot(symlog_twohot)
 # them this agent's model let win.
 
 # %%
-def print_planners(comparison: dict, seconds: float) -> None:
-    """Return and cost per move of the actor and both planners."""
-    print(f"{'how it acts':>22} | {'mean return':>11} | {'ms per move':>11} | {'imagined steps per move':>23}")
-    for how, name in [("actor", "actor (habit)"), ("latent", "CEM in latent space"), ("pixels", "CEM through pixels")]:
-        r = comparison[how]
-        print(f"{name:>22} | {r['return']:>+11.2f} | {r['ms_per_move']:>11.2f} | {r['imagined_steps_per_move']:>23.0f}")
-    print(f"({seconds:.0f} s, 20 games each)")
+PLANNER_NAMES = {"actor": "actor (habit)", "latent": "CEM in latent space", "pixels": "CEM through pixels",
+                 "trusted": "CEM in latent space, trusted heads"}
+
+
+def print_planners(comparison: dict, note: str) -> None:
+    """Return and cost per move of the actor and each planner."""
+    print(f"{'how it acts':>34} | {'mean return':>11} | {'ms per move':>11} | {'imagined steps per move':>23}")
+    for how, r in comparison.items():
+        print(f"{PLANNER_NAMES[how]:>34} | {r['return']:>+11.2f} | {r['ms_per_move']:>11.2f} | "
+              f"{r['imagined_steps_per_move']:>23.0f}")
+    print(f"(20 games each; {note})")
 
 
 start = time.perf_counter()
 comparison = planning.compare_planners(agent, episodes=20)
-print_planners(comparison, time.perf_counter() - start)
+print_planners(comparison, f"{time.perf_counter() - start:.0f} s")
 latent_return, pixel_return = comparison["latent"]["return"], comparison["pixels"]["return"]
 if latent_return < pixel_return:
     print("Search in the codes lost to search through pixels: it found imagined catches in states that "
@@ -534,7 +471,7 @@ assert max(latent_return, pixel_return) > random_return + 0.5, "search in the mo
 # **What you should see:** the game pays +1 on the diagonal and −1 everywhere else. The diagonal
 # is where the actor goes, and there the model is right. An off-diagonal square near +1 is a catch
 # that the model promises and the game never pays: an ending the actor does not play, so nothing
-# ever corrected the model there (section 2 showed how long learning the endings takes). Straight
+# ever corrected the model there (the Appendix shows how long learning the endings takes). Straight
 # paths are the simplest plans; CEM also tries wiggles, and can find promises this table misses.
 
 # %%
@@ -555,7 +492,57 @@ plt.show()
 assert (np.diag(beliefs["latent"]) > 0).all(), "the model should know every catch its actor makes"
 
 # %% [markdown]
-# ## 8. A longer game: MiniGrid's empty room
+# ### Planning you can trust: heads that know where they were taught
+# The world model's reward head learned from the games the agent played while it learned, most of
+# them its actor's own; a planner asks it about every sequence it tries, wiggles included. Two
+# remedies, both cheap, and neither retrains the world model:
+#
+# 1. **broader behaviour, read the way a planner reads it.** Play 400 games (3,600 real steps)
+#    with the actor's moves mixed with held random moves — game *i* plays a random move with
+#    chance ε from 0 (the actor alone) to 1 (random play). Run the *frozen* world model over them
+#    twice: reading every frame, and dreaming open loop from every step under the moves really
+#    played, as a planner would. Label every state with the reward that really came.
+# 2. **an ensemble and pessimism**, as PETS and MOPO do: 5 small heads (13,000 parameters each),
+#    each from its own random start, learn those labels. Where the data are, they agree; off them
+#    they disagree, and a planner can value each imagined step at *mean − κ · spread* of the heads.
+#
+# The heads ship as `dreamer_catch_heads` (`python -m course train dreamer_catch_heads`). κ was
+# chosen on other games than those played below (the planner needed no pessimism on Catch: with
+# κ = 0 it already caught every ball); the benchmark reports 100 fresh games.
+
+# %% tags=["exercise", "question"]
+# Before you run the next cell: CEM in the same latent space, the same world model, but each plan
+# valued by the 5 heads instead of the model's own reward head. On these 20 games it will
+# (a) fall for false promises about as often as plain CEM, since the dreams are the same,
+# (b) catch about as well as the actor, or
+# (c) do worse than random play, because the heads were also trained on random games.
+# BEGIN SOLUTION
+answer_trusted_catch = "b"
+# Explanation: the dreams are the same, but the heads were taught on dreams of the very
+# sequences a search tries (random wiggles included), labelled with what really happened; the
+# plain reward head only ever saw the agent's own games, so its errors are where search goes.
+# END SOLUTION
+
+# %% tags=["check"]
+check_answer("dreamer.trusted_catch", answer_trusted_catch)
+
+# %% [markdown]
+# **What you should see:** the trusted planner catches about as well as the actor, far above
+# plain CEM in the codes. It imagines exactly the same steps as plain CEM; the 5 heads at every
+# imagined step add to its cost per move, about as much as the decoder and encoder add to
+# planning through pixels — compare the last columns.
+
+# %%
+catch_heads, catch_heads_config = heads.load_heads(analysis.CATCH_HEADS_NAME)
+start = time.perf_counter()
+trusted = planning.play(agent, "latent", 20, seed=7, score=heads.trusted_score(agent, catch_heads))
+comparison["trusted"] = trusted
+print_planners(comparison, f"the trusted planner's games took {time.perf_counter() - start:.0f} s")
+print(f"the heads learned from {catch_heads_config.games} games with held random moves; pessimism κ = "
+      f"{heads.KAPPA['catch']}")
+assert trusted["return"] > comparison["latent"]["return"], "trusted heads should beat the model's own reward head"
+# %% [markdown]
+# ## 7. A longer game: MiniGrid's empty room
 # In Catch a move pays off at most 9 steps later. In MiniGrid's empty room (8×8 with its walls)
 # the agent starts on a random cell facing a random way; it turns left, turns right or steps
 # forward, and is rewarded only when it reaches the goal in the far corner — up to 12 moves away —
@@ -627,7 +614,7 @@ print("empty room, share of exact frames at open-loop step 1..15:", np.round(roo
 assert room_drift[0] > room_drift[-1], "errors compound with the horizon"
 
 # %% [markdown]
-# Habit or search in the room? The same planners as in section 7 now look 12 moves ahead — the
+# Habit or search in the room? The same planners as in section 6 now look 12 moves ahead — the
 # longest shortest path — so each move imagines 3 × 64 walks of 12 steps. **What you should see:**
 # the actor still answers in a fraction of a millisecond, the planners in milliseconds. Both
 # planners beat random play by far, since the model dreams sensible walks well; compare their
@@ -636,57 +623,262 @@ assert room_drift[0] > room_drift[-1], "errors compound with the horizon"
 # valued as the actor values them, each imagined reward discounted by the agent's γ = 0.99 per
 # step: the model predicts the goal's reward without a clock, and without the discount a walk
 # that arrives at the 12th move would look as good as one that arrives at the 3rd.
+#
+# The trusted planner of section 6 comes to the room too, with one change: its 5 heads do not
+# predict the reward but **where the agent stands**, one probability per floor cell. They learned
+# it from 300 games of this room (the actor's walks with held random moves mixed in, ε from 0 to
+# 1), read by the frozen world model and dreamed open loop from every second step, each state
+# labelled with the cell the real frame showed. A plan is worth the heads' (pessimistic)
+# probability that the agent stands on the goal, paid at its first arrival and discounted by γ.
 
 # %%
 start = time.perf_counter()
-room_comparison = planning.compare_planners(room_agent, episodes=20)
-print_planners(room_comparison, time.perf_counter() - start)
+room_heads, room_heads_config = heads.load_heads(analysis.ROOM_HEADS_NAME)
+corner = goals.cell_index(*goals.goal_of("empty_room"))
+room_comparison = planning.compare_planners(
+    room_agent, episodes=20, trusted=heads.trusted_score(room_agent, room_heads, goal=corner))
+print_planners(room_comparison, f"{time.perf_counter() - start:.0f} s")
 best_room_planner = max(room_comparison["latent"]["return"], room_comparison["pixels"]["return"])
 print("The actor " + ("beat" if room_comparison["actor"]["return"] > best_room_planner else "did not beat")
-      + " both planners in the room.")
+      + " both plain planners in the room; the planner valued by the cell heads "
+      + ("beat" if room_comparison["trusted"]["return"] > room_comparison["actor"]["return"] else "did not beat")
+      + " the actor.")
 assert best_room_planner > room_random + 0.3, "search in the room's model should beat random play"
 
 # %% [markdown]
-# ## 9. So, should problem solving happen in latent space?
-# The numbers below are the ones this notebook just measured.
+# ## 8. New goals with no new experience
+# A habit is trained for one goal. The room's actor learned to walk to the far corner; move the
+# green square and it has nothing to go on. Its world model learned more than the way to the
+# corner: how the agent turns and steps on every cell. That knowledge does not depend on where
+# the reward is, and the cell heads of section 7 read it out: any floor cell can be the goal, and
+# the planner searches the model's dreams for a walk that ends there. **Zero new real steps** per
+# goal: the heads were taught once, on frames of the usual room only (the old goal), labelled by
+# where the agent stood in them — the frames were relabelled, no game was played for a new goal.
+#
+# The test is real: the room with its goal square moved to the chosen cell (`envs.goal_room`),
+# rewarded 1 − 0.9 · steps / 64 on arrival, as before. This is the other side of Lesson 02: there
+# a learned embedding decided what counts as *new* — here a learned code makes a new goal *old
+# news*: the places are all known, only the wish is new.
+#
+# **What you should see:** pick a goal cell and a start. The bottom row is the first plan, dreamed
+# in the latent space and drawn by the decoder, up to where the heads expect the agent on the
+# goal; the top row is the walk really made, planned again at every move. Most starts reach the
+# goal by a path close to the shortest. Pick the old goal (5, 5) too, and cells next to the old
+# corner, where the model has seen the most.
 
 # %%
+display(widgets.goal_viewer(room_agent, room_heads, goal=(1, 2), game=0))
+
+# %% tags=["exercise", "question"]
+# Before you run the next cell: the room's actor (trained only for the corner (5, 5)) is sent
+# into rooms whose goal square is on another cell. It reaches the new goal
+# (a) in almost every game: it learned to walk to the green square, wherever it is,
+# (b) in a minority of games: when the new goal happens to lie on its way to the old corner, or
+# (c) in no game at all: it stops when it does not see the old goal.
+# BEGIN SOLUTION
+answer_old_actor = "b"
+# Explanation: the goal was always in the corner during training, so the goal picture carried no
+# information and the actor learned to ignore it: it walks to the corner and stands there. It
+# steps on a new goal only when that cell lies on its usual path.
+# END SOLUTION
+
+# %% tags=["check"]
+check_answer("dreamer.old_actor", answer_old_actor)
+
+# %% [markdown]
+# **What you should see:** for three of the ten new goal cells the benchmark uses (20 games each
+# here; the benchmark plays 100 on all ten), the share of games in which the zero-shot planner and
+# the old actor reach the goal within the 64-step limit, and the cost of a planned move. Below,
+# DQN trained afresh on a new goal (recorded, three seeds, each on its own cell): the real steps
+# it needed before its greedy policy reached the goal as often as the zero-shot planner did here.
+
+# %%
+notebook_goals = goals.NEW_GOALS[::4]
+start = time.perf_counter()
+new_goals = goals.zero_shot(room_agent, room_heads, notebook_goals, None, episodes=20, seed=7)
+print(f"{'goal cell':>9} | {'planner, zero shot':>18} | {'old actor':>9}")
+for goal in notebook_goals:
+    print(f"{str(goal):>9} | {new_goals['planner'][goal]:>18.0%} | {new_goals['actor'][goal]:>9.0%}")
+zero_shot_success = float(np.mean(list(new_goals["planner"].values())))
+old_actor_success = float(np.mean(list(new_goals["actor"].values())))
+print(f"mean: planner {zero_shot_success:.0%}, old actor {old_actor_success:.0%}; "
+      f"{new_goals['ms_per_move']:.0f} ms per planned move ({time.perf_counter() - start:.0f} s)")
+
+dqn_afresh = goals.read_dqn_runs()
+dqn_needs = goals.dqn_steps_for(zero_shot_success, dqn_afresh)
+for (seed, run), steps_needed in zip(sorted(dqn_afresh["runs"].items()), dqn_needs["per_seed"]):
+    print(f"DQN afresh, seed {seed}, goal {tuple(run['goal'])}: "
+          + (f"{steps_needed:,} real steps" if steps_needed is not None else f"not within {run['env_steps']:,} real steps")
+          + f" to reach the goal in {zero_shot_success:.0%} of games")
+assert zero_shot_success > old_actor_success, "a goal the actor never learned should need the planner"
+# %% [markdown]
+# ## Summary
+# So, should problem solving happen in latent space? The verdict below is computed from the
+# numbers this notebook just measured.
+
+# %% tags=["summary"]
 dreamer_steps, dqn_steps = runs.median_or_none(efficiency["dreamer"]), runs.median_or_none(efficiency["dqn"])
-unsolved = sum(steps is None for steps in efficiency["dreamer"])
 matched_steps = runs.median_or_none(efficiency["dqn_matched"])
+ways = {"Catch": comparison, "the room": room_comparison}
+
+
+def verdict(game: str) -> str:
+    """When latent search (trusted heads) beats the actor and pixel search on one game, and its cost."""
+    r = ways[game]
+    trusted, actor, pixels, plain = (r[k]["return"] for k in ("trusted", "actor", "pixels", "latent"))
+    against_actor = "beat" if trusted > actor + 0.005 else "matched" if trusted >= actor - 0.02 else "fell short of"
+    against_pixels = "beat" if trusted > pixels + 0.005 else "matched" if trusted >= pixels - 0.02 else "fell short of"
+    return (f"on {game}, latent search valued by the trusted heads scored {trusted:.2f} ({plain:.2f} with the model's "
+            f"own reward head): it {against_actor} the actor ({actor:.2f}) and {against_pixels} pixel search "
+            f"({pixels:.2f}), at {r['trusted']['ms_per_move']:.0f} ms a move against {r['pixels']['ms_per_move']:.0f} ms "
+            f"through pixels and {r['actor']['ms_per_move']:.2f} ms for the actor")
+
+
 print(f"""
 1. Real experience: the median Dreamer run solved Catch after {dreamer_steps} real steps, DQN after {dqn_steps}
-   ({matched_steps} with as many updates per real step as Dreamer): a ratio of {efficiency['ratio']}
-   (matched: {efficiency['ratio_matched']}) over {len(efficiency['dreamer'])} seeds, {unsolved} of them unsolved within the CPU budget.
-   On the seeds the recipe was not chosen on it is {by_seeds['held out']['ratio']} (matched: {by_seeds['held out']['ratio_matched']}).
-   On a game this small a model-free learner is already efficient. Dreamer's actor learns only in
-   the dream, so it cannot learn a catch in a column the model has never seen one in, and the
-   slowest seeds sit on a plateau until random moves bring those catches. Shown a catch in every
-   column during its warm-up, the median run solved sooner, but still needed {median_shown} real
-   steps (ratios {shown_efficiency['ratio']} and {shown_efficiency['ratio_matched']}): the model has to learn from real games
-   which of the 25 endings miss, and exploration alone does not close the gap. No seed solved
-   before its own moves had caught the ball in every column; after that last first catch, the
-   median seed needed {runs.median_or_none(waits)} more real steps.
-2. The dreams: {drift[0]:.0%} of imagined frames are exact one step ahead, {drift[-1]:.0%} nine steps ahead,
-   {accuracy:.0%} over whole games, from the first frame and the actions alone — the model's best
-   guess at every step; drawing the codes at random, as training does, {accuracy_sampled:.0%}.
-3. The codes: on their map, """ + "; ".join(f"{n} {p['neighbours']:.0%} (chance {p['chance']:.0%})" for n, p in neighbourhoods["parts"].items()) + f"""
-   of neighbours agree, though the map does not order states by row or column. All 8 variables
-   together fix the state ({', '.join(f'{v:.2f}' for v in information['together'])} of each part), yet no one variable holds the ball's column
-   (MIG {information['mig'].mean():.2f}): an entangled code, as in Lesson 01, that was never told the state,
-   only to redraw and predict frames.
-4. Acting: the actor (a habit learned in the dream) scored {comparison['actor']['return']:+.2f} at {comparison['actor']['ms_per_move']:.2f} ms a move; search in
-   latent space {comparison['latent']['return']:+.2f} at {comparison['latent']['ms_per_move']:.0f} ms; search through pixels {comparison['pixels']['return']:+.2f} at {comparison['pixels']['ms_per_move']:.0f} ms.
-   Thinking in the compact code is cheaper than thinking in pictures, and a habit trained inside it
-   is cheaper still — but search is only as good as the model is off the beaten track.
-5. A longer game: in the empty room the median Dreamer run solved after {runs.median_or_none(room_efficiency['dreamer'])} real steps, DQN after
-   {runs.median_or_none(room_efficiency['dqn'])} ({runs.median_or_none(room_efficiency['dqn_matched'])} with as many updates per step): a ratio of {room_efficiency['ratio']} (matched:
-   {room_efficiency['ratio_matched']}), against {efficiency['ratio']} ({efficiency['ratio_matched']}) on Catch. The room's dreams are exact {room_drift[0]:.0%} of the time
-   one step ahead and {room_drift[-1]:.0%} fifteen steps ahead; rehearsing in them gave Dreamer a """ + (
-    "larger" if room_efficiency["ratio"] > efficiency["ratio"] else "smaller") + """ lead than on Catch over the
-   classic DQN, and a """ + (
-    "larger" if room_efficiency["ratio_matched"] > efficiency["ratio_matched"] else "smaller") + f""" one over DQN with as many updates per step.
-   Along the agent's own walks {dream_exactness["the agent's"]:.0%} of dreamed frames are exact, along random moves {dream_exactness["random"]:.0%}:
-   a model is most trustworthy where its agent goes, which is all the actor needs. In the room the
-   actor scored {room_comparison['actor']['return']:.2f}, search in latent space {room_comparison['latent']['return']:.2f} and search through pixels {room_comparison['pixels']['return']:.2f}.
+   ({matched_steps} with as many updates per real step): ratios {efficiency['ratio']} and {efficiency['ratio_matched']} over {len(efficiency['dreamer'])} seeds;
+   in the room {room_efficiency['ratio']} and {room_efficiency['ratio_matched']}. On games this small a model-free learner is already frugal.
+2. The dreams: {drift[0]:.0%} of imagined Catch frames are exact one step ahead, {accuracy:.0%} over whole games; the room's
+   {room_drift[0]:.0%} one step ahead, {room_drift[-1]:.0%} fifteen steps ahead.
+3. The code is entangled (MIG {information['mig'].mean():.2f}, Lesson 01): no variable holds the ball's column, though all 8
+   together fix the state. We did not need to understand it to plan in it — we needed to know where to trust it.
+4. Habit or search: {verdict("Catch")}.
+   In the room: {verdict("the room")}.
+   Search pays where the model is right, and a planner must be told where that is: plain search in the
+   codes trusts every promise, also for moves nobody played.
+5. New goals: sent to {len(notebook_goals)} floor cells it was never rewarded for, with zero new real steps, the latent
+   planner reached the goal in {zero_shot_success:.0%} of games; the old actor in {old_actor_success:.0%}; DQN trained afresh needed a
+   median of {dqn_needs['median'] if dqn_needs['median'] is not None else 'more than its budget of'} real steps per goal to do as well.
+Verdict: """ + ("yes, when" if zero_shot_success > old_actor_success else "not yet:") + f""" the question changes (a new goal), search in the latent space does what no
+habit can, with no new experience; for the goal a habit was trained on, on Catch it """ + (
+    "matches the habit" if comparison["trusted"]["return"] >= comparison["actor"]["return"] - 0.02 else "trails the habit")
+    + f""" at {comparison['trusted']['ms_per_move'] / max(comparison['actor']['ms_per_move'], 1e-9):.0f}× the cost per move, and """ + (
+    "beats" if comparison["trusted"]["return"] > comparison["pixels"]["return"] + 0.005
+    else "matches" if comparison["trusted"]["return"] >= comparison["pixels"]["return"] - 0.005 else "does not beat")
+    + """ search in pictures once it is told where its model is
+reliable (plain search in the codes """ + ("lost to" if comparison["latent"]["return"] < comparison["pixels"]["return"] else "did not lose to")
+    + """ it).
 """)
+
+# %% [markdown]
+# ## Appendix
+# Research diagnostics behind the Catch recipe, kept here so that the main path stays on its
+# question. Each measures the recorded runs of section 5.
+#
+# ### A. Seeds the recipe was chosen on, and seeds it never saw
+# Dreamer's recipe (its update rate, entropy bonus and random moves) was chosen by watching how
+# fast seeds 0–4 solved. Seeds 5–9 were recorded afterwards and never used to choose anything.
+# A choice made on a handful of runs partly fits their luck, so the held-out seeds are the
+# fairer test. **What you should see:** the same medians and ratios, measured once on the seeds
+# the recipe was chosen on and once on the held-out seeds. If the held-out numbers are worse,
+# part of the recipe's gain on seeds 0–4 was luck.
+
+# %%
+catch_game = runs.game("catch")
+held_out_seeds = [s for s in catch_game.seeds if s not in catch_game.tuned_on]
+by_seeds = {label: analysis.sample_efficiency(recorded, only_seeds=seeds)
+            for label, seeds in [("chosen on", catch_game.tuned_on), ("held out", held_out_seeds)]}
+for label, part in by_seeds.items():
+    print(f"{label:>9} (seeds {', '.join(map(str, part['seeds']))}): median real steps to solve "
+          f"Dreamer {runs.median_or_none(part['dreamer'])}, DQN {runs.median_or_none(part['dqn'])}, "
+          f"matched DQN {runs.median_or_none(part['dqn_matched'])}; median ratio {part['ratio']} "
+          f"(matched {part['ratio_matched']})")
+
+# %% [markdown]
+# ### B. Is Dreamer waiting for exploration?
+# Every Dreamer seed still needs many real games after its warm-up. Two suspects: the
+# random warm-up rarely shows a catch in every column, and a model cannot promise a catch it has
+# never seen; or the model learns the game's endings slowly, whatever it is shown. Two
+# measurements tell them apart:
+#
+# 1. 300 random warm-ups (the recipe's 200 held random moves, no learning): in how many columns
+#    did the paddle catch the ball at least once?
+# 2. A diagnostic run recorded beside the others (`python -m course.dreamer.runs --method
+#    dreamer_shown_catches`): during the warm-up, `runs.ShowEveryCatch` plays the catching move
+#    whenever the ball falls in a column where no ball has been caught yet. Once every column has
+#    paid +1, the warm-up is random again, and everything after it is the usual recipe.
+#
+# **What you should see:** random warm-ups almost never catch a ball in all five columns, so
+# exploration is a real suspect. Shown every catch, most slow seeds solve sooner (the held-out
+# seeds 5–9 most of all), so the median run gains a few evaluations; but not every seed gains,
+# and even the shown runs need many real games after the warm-up. The model still has to learn
+# the other endings, which paddle positions miss, from real games, one ending at a time. The last
+# line prints what the ratios against DQN would be if the recipe's runs were replaced by the
+# shown ones.
+
+# %%
+def warmup_columns_caught(seed: int) -> int:
+    """Columns in which the recipe's random warm-up caught the ball at least once."""
+    explore = HeldRandomActions(Catch.n_actions, c.explore_epsilon, c.random_hold, c.prefill_steps,
+                                np.random.default_rng(seed))
+    return len(runs.columns_caught(explore, Catch(seed=seed), c.prefill_steps))
+
+
+columns = np.array([warmup_columns_caught(seed) for seed in range(300)])
+print(f"random warm-ups of {c.prefill_steps} steps: a catch in all five columns in {np.mean(columns == 5):.0%}, "
+      f"in {columns.mean():.1f} columns on average")
+
+shown_efficiency = analysis.sample_efficiency({**recorded, "dreamer": recorded["dreamer_shown_catches"]})
+shown = shown_efficiency["dreamer"]  # real steps to solve, seed by seed
+steps = lambda v: "unsolved" if v is None else str(v)
+print(f"\n{'seed':>4} | {'Dreamer':>8} | {'shown every catch':>17}")
+for seed, plain, guided in zip(efficiency["seeds"], efficiency["dreamer"], shown):
+    print(f"{seed:>4} | {steps(plain):>8} | {steps(guided):>17}")
+median_plain, median_shown = runs.median_or_none(efficiency["dreamer"]), runs.median_or_none(shown)
+print(f"median real steps to solve: {median_plain} as recorded, {median_shown} when shown every catch; "
+      f"median ratio against DQN "
+      f"{efficiency['ratio']} -> {shown_efficiency['ratio']}, against the matched DQN "
+      f"{efficiency['ratio_matched']} -> {shown_efficiency['ratio_matched']}")
+assert np.mean(columns == 5) < 0.5, "random warm-ups should usually miss the catch in some column"
+assert median_shown < median_plain, "showing every catch should make the median run solve sooner"
+assert shown_efficiency["ratio"] < 3 or shown_efficiency["ratio_matched"] < 2, \
+    "the text claims that even shown every catch, Dreamer stays short of the lesson's targets"
+assert min(s for s in shown if s is not None) >= c.prefill_steps + 2 * recorded["config"]["eval_every"], \
+    "even shown every catch, the model should need real games after the warm-up"
+
+# %% [markdown]
+# ### C. When did each column first pay?
+# Showing the catches changed only the warm-up. The recorded runs also note, for each ball
+# column, the real step of the first game in which the paddle really caught the ball there
+# (`runs.FirstCatches` watches the game and changes no move). Until that step, nothing the
+# model has seen says that a catch in that column pays.
+#
+# **What you should see:** one row per seed. Each number marks the first catch in that column,
+# the black bar marks where the run solved, and the grey band is the random warm-up. No run
+# solves before every column has paid at least once. The slow seeds are the ones whose last
+# column was caught late, long after the warm-up. Once that catch comes, about half of the runs
+# solve within two evaluations, and a few need several more. So most of a slow seed's wait is
+# for its own moves to produce the missing catch, not for the model to learn it.
+
+# %%
+first_catches = [recorded["dreamer"][str(seed)]["first_catch_by_column"] for seed in efficiency["seeds"]]
+every_column = [None if None in firsts else max(firsts) for firsts in first_catches]
+
+fig, ax = plt.subplots(figsize=(8, 3.8))
+ax.axvspan(0, c.prefill_steps, color="0.9", label="random warm-up")
+for row, (firsts, solved) in enumerate(zip(first_catches, efficiency["dreamer"])):
+    for column, step in enumerate(firsts):
+        if step is not None:
+            ax.text(step, row, str(column), ha="center", va="center", fontsize=8, color=f"C{column}",
+                    fontweight="bold")
+    if solved is not None:
+        ax.plot([solved, solved], [row - 0.35, row + 0.35], color="k", lw=2.5)
+ax.plot([], [], color="k", lw=2.5, label="solved")
+ax.set(xlabel="real environment steps", ylabel="seed", yticks=range(len(first_catches)),
+       yticklabels=efficiency["seeds"], ylim=(len(first_catches) - 0.5, -0.5),
+       xlim=(0, max(s for s in efficiency["dreamer"] + every_column if s is not None) + 50),
+       title="first real catch in each ball column (the digit is the column)")
+ax.legend(loc="upper right", fontsize=8)
+plt.show()
+
+waits = [solved - caught for solved, caught in zip(efficiency["dreamer"], every_column)
+         if solved is not None and caught is not None]
+print(f"{'seed':>4} | {'every column caught':>19} | {'solved':>6}")
+for seed, caught, solved in zip(efficiency["seeds"], every_column, efficiency["dreamer"]):
+    print(f"{seed:>4} | {'never' if caught is None else caught:>19} | {steps(solved):>6}")
+print(f"real steps from the last column's first catch to solving: median {runs.median_or_none(waits)}, "
+      f"at most {max(waits)}")
+assert all(solved is None or (caught is not None and solved >= caught)
+           for solved, caught in zip(efficiency["dreamer"], every_column)), \
+    "the text claims no run solves before a catch in every column"
+

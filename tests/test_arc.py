@@ -155,6 +155,7 @@ def test_network_is_equivariant_to_example_order_and_to_colours_other_than_black
     assert np.allclose(logits[:, colours].detach(), recoloured.detach(), atol=1e-5)
 
 
+@pytest.mark.slow
 def test_solver_solves_a_small_recolouring_puzzle_by_shortening_its_description():
     pairs = [
         ([[1, 0, 1], [0, 1, 0]], [[2, 0, 2], [0, 2, 0]]),
@@ -170,6 +171,7 @@ def test_solver_solves_a_small_recolouring_puzzle_by_shortening_its_description(
     assert all(len(tries) <= 2 for tries in result.attempts)
 
 
+@pytest.mark.slow
 def test_solver_respects_its_time_budget():
     task = D.load_task("60b61512")
     result = solve(task, SolverConfig(seconds=1.0, max_steps=10**6))
@@ -177,6 +179,7 @@ def test_solver_respects_its_time_budget():
     assert len(result.attempts) == len(task.test_inputs)
 
 
+@pytest.mark.slow
 def test_solver_handles_a_puzzle_whose_output_shape_must_be_learned():
     task = make_task([([[1]], [[1, 1]]), ([[1, 2]], [[1]]), ([[2, 2, 2]], [[2, 2]])], [([[3]], [[3, 3]])])
     result = solve(task, SolverConfig(seconds=5, max_steps=30))
@@ -187,6 +190,7 @@ def test_solver_handles_a_puzzle_whose_output_shape_must_be_learned():
 # ---------------------------------------------------------------- the benchmark
 
 
+@pytest.mark.slow
 def test_quick_bench_has_exactly_the_issue_keys():
     result = analysis.bench(quick=True)
     assert set(result) == {
@@ -204,6 +208,7 @@ def test_quick_bench_has_exactly_the_issue_keys():
     json.dumps(result)
 
 
+@pytest.mark.slow
 def test_a_stopped_bench_goes_on_from_its_journal_and_two_workers_agree_with_one(tmp_path, monkeypatch):
     journal = tmp_path / "tasks.jsonl"
     cfg = SolverConfig(seconds=2, max_steps=20)
@@ -224,6 +229,33 @@ def test_a_stopped_bench_goes_on_from_its_journal_and_two_workers_agree_with_one
     together = analysis.run_tasks(list(analysis.QUICK_TASKS), SolverConfig(seconds=30, max_steps=20), workers=2)
     for key in ("tasks_tried", "solved_compression", "solved_copy", "solved_dsl"):
         assert together[key] == alone[key], key  # a fixed number of steps: the same answers
+
+
+def test_resume_drops_a_journal_line_a_killed_run_cut_off(tmp_path, monkeypatch, capsys):
+    journal = tmp_path / "tasks.jsonl"
+    cfg = SolverConfig(seconds=2, max_steps=20)
+    first = analysis.run_tasks(list(analysis.QUICK_TASKS[:1]), cfg, journal=journal)
+    whole = journal.read_text()
+    journal.write_text(whole + whole[: len(whole) // 2])  # a second record, killed half-way through writing it
+    outcomes = []
+    real = analysis.task_outcome
+
+    def counted(name, cfg):
+        outcomes.append(name)
+        return real(name, cfg)
+
+    monkeypatch.setattr(analysis, "task_outcome", counted)
+    again = analysis.run_tasks(list(analysis.QUICK_TASKS), cfg, journal=journal)
+    assert outcomes == [analysis.QUICK_TASKS[1]]  # the whole record counts, the cut-off one is solved again
+    assert again["tasks_tried"] == 2 and again["solved_copy"] == first["solved_copy"]
+    lines = journal.read_text().splitlines()
+    assert len(lines) == 2 and all(json.loads(line)["task"] in analysis.QUICK_TASKS for line in lines)
+    assert "dropped 1 line" in capsys.readouterr().err
+
+
+def test_bench_workers_outside_the_machines_cores_are_refused():
+    with pytest.raises(ValueError, match="--workers 0"):
+        analysis.bench(quick=True, workers=0)
 
 
 # ---------------------------------------------------------------- recorded runs and widgets

@@ -73,6 +73,7 @@ def test_corrupt_manifest_gives_clear_error(tmp_data_dir):
         read_manifest()
 
 
+@pytest.mark.slow
 def test_same_seed_same_checkpoint_metrics(tmp_data_dir):
     first = train_model("sprites_vae", quick=True)
     first_hash = read_manifest()["sprites_vae"]["sha256"]

@@ -250,6 +250,7 @@ def test_expertise_levels_grow(levels):
     assert len(levels.counts("novice")) == levels.n_chunks("novice") + 768 + 1
 
 
+@pytest.mark.slow
 def test_quick_training_writes_loadable_vocabularies(tmp_data_dir):
     from course.lessons import train_model
 

@@ -6,7 +6,7 @@ import torch
 
 from course.compression import bitstream as bs
 from course.compression.baselines import jpeg
-from course.compression.codec import bits_per_pixel, decode, decode_symbols, encode, encode_symbols
+from course.compression.coding import bits_per_pixel, decode, decode_symbols, encode, encode_symbols
 from course.compression.metrics import bd_rate, ms_ssim, psnr, quality, ssim
 from course.compression.models import CodecConfig, make_codec
 
@@ -320,8 +320,9 @@ def test_photo_folder_is_verified(tmp_path):
         load_photos(kodak)
 
 
+@pytest.mark.slow
 def test_quick_training_resumes_to_the_same_weights(tmp_path, monkeypatch):
-    from course.compression.train import codec_config, train_codec, training_state_path
+    from course.compression.codec.train import codec_config, train_codec, training_state_path
 
     folder = _photo_folder(tmp_path)
     config = codec_config("hyperprior", quick=True)
@@ -338,7 +339,7 @@ def test_quick_training_resumes_to_the_same_weights(tmp_path, monkeypatch):
     assert metrics["train_devices"] == ["cpu"]
 
     monkeypatch.setenv("COURSE_TRAINING_DIR", str(tmp_path / "resumed"))
-    import course.compression.train as T
+    import course.compression.codec.train as T
 
     calls, real_loss = [], T.rd_loss
 
@@ -425,7 +426,7 @@ def test_full_size_hyperprior_matches_the_planned_architecture():
 
 
 def test_rd_points_from_real_files(tmp_path):
-    from course.compression.evaluate import baseline_points, bd_rate_of, codec_points, load_image_folder
+    from course.compression.codec.evaluate import baseline_points, bd_rate_of, codec_points, load_image_folder
 
     folder = _photo_folder(tmp_path)
     kodak = tmp_path / "kodak"
@@ -469,11 +470,12 @@ def test_crops_are_the_same_from_arrays_and_tensors():
     assert len(views) > 6  # different places, mirrors and turns
 
 
+@pytest.mark.slow
 def test_bench_codec_reports_the_issue_keys(tmp_data_dir, tmp_path, monkeypatch):
     """`bench codec --quick` on a stand-in Kodak folder, with small saved models."""
     from dataclasses import asdict
 
-    from course.compression.bench import bench
+    from course.compression.codec.analysis import bench
     from course.core.checkpoints import save_checkpoint
 
     folder = _photo_folder(tmp_path, count=2)
@@ -506,7 +508,7 @@ def test_training_state_from_before_a_new_config_field_still_resumes():
     import json
     from dataclasses import asdict
 
-    from course.compression.train import _same_config
+    from course.compression.codec.train import _same_config
 
     config = CodecConfig()
     old = asdict(config)
@@ -541,13 +543,14 @@ def test_rounded_synthesis_decodes_integers_in_training_and_still_trains_the_enc
     assert not torch.allclose(residual, torch.round(residual), atol=1e-3)  # the default decodes noisy ones
 
 
+@pytest.mark.slow
 def test_kodak_rd_figure_draws_every_codec_and_the_published_points(tmp_path):
     import json
     import os
     import subprocess
     import sys
 
-    from course.compression.bench import PUBLISHED_POINTS, kodak_rd_figure
+    from course.compression.codec.analysis import PUBLISHED_POINTS, kodak_rd_figure
 
     curve = lambda shift: [{"rate": q, "bpp": 0.1 * q, "psnr": 25 + q + shift, "ms_ssim": 0.9} for q in range(1, 6)]
     result = {
@@ -570,13 +573,14 @@ def test_kodak_rd_figure_draws_every_codec_and_the_published_points(tmp_path):
     source, figure = tmp_path / "codec.json", tmp_path / "codec.png"
     source.write_text(json.dumps(result))
     subprocess.run(
-        [sys.executable, "-m", "course.compression.kodak_figure", str(source), str(figure)],
+        [sys.executable, "-m", "course.compression.codec.kodak_figure", str(source), str(figure)],
         check=True,
         env={**os.environ, "MPLBACKEND": "Agg"},
     )
     assert figure.read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.slow
 def test_a_file_from_the_shipped_codec_decodes_bit_exactly_in_a_fresh_process(tmp_path):
     import os
     import subprocess
@@ -584,7 +588,7 @@ def test_a_file_from_the_shipped_codec_decodes_bit_exactly_in_a_fresh_process(tm
 
     from PIL import Image
 
-    from course.compression.codec import load_codec
+    from course.compression.coding import load_codec
 
     source, packed, back = tmp_path / "in.png", tmp_path / "out.glc", tmp_path / "back.png"
     Image.fromarray(_image(70, 90)).save(source)
@@ -593,3 +597,165 @@ def test_a_file_from_the_shipped_codec_decodes_bit_exactly_in_a_fresh_process(tm
         subprocess.run([sys.executable, "-m", "course", "codec", *command], check=True, env=env, capture_output=True)
     here = decode(packed.read_bytes(), load_codec("codec_hyperprior"))  # this process, its own thread count
     assert here.shape == (70, 90, 3) and np.array_equal(np.asarray(Image.open(back)), here)
+
+
+# ---------------------------------------------------------------- files of every course model, and bad ones
+
+
+def _png_header_only(path, width, height):
+    """A PNG whose header claims width × height pixels (no pixel data): what Pillow reads before
+    it decodes anything, so a size check can refuse it without allocating the image."""
+    import struct
+    import zlib
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b""))
+    return path
+
+
+def test_16_bit_greyscale_is_scaled_to_8_bits_not_clipped_to_white():
+    from PIL import Image
+
+    from course.compression.coding import as_rgb_array, rgb8
+
+    values = np.linspace(0, 65535, 40 * 56).reshape(40, 56).astype(np.uint16)
+    image = Image.fromarray(values)  # mode I;16
+    assert image.mode.startswith("I;16")
+    with pytest.raises(ValueError, match=r"rgb8\(image\)"):
+        as_rgb_array(image)
+    rgb = rgb8(image)
+    assert rgb.shape == (40, 56, 3) and rgb.dtype == np.uint8
+    assert np.array_equal(rgb[..., 0], np.round(values / 257.0).astype(np.uint8))  # 0 … 255, not all white
+    assert np.array_equal(rgb8(Image.fromarray(values.astype(np.int32))), rgb)  # a 16-bit PNG opened as mode I
+    floats = Image.fromarray((values / 65535.0).astype(np.float32))
+    assert np.abs(rgb8(floats).astype(int) - rgb.astype(int)).max() <= 1
+
+
+def test_images_over_the_measured_limit_get_a_clear_error_before_any_allocation(tmp_path):
+    from course.compression.coding import MAX_PIXELS
+    from course.compression.files import read_image
+
+    for width, height in [(15000, 15000), (4200, 4200)]:  # Pillow's decompression bomb; just over the limit
+        assert width * height > MAX_PIXELS
+        with pytest.raises(ValueError, match="megapixels") as err:
+            read_image(_png_header_only(tmp_path / f"{width}.png", width, height))
+        assert "DecompressionBomb" not in str(err.value) and "tiles" in str(err.value)
+
+
+def test_memory_per_megapixel_keeps_the_largest_image_within_a_few_gigabytes():
+    """The limit comes from measured memory: peak RSS of encoding at two sizes, extrapolated."""
+    import subprocess
+    import sys
+
+    from course.compression.coding import MAX_PIXELS, MEGABYTES_PER_MEGAPIXEL
+
+    code = (
+        "import resource, sys, numpy as np, torch\n"
+        "torch.set_num_threads(1)\n"
+        "from course.compression.coding import encode, load_codec\n"
+        "model = load_codec('codec_hyperprior')\n"
+        "side = int((float(sys.argv[1]) * 2**20) ** 0.5)\n"
+        "image = (np.random.default_rng(0).random((side, side, 3)) * 255).astype(np.uint8)\n"
+        "encode(image, model, 8)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    )
+    peaks = {}
+    for megapixels in (0.25, 1.0):
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(megapixels)], capture_output=True, text=True, timeout=600
+        )
+        assert done.returncode == 0, done.stderr
+        peaks[megapixels] = float(done.stdout.split()[-1])
+    slope = (peaks[1.0] - peaks[0.25]) / 0.75
+    assert 0.5 * MEGABYTES_PER_MEGAPIXEL < slope < 1.5 * MEGABYTES_PER_MEGAPIXEL, slope
+    at_limit = peaks[1.0] + slope * (MAX_PIXELS / 2**20 - 1)
+    assert at_limit < 5 * 1024, f"{at_limit:.0f} MB at the codec's limit"
+
+
+@pytest.fixture(scope="module")
+def course_files(tmp_path_factory):
+    """A face coded by every kind of course model that writes .glc files, with its in-process decoding."""
+    from course.compression.coding import load_codec
+    from course.compression.glc.domains import faces
+    from course.compression.glc.glc import fixed_length_decode, fixed_length_file, load_glc
+    from course.compression.glc.vq import decode_bytes, load_vq, prior_bytes, uniform_bytes
+
+    folder = tmp_path_factory.mktemp("course_files")
+    face = faces(1, seed=5)[0]
+    files = {}
+    for name in ("codec_hyperprior", "glc_faces", "tc_faces"):
+        model = load_codec(name) if name.startswith("codec") else load_glc(name)
+        files[name] = (encode(face, model, 1), lambda data, model=model: decode(data, model))
+    stage1 = load_glc("glc_faces", "stage1")
+    files["glc_faces-fixed"] = (fixed_length_file(stage1, face, 1), lambda data: fixed_length_decode(data, stage1))
+    vq, prior = load_vq("vq_faces")
+    files["vq_faces-uniform"] = (uniform_bytes(vq, face), lambda data: decode_bytes(data, vq))
+    files["vq_faces-prior"] = (prior_bytes(vq, prior, face), lambda data: decode_bytes(data, vq, prior))
+    return folder, files
+
+
+@pytest.mark.parametrize(
+    "name", ["codec_hyperprior", "glc_faces", "tc_faces", "glc_faces-fixed", "vq_faces-uniform", "vq_faces-prior"]
+)
+def test_codec_decode_reads_a_file_of_every_course_model_that_codes_images(course_files, name):
+    from PIL import Image
+
+    from course.cli import main
+
+    folder, files = course_files
+    data, decoder = files[name]
+    source, target = folder / f"{name}.glc", folder / f"{name}.png"
+    source.write_bytes(data)
+    assert main(["codec", "decode", str(source), str(target)]) == 0
+    assert np.array_equal(np.asarray(Image.open(target)), decoder(data))
+
+
+def test_codec_decode_of_a_model_that_codes_no_images_names_the_ones_that_do(tmp_path, capsys):
+    from course.cli import main
+
+    for name, what in [("sprites_vae", "codes no images"), ("no_such_model", "none of the course's")]:
+        source = tmp_path / f"{name}.glc"
+        source.write_bytes(bs.pack(bs.Header(32, 32, name, 1), np.zeros(2, np.uint32)))
+        assert main(["codec", "decode", str(source), str(tmp_path / "out.png")]) == 2
+        err = capsys.readouterr().err
+        assert what in err and "glc_faces-fixed" in err and "vq_faces-prior" in err
+        assert "train" not in err and err.count("\n") == 1  # one line, and no model `train` does not know
+    assert not (tmp_path / "out.png").exists()
+
+
+def test_a_fixed_length_file_from_other_weights_is_refused_not_decoded(course_files, tmp_path, capsys):
+    from course.cli import main
+
+    _, files = course_files
+    data = bytearray(files["glc_faces-fixed"][0])
+    header, words = bs.unpack(bytes(data))
+    forged = bs.pack(bs.Header(header.height, header.width, header.model, header.quality, b"\0\0\0\0"), words)
+    source = tmp_path / "other.glc"
+    source.write_bytes(forged)
+    assert main(["codec", "decode", str(source), str(tmp_path / "out.png")]) == 2
+    assert "other weights" in capsys.readouterr().err and not (tmp_path / "out.png").exists()
+
+
+def test_codec_never_writes_over_its_input_and_names_a_folder_target(tmp_path, capsys):
+    import os
+
+    from PIL import Image
+
+    from course.cli import main
+
+    source = tmp_path / "in.png"
+    Image.fromarray(_image(45, 67)).save(source)
+    before = source.read_bytes()
+    os.link(source, tmp_path / "hardlink.png")
+    for target in (source, tmp_path / "." / "in.png", tmp_path / "hardlink.png"):
+        assert main(["codec", "encode", str(source), str(target)]) == 2
+        assert "is the input file" in capsys.readouterr().err
+        assert source.read_bytes() == before
+    (tmp_path / "folder").mkdir()
+    assert main(["codec", "encode", str(source), str(tmp_path / "folder")]) == 2
+    err = capsys.readouterr().err
+    assert str(tmp_path / "folder") in err and ".tmp" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "hardlink.png", "in.png"]

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from course.compression import widgets
-from course.compression.domains import faces, flowers
+from course.compression.glc import widgets
+from course.compression.glc.domains import faces, flowers
 from course.compression.models import CodecConfig, HyperpriorCodec
 
 
@@ -24,7 +24,7 @@ def test_jpeg_nearest_is_nearest_in_rate(images):
     image = images["face 0"]
     best = widgets.jpeg_nearest(image, 1.0)
     from course.compression.baselines import jpeg
-    from course.compression.codec import bits_per_pixel
+    from course.compression.coding import bits_per_pixel
 
     for quality in (1, 20, 50, 80):
         rate = bits_per_pixel(jpeg(image, quality)[0], 128, 128)

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from course.compression import domains as D
+from course.compression.glc import domains as D
 
 
 def test_faces_are_seeded_and_sized():

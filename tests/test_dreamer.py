@@ -180,6 +180,7 @@ def test_one_dreamer_iteration_is_finite_and_seeded():
     assert strip(history) == strip(history_again)
 
 
+@pytest.mark.slow
 def test_dreamer_and_dqn_run_on_the_empty_room():
     config = D.DreamerConfig(env="empty_room", updates_per_step=0.1, batch_size=4, seq_len=6, hidden=32, **TINY)
     _, metrics, history = D.train_dreamer(config)

@@ -219,6 +219,7 @@ def test_catch_holds_out_seeds_the_recipe_was_not_chosen_on():
         assert sorted(int(s) for s in recorded[method]) == list(catch.seeds), method
 
 
+@pytest.mark.slow
 def test_quick_bench_has_exactly_the_issue_keys():
     result = analysis.bench(quick=True)
     assert list(result) == [
@@ -233,6 +234,12 @@ def test_quick_bench_has_exactly_the_issue_keys():
         "sample_efficiency_ratio_matched",
         "imagination_accuracy",
         "planning_return",
+        "planning_return_plain_cem",
+        "planning_return_pixel",
+        "actor_return",
+        "planning_ms_per_move_latent",
+        "planning_ms_per_move_pixel",
+        "actor_ms_per_move",
         "train_seconds",
         "room_optimal_return",
         "room_dreamer_return",
@@ -246,12 +253,28 @@ def test_quick_bench_has_exactly_the_issue_keys():
         "room_train_seconds",
         "room_imagination_accuracy",
         "room_planning_return",
+        "room_planning_return_plain_cem",
+        "room_planning_return_pixel",
+        "room_actor_return",
+        "room_planning_ms_per_move_latent",
+        "room_planning_ms_per_move_pixel",
+        "new_goal_cells",
+        "new_goal_games_per_cell",
+        "new_goal_success_latent_zero_shot",
+        "new_goal_success_latent_worst_cell",
+        "new_goal_success_old_actor",
+        "new_goal_planning_ms_per_move",
+        "dqn_steps_for_new_goal",
+        "dqn_steps_for_new_goal_per_seed",
     ]
     assert result["optimal_return"] == 1.0 and result["seeds"] >= 1
     assert 0 <= result["seeds_solved"] <= result["seeds"] and 0.0 <= result["imagination_accuracy"] <= 1.0
+    assert 0.0 <= result["new_goal_success_latent_worst_cell"] <= result["new_goal_success_latent_zero_shot"] <= 1.0
+    assert result["planning_ms_per_move_pixel"] > result["actor_ms_per_move"] < result["planning_ms_per_move_latent"]
     json.dumps(result)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("game", ["catch", "empty_room"])
 def test_quick_recording_writes_a_runs_file(tmp_path, game):
     path = tmp_path / "runs.json"
@@ -260,6 +283,7 @@ def test_quick_recording_writes_a_runs_file(tmp_path, game):
     assert json.loads(path.read_text())["dreamer"]["0"]["curve"]
 
 
+@pytest.mark.slow
 def test_show_every_catch_catches_once_per_column_in_the_warm_up_only():
     env = Catch(seed=0)
     explore = D.HeldRandomActions(3, epsilon=0.0, hold=4, prefill=200, rng=np.random.default_rng(0))
@@ -310,6 +334,7 @@ def test_first_catches_notes_the_step_of_each_columns_first_catch_and_changes_no
         runs.FirstCatches(EmptyRoom(seed=0), explore(0))
 
 
+@pytest.mark.slow
 def test_a_recorded_catch_run_says_when_each_column_was_first_caught(tmp_path):
     recorded = runs.record(seeds=(0,), methods=("dreamer",), path=tmp_path / "runs.json", quick=True)
     first = recorded["dreamer"]["0"]["first_catch_by_column"]

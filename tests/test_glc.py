@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from course.compression import glc as G
-from course.compression.codec import decode, encode
+from course.compression.coding import decode, encode
+from course.compression.glc import glc as G
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_stage1_rate_point_is_the_one_with_unit_gain():
 
 
 def test_bit_allocation_adds_up_to_the_file(trained):
-    from course.compression.experiments import bit_allocation
+    from course.compression.glc.analysis import bit_allocation
     from course.compression.models import HyperpriorCodec
 
     config, tensors, _ = trained
@@ -110,7 +110,7 @@ def test_bit_allocation_adds_up_to_the_file(trained):
 
 
 def test_rate_bits_check_accepts_the_reference_and_rejects_a_natural_log():
-    from course.compression.checks import check_rate_bits
+    from course.compression.glc.checks import check_rate_bits
     from course.core.checking import ExerciseCheckFailed
 
     check_rate_bits(lambda p: -torch.log2(p).sum())
@@ -119,7 +119,7 @@ def test_rate_bits_check_accepts_the_reference_and_rejects_a_natural_log():
 
 
 def test_random_crops_are_windows_of_their_images():
-    from course.compression.glc import random_crop
+    from course.compression.glc.glc import random_crop
 
     x = torch.rand(5, 3, 128, 128)
     crops = random_crop(x, 64, torch.Generator().manual_seed(0))
@@ -133,7 +133,7 @@ def test_random_crops_are_windows_of_their_images():
 def test_the_vq_twin_differs_from_glc_faces_only_in_its_rate_points():
     from dataclasses import asdict
 
-    from course.compression.vq import VQConfig
+    from course.compression.glc.vq import VQConfig
 
     twin, faces = asdict(G.vq_twin_config()), asdict(G.glc_config("faces"))
     assert {k for k in twin if twin[k] != faces[k]} == {"lambdas", "label"}
@@ -142,6 +142,7 @@ def test_the_vq_twin_differs_from_glc_faces_only_in_its_rate_points():
     assert (vq.n, vq.m, vq.domain) == (twin["n"], twin["m"], twin["domain"])  # the same transforms as the VQ's
 
 
+@pytest.mark.slow
 def test_the_vq_twin_keeps_only_final_weights():
     from course.compression.models import HyperpriorCodec
 

@@ -12,8 +12,8 @@ def tiny_models(tmp_path_factory):
 
     from PIL import Image
 
-    from course.compression.glc import glc_config, train_glc, train_vq_twin, vq_twin_config
-    from course.compression.vq import train_vq, vq_config
+    from course.compression.glc.glc import glc_config, train_glc, train_vq_twin, vq_twin_config
+    from course.compression.glc.vq import train_vq, vq_config
     from course.core.checkpoints import save_checkpoint, sha256_file
     from course.core.paths import REPO_ROOT
 
@@ -53,8 +53,9 @@ def tiny_models(tmp_path_factory):
             os.environ[key] = value
 
 
+@pytest.mark.slow
 def test_bench_glc_has_every_key(tiny_models):
-    from course.compression.experiments import bench
+    from course.compression.glc.analysis import bench
 
     result = bench(quick=True)
     for key in (
@@ -81,7 +82,7 @@ def test_bench_glc_has_every_key(tiny_models):
 
 
 def test_natural_test_crops_come_from_kodak_or_a_packaged_photo(tiny_models, monkeypatch, tmp_path):
-    from course.compression.experiments import natural_test_photos, natural_test_source, test_images
+    from course.compression.glc.analysis import natural_test_photos, natural_test_source, test_images
 
     assert natural_test_source() == "Kodak" and len(natural_test_photos()) == 2
     from_kodak = test_images("natural", 2)
@@ -93,9 +94,25 @@ def test_natural_test_crops_come_from_kodak_or_a_packaged_photo(tiny_models, mon
 
 
 def test_interpolation_helpers():
-    from course.compression.experiments import bpp_at_psnr, psnr_at_bpp
+    from course.compression.glc.analysis import bpp_at_psnr, psnr_at_bpp
 
     curve = [{"bpp": 0.1, "psnr": 20.0}, {"bpp": 0.4, "psnr": 30.0}]
     assert psnr_at_bpp(curve, 0.2) == pytest.approx(25.0)  # halfway in log bpp
     assert bpp_at_psnr(curve, 25.0) == pytest.approx(0.2)
     assert psnr_at_bpp(curve, 0.5) is None and bpp_at_psnr(curve, 31.0) is None
+
+
+def test_jpeg_at_bpp_picks_the_quality_nearest_the_target():
+    from course.compression.glc.analysis import RAW_BITS_PER_PIXEL, jpeg_at_bpp, jpeg_curve
+
+    rng = np.random.default_rng(0)
+    images = np.clip(rng.normal(128, 40, size=(2, 32, 32, 3)).cumsum(axis=2) / 3, 0, 255).astype(np.uint8)
+    point = jpeg_at_bpp(images, 2.0)
+    neighbours = jpeg_curve(images, [q for q in (point["rate"] - 1, point["rate"] + 1) if 1 <= q <= 100])
+    distance = abs(np.log(point["bpp"] / 2.0))
+    assert all(distance <= abs(np.log(p["bpp"] / 2.0)) for p in neighbours)
+    assert point["ratio"] == pytest.approx(RAW_BITS_PER_PIXEL / point["bpp"])
+    assert point["decoded"].shape == images.shape and 0 < point["ssim"] <= 1
+    assert jpeg_at_bpp(images, 1000.0)["rate"] == 100  # beyond JPEG's largest file: quality 100
+    with pytest.raises(ValueError, match="positive"):
+        jpeg_at_bpp(images, 0)

@@ -38,7 +38,7 @@ def test_importing_core_loads_no_lesson_package():
 
 def test_every_lesson_registers_models_in_its_presets_and_a_bench():
     for key, lesson in LESSONS.items():
-        assert lesson.presets.endswith("presets"), f"{key}: models are registered in a `presets` module"
+        assert lesson.presets.endswith(".presets"), f"{key}: models are registered in a `presets` module"
         assert callable(lesson.bench()), key
         for spec in lesson.models():
             assert spec.name and spec.description and callable(spec.make_config) and callable(spec.train), spec
@@ -54,6 +54,14 @@ def test_lesson_packages_register_nothing_at_import():
     # so `python -m PACKAGE.runs` is the first to import `runs`
     for lesson in LESSONS.values():
         package = lesson.presets.rsplit(".", 1)[0]
-        init = REPO_ROOT / package.replace(".", "/") / "__init__.py"
-        if package.count(".") == 1:
+        assert lesson.analysis == f"{package}.analysis", f"{lesson.key}: the bench lives in {package}.analysis"
+        while package != "course":
+            init = REPO_ROOT / package.replace(".", "/") / "__init__.py"
             assert not list(_imported_modules(init)), f"{init} imports modules; register in {lesson.presets}"
+            package = package.rsplit(".", 1)[0]
+
+
+def test_library_code_never_runs_a_notebook():
+    for path in sorted((REPO_ROOT / "course").rglob("*.py")):
+        for module in _imported_modules(path):
+            assert module.split(".")[0] not in {"nbclient", "nbconvert", "papermill"}, f"{path} runs notebooks"

@@ -209,6 +209,7 @@ def test_moving_each_widget_control_changes_its_output():
         assert explorer.views[0].value != before
 
 
+@pytest.mark.slow
 def test_bench_quick_has_exactly_the_issue_keys():
     result = analysis.bench(quick=True)
     assert set(result) == BENCH_KEYS
@@ -216,6 +217,7 @@ def test_bench_quick_has_exactly_the_issue_keys():
     assert 0 <= result["tv_share_ngu"] <= 1 and result["coverage_random"] >= 1
 
 
+@pytest.mark.slow
 def test_quick_training_writes_a_checkpoint_the_notebook_can_load(tmp_path, monkeypatch):
     from course.lessons import train_model
 
@@ -246,6 +248,7 @@ def test_evaluate_agents_compares_the_three_kinds_on_the_same_seeds():
     assert results["random"]["coverage"] == random_again["coverage"]  # same seeds, same episodes
 
 
+@pytest.mark.slow
 def test_multiroom_runs_are_merged_one_at_a_time_and_a_missing_file_names_its_command(tmp_path):
     from course.novelty import runs
 

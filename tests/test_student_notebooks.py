@@ -13,6 +13,8 @@ from nbclient import NotebookClient
 from course.core.checking import NOT_DONE
 from course.core.paths import NOTEBOOKS_DIR, REPO_ROOT
 
+pytestmark = pytest.mark.slow  # every lesson, top to bottom: minutes
+
 LESSONS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.py"))
 NOT_ANSWERED = "not answered yet"
 
@@ -31,6 +33,7 @@ def _text(cell) -> str:
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", LESSONS, ids=[s.stem for s in LESSONS])
 def test_student_notebook_runs_to_the_end(student_dir, source):
     notebook = nbformat.read(student_dir / f"{source.stem}.ipynb", as_version=4)

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from course.compression import vq as V
 from course.compression.bitstream import WrongModelError
+from course.compression.glc import vq as V
 
 
 @pytest.fixture(scope="module")

@@ -118,7 +118,7 @@ LESSONS: dict[str, Lesson] = {
         ),
         gallery=("novelty_explorer", "episode_player"),
     ),
-    # Lesson 03: the builders in course/compression/widgets.py. Each draws new image panels.
+    # Lesson 03: the builders in course/compression/glc/widgets.py. Each draws new image panels.
     "03_compression": Lesson(
         widgets=(
             Widget(
@@ -213,8 +213,17 @@ LESSONS: dict[str, Lesson] = {
                     dropdown("moves", "zigzag", IMAGE, CAPTION),
                 ),
             ),
+            Widget(
+                "goal_viewer",
+                (
+                    # the goal square is drawn where it is: moving it always changes the picture
+                    slider("goal column x", IMAGE, CAPTION),
+                    slider("goal row y", IMAGE, CAPTION),
+                    slider("room game", IMAGE, CAPTION),
+                ),
+            ),
         ),
-        gallery=("dream_viewer", "drift_explorer", "room_viewer"),
+        gallery=("dream_viewer", "drift_explorer", "room_viewer", "goal_viewer"),
     ),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import statistics
 import time
 from collections.abc import Iterator
@@ -14,7 +15,8 @@ from pathlib import Path
 from course.arc.baselines import copy_input, dsl_search, is_solved
 from course.arc.data import load_task, sample_names, task_names
 from course.arc.solver import SolverConfig, solve
-from course.core.paths import REPO_ROOT
+from course.core.files import append_line, read_jsonl
+from course.core.paths import build_dir
 from course.core.progress import progress
 
 BENCH_SECONDS = 110.0  # solver budget per task: with set-up and scoring, each task stays under 120 s
@@ -48,6 +50,16 @@ def _outcomes(names: list[str], cfg: SolverConfig, workers: int) -> Iterator[dic
             yield future.result()
 
 
+def _is_outcome(record: dict) -> bool:
+    """Whether a journal record holds a whole task outcome (what `task_outcome` returns)."""
+    flags = all(isinstance(record.get(key), bool) for key in ("compression", "copy", "dsl"))
+    numbers = all(
+        isinstance(record.get(key), (int, float)) and not isinstance(record.get(key), bool)
+        for key in ("seconds", "steps_per_second")
+    )
+    return isinstance(record.get("task"), str) and flags and numbers
+
+
 def run_tasks(names: list[str], cfg: SolverConfig, workers: int = 1, journal: Path | None = None) -> dict:
     """Solve each task with the three methods; return the bench's figures.
 
@@ -56,20 +68,16 @@ def run_tasks(names: list[str], cfg: SolverConfig, workers: int = 1, journal: Pa
     stopped goes on where it stopped."""
     settings = json.loads(json.dumps(asdict(cfg)))  # as a journal line reads back (tuples as lists)
     done: dict[str, dict] = {}
-    if journal is not None and journal.exists():
-        for line in journal.read_text().splitlines():
-            record = json.loads(line)
-            if record.get("settings") == settings:
+    if journal is not None:  # a line a killed run left cut off is dropped (and solved again)
+        for record in read_jsonl(journal):
+            if record.get("settings") == settings and _is_outcome(record):
                 done[record["task"]] = record
     todo = [name for name in names if name not in done]
-    if journal is not None:
-        journal.parent.mkdir(parents=True, exist_ok=True)
     bar = progress(total=len(names), initial=len(names) - len(todo), desc="ARC tasks")
     for outcome in _outcomes(todo, cfg, workers):
         done[outcome["task"]] = outcome
-        if journal is not None:
-            with journal.open("a") as f:
-                f.write(json.dumps({**outcome, "settings": settings}) + "\n")
+        if journal is not None:  # one whole line per task, on disk before the next task starts
+            append_line(journal, json.dumps({**outcome, "settings": settings}))
         bar.update(1)
     bar.close()
     outcomes = [done[name] for name in names]
@@ -85,7 +93,7 @@ def run_tasks(names: list[str], cfg: SolverConfig, workers: int = 1, journal: Pa
 
 def journal_path(all_tasks: bool) -> Path:
     """Where `bench arc` records each task's outcome as it ends (`--resume` goes on from it)."""
-    return REPO_ROOT / "build" / "bench" / f"arc_{'all' if all_tasks else 'sample'}_tasks.jsonl"
+    return build_dir() / "bench" / f"arc_{'all' if all_tasks else 'sample'}_tasks.jsonl"
 
 
 def bench(
@@ -95,6 +103,10 @@ def bench(
     `--quick` two tasks with a few seconds each (for tests). `workers` tasks are solved at once,
     each in its own process on its own core. Each task's outcome goes to `journal_path` as it
     ends; `resume` keeps the outcomes already there (same solver settings) instead of starting over."""
+    if not 1 <= workers <= (os.cpu_count() or 1):
+        raise ValueError(
+            f"--workers {workers}: give 1 … {os.cpu_count() or 1} (one task per core; this machine's cores)"
+        )
     if quick:
         return run_tasks(list(QUICK_TASKS), SolverConfig(seconds=seconds or QUICK_SECONDS), workers)
     names = task_names() if all_tasks else sample_names()

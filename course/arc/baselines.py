@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy import ndimage
 
-from course.arc.data import Task
+from course.arc.data import MAX_SIDE, Task
 
 Grid = np.ndarray
 Program = tuple[str, Callable[[Grid], Grid | None]]
@@ -75,15 +75,27 @@ def _halves(g: Grid, axis: int) -> tuple[Grid, Grid] | None:
     return first, second
 
 
+def _tile(a: int, b: int) -> Callable[[Grid], Grid | None]:
+    return lambda g: np.tile(g, (a, b))
+
+
+def _scale(k: int) -> Callable[[Grid], Grid | None]:
+    return lambda g: np.kron(g, np.ones((k, k), dtype=g.dtype))
+
+
+def _shrink(k: int) -> Callable[[Grid], Grid | None]:
+    return lambda g: g[::k, ::k] if g.shape[0] % k == 0 and g.shape[1] % k == 0 else None
+
+
 def _shape_ops() -> list[Program]:
     ops: list[Program] = [("same", lambda g: g)]
     for a in range(1, 4):
         for b in range(1, 4):
             if (a, b) != (1, 1):
-                ops.append((f"tile{a}x{b}", lambda g, a=a, b=b: np.tile(g, (a, b))))
+                ops.append((f"tile{a}x{b}", _tile(a, b)))
     for k in (2, 3, 4):
-        ops.append((f"scale{k}", lambda g, k=k: np.kron(g, np.ones((k, k), dtype=g.dtype))))
-        ops.append((f"shrink{k}", lambda g, k=k: g[::k, ::k] if g.shape[0] % k == 0 and g.shape[1] % k == 0 else None))
+        ops.append((f"scale{k}", _scale(k)))
+        ops.append((f"shrink{k}", _shrink(k)))
     ops += [
         ("mirror_tile", lambda g: np.block([[g, np.fliplr(g)], [np.flipud(g), np.rot90(g, 2)]])),
         ("mirror_lr", lambda g: np.hstack([g, np.fliplr(g)])),
@@ -116,9 +128,10 @@ def _fit_colour_map(pairs: list[tuple[Grid, Grid]]) -> dict[int, int] | None:
 
 def _apply(program: list[Program], g: Grid) -> Grid | None:
     for _, fn in program:
-        g = fn(g)
-        if g is None or g.size == 0 or max(g.shape) > 30:
+        out = fn(g)
+        if out is None or out.size == 0 or max(out.shape) > MAX_SIDE:
             return None
+        g = out
     return np.ascontiguousarray(g)
 
 
@@ -129,8 +142,8 @@ def dsl_programs(task: Task, limit: int = 2) -> list[tuple[str, list[Grid]]]:
     for shape_name, shape_fn in SHAPE_OPS:
         for sym_name, sym_fn in SYMMETRIES:
             program = [(sym_name, sym_fn), (shape_name, shape_fn)]
-            produced = [_apply(program, g) for g in task.train_inputs]
-            if any(p is None for p in produced):
+            produced = [p for p in (_apply(program, g) for g in task.train_inputs) if p is not None]
+            if len(produced) != len(task.train_inputs):
                 continue
             mapping = _fit_colour_map(list(zip(produced, task.train_outputs)))
             if mapping is None:

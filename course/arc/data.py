@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course.core.checkpoints import read_sha256sums, sha256_file
+from course.core.checkpoints import check_shipped_file, read_sha256sums
 from course.core.paths import REPO_ROOT, data_dir
 
 N_COLOURS = 10
@@ -105,7 +105,9 @@ def task_from_dict(raw, name: str = "task") -> Task:
         if split == "test" and outputs and len(outputs) != len(inputs):
             raise ArcDataError(f"{name}: some test pairs have an output and some do not; give all or none")
         parts[split] = (tuple(inputs), tuple(outputs) if outputs else None)
-    return Task(name, parts["train"][0], parts["train"][1], parts["test"][0], parts["test"][1])
+    train_outputs = parts["train"][1]
+    assert train_outputs is not None  # every train pair has an output (checked above)
+    return Task(name, parts["train"][0], train_outputs, parts["test"][0], parts["test"][1])
 
 
 def load_task_file(path: Path | str) -> Task:
@@ -155,12 +157,7 @@ def load_task(name: str) -> Task:
             f"tasks (see `course.arc.data.task_names()`); load other files with `load_task_file`"
         )
     path = folder / rel
-    if not path.exists():
-        raise ArcDataError(f"ARC task file {path} is missing. {RESTORE}")
-    actual = sha256_file(path)
-    if actual != expected[rel]:
-        raise ArcDataError(
-            f"ARC task file {path} is altered: its SHA-256 is {actual[:12]}…, SHA256SUMS expects "
-            f"{expected[rel][:12]}…. Restore it with `git checkout -- data/arc/{rel}`."
-        )
+    check_shipped_file(
+        path, expected[rel], what="ARC task file", shipped_as=f"data/arc/{rel}", restore=RESTORE, error=ArcDataError
+    )
     return load_task_file(path)

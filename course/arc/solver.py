@@ -42,6 +42,22 @@ from course.arc.data import N_COLOURS, Task
 from course.core.seeding import torch_threads
 
 LN2 = math.log(2.0)
+ATTEMPTS = 2  # guesses per test input, as ARC scores a puzzle
+IGNORE = -100  # target of a cell outside every train output (cross-entropy's ignore_index)
+UNFITTED_VOTE = 1e-3  # a guess's weight at a step where the train outputs are not all reproduced
+MIN_LR_SHARE = 0.1  # annealing lowers the learning rate linearly down to this share of cfg.lr
+LATENT_INIT_STD = 0.01  # the latent codes' means start near the prior's centre
+RULE_TOLERANCE = 1e-6  # a shape ratio must give whole numbers of rows and columns to this precision
+VERY_LOW = -1e4  # stands for −∞ in running_max's padding (finite, so no NaN in the gradient)
+
+# Input features per (example, colour, cell): the channels of PuzzleTensors.features.
+FEATURE_COLOUR = 0  # 1 where the input cell has this colour
+FEATURE_IN_INPUT = 1  # 1 inside the input grid
+FEATURE_IN_OUTPUT = 2  # 1 inside the (known or predicted) output grid
+FEATURE_BACKGROUND = 3  # 1 for colour 0, the usual background
+FEATURE_IN_EXAMPLE = 4  # 1 if the colour occurs anywhere in this example's input
+FEATURE_SHARE = 5  # the colour's share of this example's input cells
+FEATURE_IN_OUTPUTS = 6  # 1 if the colour occurs in some train output
 N_FEATURES = 7
 
 
@@ -96,7 +112,10 @@ def shape_rule(task: Task) -> tuple[str, list[tuple[int, int]] | None]:
     if len(ratios) == 1:
         ((rh, rw),) = ratios
         shapes = [(round(t[0] * rh), round(t[1] * rw)) for t in tests]
-        if all(abs(t[0] * rh - s[0]) < 1e-6 and abs(t[1] * rw - s[1]) < 1e-6 for t, s in zip(tests, shapes)):
+        if all(
+            abs(t[0] * rh - s[0]) < RULE_TOLERANCE and abs(t[1] * rw - s[1]) < RULE_TOLERANCE
+            for t, s in zip(tests, shapes)
+        ):
             return "ratio", shapes
     return "learned", None
 
@@ -112,7 +131,7 @@ def running_max(x: torch.Tensor, dim: int) -> torch.Tensor:
     forward, backward = x[..., :half], x[..., half:]
     n, shift = x.shape[dim], 1
     while shift < n:
-        low = torch.full_like(forward.narrow(dim, 0, shift), -1e4)
+        low = torch.full_like(forward.narrow(dim, 0, shift), VERY_LOW)
         forward = torch.maximum(forward, torch.cat([low, forward.narrow(dim, 0, n - shift)], dim))
         backward = torch.maximum(backward, torch.cat([backward.narrow(dim, shift, n - shift), low], dim))
         shift *= 2
@@ -168,7 +187,7 @@ class PuzzleNet(nn.Module):
         }
         keys = {name: name.replace(" ", "_") for name in self.latent_shapes}  # ParameterDict keys: no spaces
         self.mu = nn.ParameterDict(
-            {keys[k]: nn.Parameter(0.01 * torch.randn(s)) for k, s in self.latent_shapes.items()}
+            {keys[k]: nn.Parameter(LATENT_INIT_STD * torch.randn(s)) for k, s in self.latent_shapes.items()}
         )
         self.log_sigma = nn.ParameterDict(
             {keys[k]: nn.Parameter(torch.zeros(s)) for k, s in self.latent_shapes.items()}
@@ -207,7 +226,7 @@ class PuzzleNet(nn.Module):
 @dataclass
 class PuzzleTensors:
     features: torch.Tensor  # (E, K, H, W, F)
-    targets: torch.Tensor  # (E, H, W) output colours, -100 where no train output cell
+    targets: torch.Tensor  # (E, H, W) output colours, IGNORE where no train output cell
     row_targets: torch.Tensor  # (n_train, H) 1 inside the output's rows
     col_targets: torch.Tensor  # (n_train, W)
     n_train: int
@@ -224,20 +243,20 @@ def puzzle_tensors(task: Task, test_shapes: list[tuple[int, int]] | None) -> Puz
     out_colours = np.zeros(K, bool)
     for g in task.train_outputs:
         out_colours[np.unique(g)] = True
-    targets = np.full((E, H, W), -100, np.int64)
+    targets = np.full((E, H, W), IGNORE, np.int64)
     rows, cols = np.zeros((n, H), np.float32), np.zeros((n, W), np.float32)
     for e, g in enumerate(inputs):
         h, w = g.shape
         onehot = np.eye(K, dtype=np.float32)[g].transpose(2, 0, 1)  # (K, h, w)
-        f[e, :, :h, :w, 0] = onehot
-        f[e, :, :h, :w, 1] = 1.0  # inside the input
+        f[e, :, :h, :w, FEATURE_COLOUR] = onehot
+        f[e, :, :h, :w, FEATURE_IN_INPUT] = 1.0
         oh, ow = out_shapes[e]
-        f[e, :, :oh, :ow, 2] = 1.0  # inside the output
-        f[e, 0, :, :, 3] = 1.0  # this is colour 0
+        f[e, :, :oh, :ow, FEATURE_IN_OUTPUT] = 1.0
+        f[e, 0, :, :, FEATURE_BACKGROUND] = 1.0
         counts = onehot.sum((1, 2))
-        f[e, :, :, :, 4] = (counts > 0)[:, None, None]
-        f[e, :, :, :, 5] = (counts / counts.sum())[:, None, None]
-        f[e, :, :, :, 6] = out_colours[:, None, None]
+        f[e, :, :, :, FEATURE_IN_EXAMPLE] = (counts > 0)[:, None, None]
+        f[e, :, :, :, FEATURE_SHARE] = (counts / counts.sum())[:, None, None]
+        f[e, :, :, :, FEATURE_IN_OUTPUTS] = out_colours[:, None, None]
         if e < n:
             targets[e, :oh, :ow] = task.train_outputs[e]
             rows[e, :oh], cols[e, :ow] = 1.0, 1.0
@@ -290,107 +309,162 @@ def _solve(task: Task, cfg: SolverConfig, on_log) -> SolveResult:
         for key, score in scores.items():  # every run casts one vote, split over its guesses
             votes[key] = votes.get(key, 0.0) + score / total
             guesses[key] = run_guesses[key]
-    ranked = sorted(votes, key=votes.get, reverse=True)[:2]
+    ranked = sorted(votes, key=lambda k: votes[k], reverse=True)[:ATTEMPTS]
     attempts = [[guesses[key][i] for key in ranked] for i in range(len(task.test_inputs))]
     return SolveResult(task.name, attempts, steps, time.perf_counter() - start, rule, history)
+
+
+@dataclass
+class Description:
+    """One forward pass: the puzzle's description length in bits, and what the network predicts."""
+
+    loss: torch.Tensor  # what training shortens: rate + recon_weight · (outputs_bits [+ shape bits])
+    rate: torch.Tensor  # bits of the latent codes (their KL to the prior)
+    outputs_bits: torch.Tensor  # bits of the train outputs given the inputs
+    logits: torch.Tensor  # (E, K, H, W) colour logits
+    rows: torch.Tensor  # (E, H) logits of "this row lies inside the output"
+    cols: torch.Tensor  # (E, W)
+
+
+def describe(model: PuzzleNet, data: PuzzleTensors, learn_shapes: bool, cfg: SolverConfig) -> Description:
+    """The loss: bits of the latent codes plus weighted bits of the train outputs (and, when no
+    rule gives the test outputs' shapes, of where the train outputs end)."""
+    n = data.n_train
+    logits, rows, cols, kl = model(data.features)
+    rate = sum(kl.values(), torch.zeros(()))
+    train_logits = logits[:n].permute(0, 2, 3, 1)  # (n, H, W, K)
+    outputs_bits = (
+        F.cross_entropy(
+            train_logits.reshape(-1, N_COLOURS), data.targets[:n].reshape(-1), ignore_index=IGNORE, reduction="sum"
+        )
+        / LN2
+    )
+    loss = rate + cfg.recon_weight * outputs_bits
+    if learn_shapes:  # learn where outputs end from the train pairs
+        shape_bits = (
+            F.binary_cross_entropy_with_logits(rows[:n], data.row_targets, reduction="sum")
+            + F.binary_cross_entropy_with_logits(cols[:n], data.col_targets, reduction="sum")
+        ) / LN2
+        loss = loss + cfg.recon_weight * shape_bits
+    return Description(loss, rate, outputs_bits, logits, rows, cols)
+
+
+class VoteTally:
+    """The guesses of one run, each scored by the steps it was the network's answer: fully while
+    the train outputs are reproduced exactly, barely otherwise. The run may stop once one guess
+    has led, with the examples fitted, for `patience` steps."""
+
+    def __init__(self, cfg: SolverConfig):
+        self.cfg = cfg
+        self.scores: dict[bytes, float] = {}
+        self.guesses: dict[bytes, list[np.ndarray]] = {}
+        self.leader: bytes | None = None
+        self.leader_since = 0
+        self.last: tuple[bytes, list[np.ndarray]] | None = None
+
+    def count(self, step: int, guess: list[np.ndarray], fitted: bool) -> None:
+        key = b"|".join(g.tobytes() + bytes(g.shape) for g in guess)
+        self.last = key, guess
+        if step > self.cfg.warmup_steps:
+            self.scores[key] = self.scores.get(key, 0.0) + (1.0 if fitted else UNFITTED_VOTE)
+            self.guesses[key] = guess
+        top = max(self.scores, key=lambda k: self.scores[k]) if self.scores else None
+        if top != self.leader or not fitted:
+            self.leader, self.leader_since = top, step
+
+    def settled(self, step: int) -> bool:
+        return self.leader is not None and step - self.leader_since >= self.cfg.patience
+
+    def result(self) -> tuple[dict[bytes, float], dict[bytes, list[np.ndarray]]]:
+        """(score per guess, guesses); with too little time to count a guess, the last one."""
+        if not self.scores and self.last is not None:
+            key, guess = self.last
+            return {key: 1.0}, {key: guess}
+        return self.scores, self.guesses
+
+
+def history_record(
+    step: int,
+    run: int,
+    start: float,
+    d: Description,
+    pred: torch.Tensor,
+    guess: list[np.ndarray],
+    shapes: list[tuple[int, int]],
+    data: PuzzleTensors,
+    truth: list[torch.Tensor] | None,
+    fitted: bool,
+) -> dict:
+    """What the history keeps of a step (see `solve`)."""
+    n, train_targets = data.n_train, data.targets[: data.n_train]
+    answer_bits = float("nan")
+    if truth is not None and all(t.shape == (h, w) for t, (h, w) in zip(truth, shapes)):
+        answer_bits = (
+            sum(
+                float(F.cross_entropy(d.logits[n + i, :, :h, :w].unsqueeze(0), t.unsqueeze(0), reduction="sum"))
+                for i, (t, (h, w)) in enumerate(zip(truth, shapes))
+            )
+            / LN2
+        )
+    return {
+        "step": step,
+        "run": run,
+        "seconds": round(time.perf_counter() - start, 3),
+        "rate_bits": float(d.rate),
+        "outputs_bits": float(d.outputs_bits),
+        "answer_bits": answer_bits,
+        "train_cells_wrong": int(((pred[:n] != train_targets) & (train_targets >= 0)).sum()),
+        "train_cells": int((train_targets >= 0).sum()),
+        "train_fitted": fitted,
+        "guess": [g.tolist() for g in guess],
+    }
 
 
 def _train_once(
     task: Task,
     cfg: SolverConfig,
     data: PuzzleTensors,
-    test_shapes,
+    test_shapes: list[tuple[int, int]] | None,
     seed: int,
     start: float,
     deadline: float,
     step_offset: int,
     history: list[dict],
-    on_log,
-):
+    on_log: Callable[[dict], None] | None,
+) -> tuple[dict[bytes, float], dict[bytes, list[np.ndarray]], int]:
     """One training run from a fresh network: (score per guess, guesses, steps taken)."""
     torch.manual_seed(seed)
     n, E = data.n_train, data.features.shape[0]
     model = PuzzleNet(E, *data.canvas, cfg)
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, betas=cfg.betas, weight_decay=cfg.weight_decay)
-    train_targets = data.targets[:n]
-    n_train_cells = int((train_targets >= 0).sum())
-
-    truth = None
-    if task.test_outputs is not None:
-        truth = [torch.from_numpy(g) for g in task.test_outputs]
-
-    scores: dict[bytes, float] = {}
-    guesses: dict[bytes, list[np.ndarray]] = {}
-    leader, leader_since = None, 0
+    truth = None if task.test_outputs is None else [torch.from_numpy(g) for g in task.test_outputs]
+    tally = VoteTally(cfg)
     step = 0
     while step < cfg.max_steps and (step == 0 or time.perf_counter() < deadline):  # at least one step
-        logits, rows, cols, kl = model(data.features)
-        rate = sum(kl.values())
-        train_logits = logits[:n].permute(0, 2, 3, 1)  # (n, H, W, K)
-        outputs_bits = (
-            F.cross_entropy(
-                train_logits.reshape(-1, N_COLOURS), train_targets.reshape(-1), ignore_index=-100, reduction="sum"
-            )
-            / LN2
-        )
-        loss = rate + cfg.recon_weight * outputs_bits
-        if test_shapes is None:  # learn where outputs end from the train pairs
-            shape_bits = (
-                F.binary_cross_entropy_with_logits(rows[:n], data.row_targets, reduction="sum")
-                + F.binary_cross_entropy_with_logits(cols[:n], data.col_targets, reduction="sum")
-            ) / LN2
-            loss = loss + cfg.recon_weight * shape_bits
+        d = describe(model, data, test_shapes is None, cfg)
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        d.loss.backward()
         if cfg.anneal:
             done = max((time.perf_counter() - start) / (deadline - start), step / cfg.max_steps)
             for group in optimizer.param_groups:
-                group["lr"] = cfg.lr * max(0.1, 1.0 - done)
+                group["lr"] = cfg.lr * max(MIN_LR_SHARE, 1.0 - done)
         optimizer.step()
         step += 1
 
         with torch.no_grad():
-            pred = logits.argmax(1)  # (E, H, W)
-            fitted = bool(((pred[:n] == train_targets) | (train_targets < 0)).all())
-            shapes = test_shapes or _learned_shapes(rows.detach(), cols.detach(), n)
+            pred = d.logits.argmax(1)  # (E, H, W)
+            fitted = bool(((pred[:n] == data.targets[:n]) | (data.targets[:n] < 0)).all())
+            shapes = test_shapes or _learned_shapes(d.rows.detach(), d.cols.detach(), n)
             guess = [pred[n + i, :h, :w].numpy().copy() for i, (h, w) in enumerate(shapes)]
-            key = b"|".join(g.tobytes() + bytes(g.shape) for g in guess)
-            if step > cfg.warmup_steps:
-                # A guess counts fully while the examples are reproduced exactly, barely otherwise.
-                scores[key] = scores.get(key, 0.0) + (1.0 if fitted else 1e-3)
-                guesses[key] = guess
-            top = max(scores, key=scores.get) if scores else None
-            if top != leader or not fitted:
-                leader, leader_since = top, step
+            tally.count(step, guess, fitted)
             if step % cfg.log_every == 0 or step == 1:
-                answer_bits = float("nan")
-                if truth is not None and all(t.shape == (h, w) for t, (h, w) in zip(truth, shapes)):
-                    answer_bits = (
-                        sum(
-                            float(
-                                F.cross_entropy(logits[n + i, :, :h, :w].unsqueeze(0), t.unsqueeze(0), reduction="sum")
-                            )
-                            for i, (t, (h, w)) in enumerate(zip(truth, shapes))
-                        )
-                        / LN2
-                    )
-                record = {
-                    "step": step_offset + step,
-                    "run": seed - cfg.seed,
-                    "seconds": round(time.perf_counter() - start, 3),
-                    "rate_bits": float(rate),
-                    "outputs_bits": float(outputs_bits),
-                    "answer_bits": answer_bits,
-                    "train_cells_wrong": int(((pred[:n] != train_targets) & (train_targets >= 0)).sum()),
-                    "train_cells": n_train_cells,
-                    "train_fitted": fitted,
-                    "guess": [g.tolist() for g in guess],
-                }
+                record = history_record(
+                    step_offset + step, seed - cfg.seed, start, d, pred, guess, shapes, data, truth, fitted
+                )
                 history.append(record)
                 if on_log is not None:
                     on_log(record)
-            if leader is not None and step - leader_since >= cfg.patience:
+            if tally.settled(step):
                 break
-    if not scores:  # too little time to count a guess: keep the last one
-        scores[key], guesses[key] = 1.0, guess  # noqa: F821 — the loop ran at least once
+    scores, guesses = tally.result()
     return scores, guesses, step

@@ -7,7 +7,7 @@ its `.controls` and `.views` attributes let tests move a control and see the out
 
 from __future__ import annotations
 
-import io
+from typing import Any
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
@@ -16,7 +16,7 @@ from matplotlib.colors import ListedColormap
 
 from course.arc.data import Task, task_from_dict
 from course.arc.solver import SolverConfig, solve
-from course.core.widgets import widget_box
+from course.core.widgets import redraw, to_png, widget_box
 
 # ARC's usual palette: 0 black, 1 blue, 2 red, 3 green, 4 yellow, 5 grey, 6 magenta, 7 orange, 8 azure, 9 maroon
 PALETTE = ["#000000", "#0074D9", "#FF4136", "#2ECC40", "#FFDC00", "#AAAAAA", "#F012BE", "#FF851B", "#7FDBFF", "#870C25"]
@@ -47,20 +47,12 @@ def strip_pixels(grids: list[np.ndarray], cell: int = 12, gap: int = 10) -> np.n
     return strip
 
 
-def to_png(pixels: np.ndarray) -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 def show_task(task: Task, answers: list[np.ndarray] | None = None, title: str = "", axes_size: float = 1.3):
     """A matplotlib figure: one column per pair (input above output); the test column shows the
     true output if known, and `answers` (one per test input) in a third row."""
-    pairs = list(zip(task.train_inputs, task.train_outputs))
-    truths = task.test_outputs or [None] * len(task.test_inputs)
-    pairs += list(zip(task.test_inputs, truths))
+    truths: list[np.ndarray | None] = list(task.test_outputs or [None] * len(task.test_inputs))
+    pairs: list[tuple[np.ndarray, np.ndarray | None]] = [*zip(task.train_inputs, task.train_outputs)]
+    pairs += zip(task.test_inputs, truths)
     rows = 3 if answers is not None else 2
     fig, axes = plt.subplots(rows, len(pairs), figsize=(axes_size * len(pairs), axes_size * rows), squeeze=False)
     for j, (grid_in, grid_out) in enumerate(pairs):
@@ -68,7 +60,7 @@ def show_task(task: Task, answers: list[np.ndarray] | None = None, title: str = 
         label = f"test {j - task.n_train + 1}" if test else f"example {j + 1}"
         for i, (grid, name) in enumerate([(grid_in, "input"), (grid_out, "output")]):
             draw_grid(axes[i, j], grid, f"{label} {name}" if i == 0 else ("true output" if test else "output"))
-        if rows == 3:
+        if answers is not None:
             guess = answers[j - task.n_train] if test and j - task.n_train < len(answers) else None
             draw_grid(axes[2, j], guess, "solver's answer" if guess is not None else "")
     fig.suptitle(title or task.name, fontsize=10)
@@ -150,9 +142,7 @@ def run_explorer(runs: dict, tasks: dict[str, Task]):
             f"train outputs given inputs <b>{frame['outputs_bits']:.1f}</b> bits "
             f"({frame['train_cells_wrong']} cells wrong) · the true answer <b>{frame['answer_bits']:.1f}</b> bits"
         )
-        with out:
-            out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(6, 2.8))
+        with redraw(out, figsize=(6, 2.8)) as (fig, ax):
             c = run.curves
             ax.plot(c["step"], c["rate_bits"] + c["outputs_bits"], label="examples: rate + outputs")
             ax.plot(c["step"], c["answer_bits"], label="the true answer")
@@ -160,7 +150,6 @@ def run_explorer(runs: dict, tasks: dict[str, Task]):
             ax.set(yscale="symlog", xlabel="training step", ylabel="bits", title=f"description length, {run.task}")
             ax.legend(fontsize=8)
             fig.tight_layout()
-            plt.show()
 
     def new_task(_=None):
         step.max = len(runs[task_menu.value].guesses) - 1
@@ -199,7 +188,7 @@ class GridEditor:
             b.style.button_color = PALETTE[colour]
 
 
-DEFAULT_PUZZLE = {  # recolour every blue cell red; the solver should get it
+DEFAULT_PUZZLE: dict[str, Any] = {  # recolour every blue cell red; the solver should get it
     "train_inputs": [
         [[1, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 0], [1, 0, 0, 0]],
         [[0, 0, 0, 0], [1, 1, 0, 0], [0, 0, 0, 1], [0, 1, 0, 0]],

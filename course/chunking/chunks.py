@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,7 +51,7 @@ class ChunkVocabulary:
     """Chunks (frozensets of items) in the order they were learned. Earlier chunks are
     recognised first, as a learner's oldest, most practised patterns are."""
 
-    def __init__(self, chunks=()):
+    def __init__(self, chunks: Iterable[frozenset] = ()) -> None:
         self.chunks: list[frozenset] = []
         self.rank: dict[frozenset, int] = {}
         for chunk in chunks:

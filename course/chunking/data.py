@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course.core.checkpoints import read_sha256sums, sha256_file
+from course.core.checkpoints import check_shipped_file, read_sha256sums
 from course.core.paths import REPO_ROOT, data_dir
 
 PGN_FILES = ("capablanca.pgn", "london1851.pgn")
@@ -51,17 +51,16 @@ def verify_chess_files(folder: Path | None = None) -> dict[str, str]:
         raise ChessDataError(f"{sums} is missing, so the chess games cannot be checked. {restore}")
     expected = read_sha256sums(sums)
     for name in PGN_FILES:
-        path = folder / name
         if name not in expected:
             raise ChessDataError(f"{sums} does not list {name}. {restore}")
-        if not path.exists():
-            raise ChessDataError(f"chess game file {path} is missing. {restore}")
-        actual = sha256_file(path)
-        if actual != expected[name]:
-            raise ChessDataError(
-                f"chess game file {path} is altered: its SHA-256 is {actual[:12]}…, SHA256SUMS expects "
-                f"{expected[name][:12]}…. Restore it with `git checkout -- data/chess/{name}`."
-            )
+        check_shipped_file(
+            folder / name,
+            expected[name],
+            what="chess game file",
+            shipped_as=f"data/chess/{name}",
+            restore=restore,
+            error=ChessDataError,
+        )
     return {name: expected[name] for name in PGN_FILES}
 
 

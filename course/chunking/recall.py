@@ -86,7 +86,10 @@ def simulate_recall(
     """One 5-second presentation of `board` to a learner who knows `vocabulary`."""
     items = board_items(board)
     glances = n_glances() if glances is None else glances
-    fixation, encoded, fixations, seen = None, set(), [], []
+    fixation: int | None = None
+    encoded: set[int] = set()
+    fixations: list[int] = []
+    seen: list[frozenset] = []
     for _ in range(glances):
         fixation = next_fixation(items, encoded, fixation, rng)
         if fixation is None:

@@ -17,7 +17,7 @@ AVIF_QUALITIES = (5, 10, 20, 30, 40, 50, 60, 70, 80, 90)
 def _roundtrip(array: np.ndarray, fmt: str, **options) -> tuple[bytes, np.ndarray]:
     from PIL import Image
 
-    from course.compression.codec import as_rgb_array
+    from course.compression.coding import as_rgb_array
 
     buffer = io.BytesIO()
     Image.fromarray(as_rgb_array(array)).save(buffer, format=fmt, **options)

@@ -15,9 +15,17 @@
 
 The checksum turns a flipped or lost byte into a named error instead of a silently wrong image
 (an ANS decoder happily decodes garbage); the fingerprint does the same for a file decoded
-with another checkpoint of the same name. The course's own models are named by one byte, so a
-128×128 face costs 17 bytes of header, length and checksum: at 0.02 bpp the whole file is about
-40 bytes, and a 16-character name would have been a third of it. A 768×512 photo costs 20.
+with another checkpoint of the same name.
+
+The checksum is not authentication. CRC-32 is linear and unkeyed: whoever changes the payload
+and recomputes the last four bytes has a file that passes every check here and decodes into
+another image (`python -m course bench robustness` leaves such forged files out of its count of
+silent wrong outputs for this reason). To know a file is the one that was sent, compare its
+SHA-256 with the sender's, or sign it.
+
+The course's own models are named by one byte, so a 128×128 face costs 17 bytes of header,
+length and checksum: at 0.02 bpp the whole file is about 40 bytes, and a 16-character name
+would have been a third of it. A 768×512 photo costs 20.
 """
 
 from __future__ import annotations

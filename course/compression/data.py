@@ -1,4 +1,4 @@
-"""Training images for the codec: natural photographs, checked against their SHA256SUMS, cut into
+"""Training images for the codecs: natural photographs, checked against their SHA256SUMS, cut into
 random crops. Kodak is the evaluation set and is refused here.
 """
 

@@ -30,7 +30,8 @@ from course.compression.transforms import lower_bound
 LIKELIHOOD_FLOOR = 1e-9  # keeps log2 finite; a symbol never costs more than ~30 bits in training
 SCALE_MIN = 0.11  # below this a Gaussian over unit bins is a point mass: clamp (as in CompressAI)
 SCALE_TABLE = np.exp(np.linspace(math.log(SCALE_MIN), math.log(256.0), 64))  # coding scales
-MAX_BOUND = 2**16 - 1  # the largest |symbol| the bitstream can code
+BOUND_BITS = 16  # a bitstream's symbol bound is sent in this many bits
+MAX_BOUND = 2**BOUND_BITS - 1  # the largest |symbol| the bitstream can code
 
 
 def quantize(x: torch.Tensor, training: bool) -> torch.Tensor:
@@ -93,27 +94,27 @@ class FactorizedPrior(nn.Module):
         """Push integer symbols (C, H, W) onto an ANS coder (decoded back in the same order)."""
         import constriction
 
-        bound = _bound(symbols)
+        bound = symbol_bound(symbols)
         pmf = self.pmf_table(bound)
         flat = symbols.reshape(symbols.shape[0], -1).astype(np.int64) + bound
         for c in reversed(range(symbols.shape[0])):  # a stack: last pushed is first popped
             coder.encode_reverse(flat[c].astype(np.int32), constriction.stream.model.Categorical(pmf[c], perfect=False))
-        _encode_bound(coder, bound)
+        encode_bound(coder, bound)
 
     def information_bits(self, symbols: np.ndarray) -> float:
         """-Σ log2 p of the symbols (C, H, W) under the coding model, bound included: what an ideal
         entropy coder would spend, to compare with the real bitstream."""
-        bound = _bound(symbols)
+        bound = symbol_bound(symbols)
         pmf = self.pmf_table(bound)
         pmf = pmf / pmf.sum(axis=1, keepdims=True)
         flat = symbols.reshape(symbols.shape[0], -1).astype(np.int64) + bound
         p = np.take_along_axis(pmf, flat, axis=1)
-        return float(-np.log2(np.maximum(p, 2.0**-24)).sum()) + 16
+        return float(-np.log2(np.maximum(p, 2.0**-24)).sum()) + BOUND_BITS
 
     def decode(self, coder, shape: tuple[int, int, int]) -> np.ndarray:
         import constriction
 
-        bound = _decode_bound(coder)
+        bound = decode_bound(coder)
         pmf = self.pmf_table(bound)
         c, h, w = shape
         rows = [coder.decode(constriction.stream.model.Categorical(pmf[i], perfect=False), h * w) for i in range(c)]
@@ -145,38 +146,46 @@ class GaussianConditional(nn.Module):
         """Push zero-mean residual symbols (any shape) with per-element scales (flattened)."""
         import constriction
 
-        bound = _bound(symbols)
+        bound = symbol_bound(symbols)
         model = constriction.stream.model.QuantizedGaussian(-bound, bound)
         flat = symbols.reshape(-1).astype(np.int32)
         coder.encode_reverse(flat, model, np.zeros(flat.size), scales.astype(np.float64))
-        _encode_bound(coder, bound)
+        encode_bound(coder, bound)
 
     @staticmethod
     def information_bits(symbols: np.ndarray, scales: np.ndarray) -> float:
         """-Σ log2 p of zero-mean symbols under the coding model (clipped to ±bound), bound included."""
-        from scipy.special import ndtr
-
-        bound = _bound(symbols)
-        k = np.abs(symbols.reshape(-1).astype(np.float64))
-        p = ndtr((0.5 - k) / scales) - ndtr((-0.5 - k) / scales)
-        inside = ndtr((bound + 0.5) / scales) - ndtr((-bound - 0.5) / scales)
-        return float(-np.log2(np.maximum(p / inside, 2.0**-24)).sum()) + 16
+        bound = symbol_bound(symbols)
+        p = gaussian_bin_probability(symbols.reshape(-1), scales)
+        inside = gaussian_bin_probability(np.zeros(1), scales, half_width=bound + 0.5)
+        return float(-np.log2(np.maximum(p / inside, 2.0**-24)).sum()) + BOUND_BITS
 
     @staticmethod
     def decode(coder, scales: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         import constriction
 
-        bound = _decode_bound(coder)
+        bound = decode_bound(coder)
         model = constriction.stream.model.QuantizedGaussian(-bound, bound)
         flat = coder.decode(model, np.zeros(scales.size), scales.astype(np.float64))
         return np.asarray(flat, dtype=np.int32).reshape(shape)
+
+
+def gaussian_bin_probability(symbols: np.ndarray, scales: np.ndarray, half_width: float = 0.5) -> np.ndarray:
+    """P(|s − x| ≤ half_width) under N(0, scale²) for each integer symbol s (float64, symbols'
+    shape): with the default, the probability of the symbol's quantisation bin. The bin is
+    symmetric, so it is measured in the lower tail, where Φ is accurate."""
+    from scipy.special import ndtr
+
+    k = np.abs(np.asarray(symbols, dtype=np.float64))
+    return ndtr((half_width - k) / scales) - ndtr((-half_width - k) / scales)
 
 
 def _std_normal_cdf(x: torch.Tensor) -> torch.Tensor:
     return 0.5 * torch.erfc(-x / math.sqrt(2))
 
 
-def _bound(symbols: np.ndarray) -> int:
+def symbol_bound(symbols: np.ndarray) -> int:
+    """The largest |symbol| (at least 1): the coders' symbols run over -bound..bound."""
     bound = int(np.abs(symbols.astype(np.int64)).max(initial=0))
     if bound > MAX_BOUND:
         raise ValueError(
@@ -186,13 +195,15 @@ def _bound(symbols: np.ndarray) -> int:
     return max(bound, 1)
 
 
-def _encode_bound(coder, bound: int) -> None:
+def encode_bound(coder, bound: int) -> None:
+    """Push `bound` with a uniform code of BOUND_BITS bits (decoded first, before the symbols)."""
     import constriction
 
     coder.encode_reverse(np.array([bound], dtype=np.int32), constriction.stream.model.Uniform(MAX_BOUND + 1))
 
 
-def _decode_bound(coder) -> int:
+def decode_bound(coder) -> int:
+    """Pop the bound that `encode_bound` pushed; a 0 (never written) means a corrupt stream."""
     import constriction
 
     bound = int(coder.decode(constriction.stream.model.Uniform(MAX_BOUND + 1), 1)[0])
@@ -201,6 +212,13 @@ def _decode_bound(coder) -> int:
 
         raise CorruptBitstreamError("bitstream is corrupt: a latent range of 0 was decoded. Re-encode the image.")
     return bound
+
+
+def rate_bpp(likelihoods: dict[str, torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """(B,) bits per pixel of each image x (B, 3, H, W), from its latents' likelihoods (one tensor
+    per latent, each (B, ...))."""
+    total = sum((-torch.log2(lik).flatten(1).sum(1) for lik in likelihoods.values()), torch.zeros(()))
+    return total / (x.shape[2] * x.shape[3])
 
 
 def bits(likelihoods: torch.Tensor) -> torch.Tensor:

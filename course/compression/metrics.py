@@ -40,7 +40,7 @@ def _filter(x: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
     return F.conv2d(x, g.view(1, 1, -1, 1).expand(c, 1, -1, 1), groups=c)
 
 
-def _ssim_terms(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def ssim_terms(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Mean SSIM and mean contrast-structure term per image, x and y (B, 3, H, W) in 0–255."""
     g = _gaussian_window().to(x.dtype)
     c1, c2 = (K1 * 255) ** 2, (K2 * 255) ** 2
@@ -64,7 +64,7 @@ def ssim(a: np.ndarray, b: np.ndarray) -> float:
     _check_pair(a, b)
     if min(a.shape[:2]) < WINDOW:
         raise ValueError(f"SSIM needs images of at least {WINDOW}×{WINDOW} pixels, got {a.shape[0]}×{a.shape[1]}")
-    return float(_ssim_terms(_as_tensor(a), _as_tensor(b))[0])
+    return float(ssim_terms(_as_tensor(a), _as_tensor(b))[0])
 
 
 def ms_ssim_min_size() -> int:
@@ -83,7 +83,7 @@ def ms_ssim(a: np.ndarray, b: np.ndarray) -> float:
     weights = torch.tensor(MS_SSIM_WEIGHTS, dtype=torch.float64)
     values = []
     for level in range(len(MS_SSIM_WEIGHTS)):
-        s, cs = _ssim_terms(x, y)
+        s, cs = ssim_terms(x, y)
         values.append(torch.relu(s if level == len(MS_SSIM_WEIGHTS) - 1 else cs))
         x, y = F.avg_pool2d(x, 2), F.avg_pool2d(y, 2)
     return float(torch.prod(torch.stack([v[0] for v in values]) ** weights))

@@ -11,7 +11,7 @@ undoes it before synthesis, y_hat · inverse_gain[q]. A larger gain means finer 
 more bits, less distortion. Training draws a rate point per crop and weighs its distortion by that
 point's λ, so one network learns the whole rate–distortion curve.
 
-Both codecs expose the same four steps, which `course.compression.codec` strings together:
+Both codecs expose the same four steps, which `course.compression.coding` strings together:
     analyse(x, q) -> integer symbols       write(symbols, coder)   (entropy coding)
     read(coder, size) -> integer symbols   synthesise(symbols, q) -> x_hat
 and `forward(x, q)` for training (noisy latents, likelihoods for the rate term).
@@ -20,6 +20,7 @@ and `forward(x, q)` for training (noisy latents, likelihoods for the rate term).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 import torch
@@ -102,7 +103,14 @@ class RateGains(nn.Module):
         return y_hat * torch.exp(self.log_inverse_gain[quality - 1])[:, :, None, None]
 
 
-def _transform(codec: nn.Module, net: nn.Module, x: torch.Tensor) -> torch.Tensor:
+class HasBF16Switch(Protocol):
+    """A codec whose config says whether its transforms train in bfloat16."""
+
+    training: bool
+    config: Any  # with a `bf16: bool` field
+
+
+def transform(codec: HasBF16Switch, net: nn.Module, x: torch.Tensor) -> torch.Tensor:
     """net(x), in bfloat16 while training if the config asks for it. The entropy models always run in
     float32: a likelihood is a difference of two CDF values, which bfloat16's 3 digits would ruin."""
     if codec.training and codec.config.bf16:
@@ -132,7 +140,7 @@ class HyperpriorCodec(nn.Module):
     def name(self) -> str:
         return self.config.name
 
-    def _mean_scale(self, z_hat: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def mean_scale(self, z_hat: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         mean, scale = self.h_s(z_hat).chunk(2, dim=1)  # each (B, M, H/16, W/16)
         return mean, scale
 
@@ -140,16 +148,16 @@ class HyperpriorCodec(nn.Module):
         """x (B, 3, H, W) in [0, 1], H and W multiples of 64; quality: a rate point, or one per image."""
         q = _qualities(quality, x.shape[0])
         self.gains.check(q)
-        y = self.gains.scale(_transform(self, self.g_a, x), q)  # (B, M, H/16, W/16)
-        z = _transform(self, self.h_a, y)  # (B, N, H/64, W/64)
+        y = self.gains.scale(transform(self, self.g_a, x), q)  # (B, M, H/16, W/16)
+        z = transform(self, self.h_a, y)  # (B, N, H/64, W/64)
         z_hat = quantize(z, self.training)
-        mean, scale = _transform(self, self.h_s, z_hat).chunk(2, dim=1)  # each (B, M, H/16, W/16)
+        mean, scale = transform(self, self.h_s, z_hat).chunk(2, dim=1)  # each (B, M, H/16, W/16)
         y_hat = quantize(y - mean, self.training) + mean
         y_dec = y_hat
         if self.training and self.config.rounded_synthesis:
             y_dec = y + (torch.round(y - mean) + mean - y).detach()  # rounded forward, identity backward
         return {
-            "x_hat": _transform(self, self.g_s, self.gains.unscale(y_dec, q)),
+            "x_hat": transform(self, self.g_s, self.gains.unscale(y_dec, q)),
             "likelihoods": {"y": self.y_model.likelihood(y_hat, mean, scale), "z": self.z_prior.likelihood(z_hat)},
         }
 
@@ -160,19 +168,19 @@ class HyperpriorCodec(nn.Module):
         self.gains.check(quality)
         y = self.gains.scale(self.g_a(x), _qualities(quality, 1))
         z_hat = torch.round(self.h_a(y))
-        mean, _ = self._mean_scale(z_hat)
+        mean, _ = self.mean_scale(z_hat)
         return {"z": _int(z_hat[0]), "y": _int(torch.round(y - mean)[0])}
 
     @torch.no_grad()
     def write(self, symbols: dict[str, np.ndarray], coder) -> None:
-        _, scale = self._mean_scale(_tensor(symbols["z"]))
+        _, scale = self.mean_scale(_tensor(symbols["z"]))
         self.y_model.encode(coder, symbols["y"], self.y_model.coding_scales(scale))
         self.z_prior.encode(coder, symbols["z"])  # pushed last: the decoder needs z first
 
     @torch.no_grad()
     def information_bits(self, symbols: dict[str, np.ndarray]) -> float:
         """What an ideal entropy coder would spend on these symbols under the coding models."""
-        _, scale = self._mean_scale(_tensor(symbols["z"]))
+        _, scale = self.mean_scale(_tensor(symbols["z"]))
         y_bits = self.y_model.information_bits(symbols["y"], self.y_model.coding_scales(scale))
         return y_bits + self.z_prior.information_bits(symbols["z"])
 
@@ -180,7 +188,7 @@ class HyperpriorCodec(nn.Module):
     def read(self, coder, height: int, width: int) -> dict[str, np.ndarray]:
         """Symbols of a padded image of height × width (multiples of 64)."""
         z = self.z_prior.decode(coder, (self.config.n, height // HYPER_DOWNSAMPLING, width // HYPER_DOWNSAMPLING))
-        _, scale = self._mean_scale(_tensor(z))
+        _, scale = self.mean_scale(_tensor(z))
         y = self.y_model.decode(
             coder, self.y_model.coding_scales(scale), (self.config.m, height // DOWNSAMPLING, width // DOWNSAMPLING)
         )
@@ -189,7 +197,7 @@ class HyperpriorCodec(nn.Module):
     @torch.no_grad()
     def synthesise(self, symbols: dict[str, np.ndarray], quality: int) -> torch.Tensor:
         self.gains.check(quality)
-        mean, _ = self._mean_scale(_tensor(symbols["z"]))
+        mean, _ = self.mean_scale(_tensor(symbols["z"]))
         y_hat = self.gains.unscale(_tensor(symbols["y"]) + mean, _qualities(quality, 1))
         return self.g_s(y_hat).clamp(0, 1)  # (1, 3, H, W)
 
@@ -209,8 +217,8 @@ class FactorizedCodec(nn.Module):
     def forward(self, x: torch.Tensor, quality) -> dict:
         q = _qualities(quality, x.shape[0])
         self.gains.check(q)
-        y_hat = quantize(self.gains.scale(_transform(self, self.g_a, x), q), self.training)  # (B, M, H/16, W/16)
-        x_hat = _transform(self, self.g_s, self.gains.unscale(y_hat, q))
+        y_hat = quantize(self.gains.scale(transform(self, self.g_a, x), q), self.training)  # (B, M, H/16, W/16)
+        x_hat = transform(self, self.g_s, self.gains.unscale(y_hat, q))
         return {"x_hat": x_hat, "likelihoods": {"y": self.y_prior.likelihood(y_hat)}}
 
     @torch.no_grad()

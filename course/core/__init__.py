@@ -1,5 +1,6 @@
 """What every lesson shares: seeding, checkpoints, data paths, progress bars, exercises."""
 
+from course.core import offline  # noqa: F401 -- bound here too when a child's sitecustomize loaded it first
 from course.core.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from course.core.paths import NOTEBOOKS_DIR, REPO_ROOT, data_dir
 from course.core.progress import progress

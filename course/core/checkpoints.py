@@ -14,12 +14,11 @@ import contextlib
 import datetime as _dt
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from course.core.paths import data_dir
+from course.core.files import atomic_write, atomic_write_text
+from course.core.paths import REPO_ROOT, data_dir
 
 
 class CheckpointError(RuntimeError):
@@ -46,39 +45,78 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def repo_relative(path: Path) -> str:
+    """`path` as a command run from the repository root spells it (absolute if it lies elsewhere)."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def restore_hint(path: Path) -> str:
+    """How to get a shipped file back: from git when it lies in the repository, else by hand."""
+    relative = repo_relative(path)
+    if Path(relative).is_absolute():
+        return f"copy {path} back from the course's data/ folder"
+    return f"restore it with `git checkout -- {relative}`"
+
+
 def read_manifest() -> dict[str, dict[str, Any]]:
+    """{name: entry} from the manifest; {} when there is none. A manifest that is not JSON, or not
+    an object of objects, raises CheckpointError naming the problem and the fix."""
     path = manifest_path()
-    if not path.exists():
+    if not path.is_file():
         return {}
+    fix = f"{restore_hint(path)}, or retrain the models with `python -m course train NAME`"
     try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError as err:
+        manifest = json.loads(path.read_bytes())
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise CheckpointError(f"{path} is not valid JSON ({err}): {fix}.") from err
+    problem: str | None
+    if not isinstance(manifest, dict):
+        problem = f"it holds a JSON {type(manifest).__name__}"
+    else:
+        odd = [name for name, entry in manifest.items() if not isinstance(entry, dict)]
+        problem = f"its entry {odd[0]!r} is a {type(manifest[odd[0]]).__name__}" if odd else None
+    if problem:
         raise CheckpointError(
-            f"{path} is not valid JSON ({err}). Restore it with `git checkout -- {path.name}` "
-            "or retrain the models with `python -m course train NAME`."
-        ) from err
+            f"{path} is not a manifest: {problem}, not an object {{NAME: {{file, sha256, …}}}}. "
+            f"{fix[0].upper()}{fix[1:]}."
+        )
+    return manifest
 
 
-def _write_atomically(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def manifest_entry(name: str) -> dict[str, Any] | None:
+    """NAME's manifest entry (None if it has none), checked to name a file and its SHA-256."""
+    entry = read_manifest().get(name)
+    if entry is None:
+        return None
+    file, digest = entry.get("file"), entry.get("sha256")
+    problem = None
+    if not isinstance(file, str) or not file or Path(file).name != file:
+        problem = f"its 'file' is {file!r}, not a file name in {checkpoint_dir()}"
+    elif not isinstance(digest, str) or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        problem = f"its 'sha256' is {digest!r}, not 64 hex digits"
+    if problem:
+        raise CheckpointError(
+            f"the manifest entry of {name!r} is malformed: {problem}. Rebuild it with "
+            f"`{train_command(name)}`, or {restore_hint(manifest_path())}."
+        )
+    return entry
 
 
 def checkpoint_status(name: str) -> str:
-    """'ok', 'missing' (no file or no manifest entry) or 'altered' (hash differs)."""
-    entry = read_manifest().get(name)
+    """'ok'; 'missing' (no file or no manifest entry); 'altered' (the hash differs); 'malformed'
+    (a manifest or entry of the wrong shape)."""
+    try:
+        entry = manifest_entry(name)
+    except CheckpointError:
+        return "malformed"
     if entry is None:
         return "missing"
     path = checkpoint_dir() / entry["file"]
-    if not path.exists():
+    if not path.is_file():
         return "missing"
     return "ok" if sha256_file(path) == entry["sha256"] else "altered"
 
@@ -87,20 +125,57 @@ def load_checkpoint(name: str) -> tuple[dict, dict[str, Any]]:
     """Return (tensors, manifest entry) of a shipped checkpoint, after checking its SHA-256."""
     from safetensors.torch import load_file
 
-    entry = read_manifest().get(name)
+    entry = manifest_entry(name)
     fix = f"Rebuild it with `{train_command(name)}`"
     if entry is None:
-        raise CheckpointError(f"no checkpoint named {name!r} in {manifest_path()}. {fix}.")
+        raise CheckpointError(
+            f"no checkpoint named {name!r} in {manifest_path()}. {fix}, or {restore_hint(manifest_path())}."
+        )
     path = checkpoint_dir() / entry["file"]
-    if not path.exists():
-        raise CheckpointError(f"checkpoint file {path} is missing. {fix}, or restore it from git.")
+    if not path.is_file():
+        raise CheckpointError(f"checkpoint file {path} is missing. {fix}, or {restore_hint(path)}.")
     actual = sha256_file(path)
     if actual != entry["sha256"]:
         raise CheckpointError(
             f"checkpoint file {path} is altered: its SHA-256 is {actual[:12]}…, the manifest "
-            f"expects {entry['sha256'][:12]}…. {fix}, or restore it with `git checkout -- {path}`."
+            f"expects {entry['sha256'][:12]}…. {fix}, or {restore_hint(path)}."
         )
-    return load_file(str(path)), entry
+    try:
+        return load_file(str(path)), entry
+    except Exception as err:  # hashes right but is no safetensors file: the manifest was rewritten by hand
+        raise CheckpointError(
+            f"checkpoint file {path} cannot be read ({err}). {fix}, or {restore_hint(path)}."
+        ) from err
+
+
+def config_from_entry(config_class, entry: dict[str, Any], name: str):
+    """`config_class(**entry["config"])`, or a clear error when the manifest's config does not fit."""
+    config = entry.get("config", {})
+    try:
+        if not isinstance(config, dict):
+            raise TypeError(f"the config is a {type(config).__name__}, not an object")
+        return config_class(**config)
+    except TypeError as err:
+        raise CheckpointError(
+            f"the manifest config of {name!r} does not fit {config_class.__name__} ({err}). "
+            f"Rebuild it with `{train_command(name)}`, or {restore_hint(manifest_path())}."
+        ) from err
+
+
+def load_weights(model, tensors: dict, name: str):
+    """`model.load_state_dict(tensors)`, or a clear error when checkpoint NAME does not fit the
+    model its manifest config builds (other layer names or shapes). Returns the model."""
+    try:
+        model.load_state_dict(tensors)
+    except (RuntimeError, KeyError, ValueError) as err:
+        lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+        detail = (lines[1:2] or lines[:1] or [type(err).__name__])[0]  # the first mismatch: one is enough
+        detail = detail.split(". ")[0].rstrip(".")
+        raise CheckpointError(
+            f"checkpoint {name!r} does not fit the model its manifest config describes ({detail}). "
+            f"Rebuild it with `{train_command(name)}`, or {restore_hint(checkpoint_dir())}."
+        ) from err
+    return model
 
 
 def save_checkpoint(
@@ -117,7 +192,7 @@ def save_checkpoint(
 
     path = checkpoint_dir() / f"{name}.safetensors"
     tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
-    _write_atomically(path, lambda tmp: save_file(tensors, str(tmp)))
+    atomic_write(path, lambda tmp: save_file(tensors, str(tmp)))
     with _manifest_lock():  # two trainings that finish together must not drop each other's entry
         _update_manifest(name, path, config=config, seed=seed, train_seconds=train_seconds, metrics=metrics)
     return path
@@ -155,7 +230,7 @@ def _update_manifest(name: str, path: Path, *, config, seed, train_seconds, metr
         "torch": torch.__version__,
     }
     text = json.dumps(dict(sorted(manifest.items())), indent=2) + "\n"
-    _write_atomically(manifest_path(), lambda tmp: tmp.write_text(text))
+    atomic_write_text(manifest_path(), text)
 
 
 def read_sha256sums(sums: Path) -> dict[str, str]:
@@ -172,15 +247,43 @@ def read_sha256sums(sums: Path) -> dict[str, str]:
     return expected
 
 
-def verify_datasets() -> list[tuple[str, str]]:
-    """Check every `SHA256SUMS` file under the data folder; return (file, status) pairs."""
+def check_shipped_file(
+    path: Path, expected: str, *, what: str, shipped_as: str, restore: str, error: type[Exception]
+) -> None:
+    """Raise `error` when a shipped data file is missing (the message ends with `restore`) or its
+    SHA-256 is not `expected` (the fix names `shipped_as`, its path in the repository)."""
+    if not path.exists():
+        raise error(f"{what} {path} is missing. {restore}")
+    actual = sha256_file(path)
+    if actual != expected:
+        raise error(
+            f"{what} {path} is altered: its SHA-256 is {actual[:12]}…, SHA256SUMS expects "
+            f"{expected[:12]}…. Restore it with `git checkout -- {shipped_as}`."
+        )
+
+
+def verify_datasets(folders: list[str] | None = None) -> list[tuple[str, str]]:
+    """(file, status) for every file listed in the `SHA256SUMS` of each dataset folder: 'ok',
+    'missing', 'altered', or 'malformed' for a SHA256SUMS that cannot be read. A folder of
+    `folders` (names under the data folder) without its SHA256SUMS is reported 'missing';
+    without `folders`, every SHA256SUMS found under the data folder is checked."""
+    root = data_dir()
+    found = {sums.parent.relative_to(root).as_posix() for sums in root.rglob("SHA256SUMS")} if root.is_dir() else set()
     results = []
-    for sums in sorted(data_dir().rglob("SHA256SUMS")):
-        for rel, expected in read_sha256sums(sums).items():
+    for folder in sorted(set(folders or []) | found):
+        sums = root / folder / "SHA256SUMS"
+        if not sums.is_file():
+            results.append((f"{folder}/SHA256SUMS", "missing"))
+            continue
+        try:
+            listing = read_sha256sums(sums)
+        except (UnicodeDecodeError, ValueError):
+            results.append((f"{folder}/SHA256SUMS", "malformed"))
+            continue
+        if not listing:
+            results.append((f"{folder}/SHA256SUMS", "malformed"))  # an empty listing checks nothing
+        for rel, expected in listing.items():
             path = sums.parent / rel
-            if not path.exists():
-                status = "missing"
-            else:
-                status = "ok" if sha256_file(path) == expected else "altered"
-            results.append((str(path.relative_to(data_dir())), status))
+            status = "missing" if not path.is_file() else "ok" if sha256_file(path) == expected else "altered"
+            results.append((f"{folder}/{rel}", status))
     return results

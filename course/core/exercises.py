@@ -167,7 +167,7 @@ def answer_is_right(qualified_id: str, value) -> bool | None:
             return None
         return _hash(qualified_id, choice) == question.digest
     number = _as_number(value)
-    if number is None:
+    if number is None or question.tolerance is None:  # a numeric question always has a tolerance
         return None
     bucket = _bucket(number, question.tolerance)
     return any(_hash(qualified_id, str(bucket + k)) == question.digest for k in (-1, 0, 1))
@@ -240,7 +240,8 @@ def count_exercises(source: str) -> int:
 
 def question_answers(source: str) -> dict[str, str]:
     """id -> the solution block's code, for every question block of a notebook source."""
-    answers, block = {}, None
+    answers: dict[str, str] = {}
+    block: list[str] | None = None
     for line in source.splitlines(keepends=True):
         if BEGIN.match(line):
             block = []
@@ -268,9 +269,21 @@ def _table_of_contents():
 
 
 def write_student_notebooks(sources: list[Path], outdir: Path) -> list[Path]:
-    """Write NAME.ipynb for each jupytext source, solutions stripped. Returns the paths."""
+    """Write NAME.ipynb for each jupytext source, solutions stripped. Returns the paths.
+
+    Refuses a folder that is not one (a file) and the sources' own folder, where the stubbed
+    copies would stand in for the lessons' notebooks; each notebook is written atomically."""
     import jupytext
 
+    from course.core.files import atomic_write_text
+
+    outdir = Path(outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise ValueError(f"{outdir} is a file, not a folder: give a folder for the student notebooks")
+    if any(outdir.resolve() == Path(src).resolve().parent for src in sources):
+        raise ValueError(
+            f"{outdir} holds the lessons themselves: student copies there would replace them. Give another folder."
+        )
     outdir.mkdir(parents=True, exist_ok=True)
     written = []
     for src in sources:
@@ -278,9 +291,7 @@ def write_student_notebooks(sources: list[Path], outdir: Path) -> list[Path]:
         text = strip_solutions(src.read_text(), origin=str(src), questions=lesson_questions(key) if key else {})
         notebook = jupytext.reads(text, fmt="py:percent")
         target = outdir / f"{src.stem}.ipynb"
-        tmp = target.with_suffix(".ipynb.tmp")
-        tmp.write_text(jupytext.writes(notebook, fmt="ipynb"))  # jupytext.write refuses a .tmp name
-        tmp.replace(target)
+        atomic_write_text(target, jupytext.writes(notebook, fmt="ipynb"))
         written.append(target)
     return written
 

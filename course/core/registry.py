@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from course.core.checkpoints import save_checkpoint
-from course.core.seeding import seed_everything, torch_threads
+from course.core.seeding import reproducible, seed_everything
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,9 @@ class ModelSpec:
     description: str  # one line for `python -m course list`
     make_config: Callable[[bool], Any]  # quick -> a config dataclass with a `seed` field
     train: Callable[[Any], tuple[dict, dict]]  # config -> (tensors, headline metrics)
+    # loads the shipped model as the lessons do (None: not given): `verify` calls it to check that
+    # the tensors fit the model the manifest's config builds
+    load: Callable[[], Any] | None = None
 
 
 def train_spec(spec: ModelSpec, *, quick: bool = False, seed: int | None = None) -> dict:
@@ -30,7 +33,7 @@ def train_spec(spec: ModelSpec, *, quick: bool = False, seed: int | None = None)
         config.seed = seed
     seed_everything(config.seed)
     start = time.perf_counter()
-    with torch_threads(1):  # the same seed gives the same checkpoint on any number of cores
+    with reproducible(threads=1):  # the same seed gives the same checkpoint on any number of cores
         tensors, metrics = spec.train(config)
     seconds = time.perf_counter() - start
     # a resumable training (the Kodak codecs) reports the time of all its runs, not just this last one

@@ -8,8 +8,9 @@ early keeps what it finished, and runs recorded by another command are kept.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
+
+from course.core.files import atomic_write_text
 
 
 def read_runs(path: Path, command: str) -> dict:
@@ -23,8 +24,5 @@ def merge_run(path: Path, config: dict, method: str, seed: int, result: dict) ->
     """Add one run to the file at `path` (written whole, then renamed: never half-written)."""
     runs = {**(json.loads(path.read_text()) if path.exists() else {}), "config": config}
     runs.setdefault(method, {})[str(seed)] = result
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(runs, indent=1) + "\n")
-    os.replace(partial, path)
+    atomic_write_text(path, json.dumps(runs, indent=1) + "\n")
     return runs

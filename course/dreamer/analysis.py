@@ -2,7 +2,9 @@
 
 Shipped checkpoints: `dreamer_catch` (the seed-0 Dreamer agent: world model, actor and critic),
 `dreamer_catch_umap` (a UMAP map of its latent codes, since UMAP compiles for a minute on first
-use) and `dreamer_room` (the seed-0 agent of the longer game, MiniGrid's empty room). Training
+use), `dreamer_room` (the seed-0 agent of the longer game, MiniGrid's empty room), and the small
+head ensembles on their frozen world models that make latent planning trustworthy and give the
+room new goals (`dreamer_catch_heads`, `dreamer_room_heads`; see `heads` and `goals`). Training
 curves over seeds are recorded in `data/dreamer/runs.json` and `runs_room.json` (see `runs`).
 """
 
@@ -20,12 +22,16 @@ from sklearn.neighbors import NearestNeighbors
 from course.core.checkpoints import load_checkpoint
 from course.dreamer.dreamer import Dreamer, DreamerConfig, frames_match, imagination_accuracy, make_agent
 from course.dreamer.envs import Catch, EmptyRoom, make_env
+from course.dreamer.heads import HeadsConfig, train_heads
 from course.dreamer.runs import dreamer_config, median_or_none, read_runs, steps_to_solve, train_agent
+from course.embeddings.analysis import umap_coordinates
 from course.embeddings.metrics import factor_entropy, gaps_from_mutual_info, knn_purity
 
 DREAMER_NAME = "dreamer_catch"
 UMAP_NAME = "dreamer_catch_umap"
 ROOM_NAME = "dreamer_room"
+CATCH_HEADS_NAME = "dreamer_catch_heads"  # reward heads on the frozen Catch world model (`heads`)
+ROOM_HEADS_NAME = "dreamer_room_heads"  # cell heads on the frozen empty-room world model
 SHIPPED_AGENT_STEPS = 2000  # real steps the shipped agent trains for (the runs stop once solved)
 SHIPPED_ROOM_AGENT_STEPS = 8000  # the same for the empty-room agent
 
@@ -59,7 +65,8 @@ def play_game(seed: int, actions=None, env_name: str = "catch", max_steps: int |
     (ball row, ball column, paddle)."""
     env = make_env(env_name, seed=seed)
     rng = np.random.default_rng(seed)
-    frames, taken, done = [env.reset()], [], False
+    frames, done = [env.reset()], False
+    taken: list[int] = []
     states = [catch_state(env)] if env_name == "catch" else None
     while not done and (max_steps is None or len(taken) < max_steps):
         t = len(taken)
@@ -180,7 +187,8 @@ def room_episode(agent: Dreamer, seed: int, moves=None) -> dict:
     planned = None if moves is None else [int(m) for m in moves]
     if planned is not None and not all(0 <= m < env.n_actions for m in planned):
         raise ValueError(f"moves must be 0 (turn left), 1 (turn right) or 2 (forward), got {planned}")
-    first, done, total, actions = True, False, 0.0, []
+    first, done, total = True, False, 0.0
+    actions: list[int] = []
     while not done and (planned is None or len(actions) < len(planned)):
         if planned is None:
             action = int(player(torch.from_numpy(frames[-1])[None], torch.tensor([first]))[0])
@@ -261,12 +269,9 @@ def latent_codes(agent: Dreamer, episodes: int, seed: int = 0) -> tuple[np.ndarr
 
 def train_latent_map(config: LatentMapConfig) -> tuple[dict, dict]:
     """Numba compiles UMAP on first use (about a minute): the notebook loads these coordinates."""
-    import umap
-
     agent = load_agent()
     codes, states = latent_codes(agent, config.episodes, config.seed)
-    reducer = umap.UMAP(n_neighbors=config.n_neighbors, min_dist=config.min_dist, random_state=config.seed)
-    xy = reducer.fit_transform(codes).astype(np.float32)
+    xy = umap_coordinates(codes, config.n_neighbors, config.min_dist, config.seed)
     tensors = {"xy": torch.from_numpy(xy), "states": torch.from_numpy(states.astype(np.int64))}
     return tensors, {"points": len(xy)}
 
@@ -363,19 +368,31 @@ def bench(quick: bool = False) -> dict:
 
     Training curves come from the recorded runs (`data/dreamer/runs.json`, re-recorded by
     `python -m course.dreamer.runs`); imagination accuracy and planning are measured now on the
-    shipped seed-0 agent. `quick` plays fewer games."""
-    from course.dreamer.planning import play
+    shipped seed-0 agents and their heads, every planner on the same games (seed 7, never used to
+    choose anything); DQN on new goals comes from `data/dreamer/new_goal_dqn.json`. `quick` plays
+    fewer games, on fewer new goals."""
+    from course.dreamer.goals import NEW_GOALS, cell_index, dqn_steps_for, zero_shot
+    from course.dreamer.heads import load_heads, trusted_score
+    from course.dreamer.planning import compare_planners
 
     agent = load_agent()
     episodes = 10 if quick else 100
     dreamed_games = 20 if quick else 100
-    torch.manual_seed(0)
-    planning = play(agent, "latent", episodes, seed=7)
+    catch_heads, _ = load_heads(CATCH_HEADS_NAME)
+    planners = compare_planners(agent, episodes, seed=7, trusted=trusted_score(agent, catch_heads))
     catch = run_figures(read_runs())
     room = run_figures(read_runs(env="empty_room"))
     room_agent = load_agent(ROOM_NAME)
+    room_heads, _ = load_heads(ROOM_HEADS_NAME)
     room_accuracy = imagination_accuracy(room_agent.wm, "empty_room", episodes=dreamed_games, seed=1)
-    room_planning = play(room_agent, "latent", episodes, seed=7)
+    corner = EmptyRoom.size - 3
+    room_planners = compare_planners(
+        room_agent, episodes, seed=7, trusted=trusted_score(room_agent, room_heads, goal=cell_index(corner, corner))
+    )
+    goals = NEW_GOALS[:3] if quick else NEW_GOALS
+    new_goals = zero_shot(room_agent, room_heads, goals, None, episodes, seed=7)
+    success = statistics.mean(new_goals["planner"].values())
+    dqn = dqn_steps_for(success)
     return {
         "optimal_return": Catch.optimal_return,
         **{
@@ -392,13 +409,35 @@ def bench(quick: bool = False) -> dict:
             )
         },
         "imagination_accuracy": round(imagination_accuracy(agent.wm, episodes=dreamed_games, seed=1), 4),
-        "planning_return": round(planning["return"], 3),
+        # latent search valued by the reward heads (mean - κ·spread); the world model's own reward
+        # head, as before, is `planning_return_plain_cem`
+        "planning_return": round(planners["trusted"]["return"], 3),
+        "planning_return_plain_cem": round(planners["latent"]["return"], 3),
+        "planning_return_pixel": round(planners["pixels"]["return"], 3),
+        "actor_return": round(planners["actor"]["return"], 3),
+        "planning_ms_per_move_latent": round(planners["trusted"]["ms_per_move"], 2),
+        "planning_ms_per_move_pixel": round(planners["pixels"]["ms_per_move"], 2),
+        "actor_ms_per_move": round(planners["actor"]["ms_per_move"], 3),
         "train_seconds": catch["train_seconds"],
         # the longer game, measured the same way
         "room_optimal_return": EmptyRoom.optimal_return,
         **{f"room_{k}": v for k, v in room.items()},
         "room_imagination_accuracy": round(room_accuracy, 4),
-        "room_planning_return": round(room_planning["return"], 3),
+        "room_planning_return": round(room_planners["trusted"]["return"], 3),
+        "room_planning_return_plain_cem": round(room_planners["latent"]["return"], 3),
+        "room_planning_return_pixel": round(room_planners["pixels"]["return"], 3),
+        "room_actor_return": round(room_planners["actor"]["return"], 3),
+        "room_planning_ms_per_move_latent": round(room_planners["trusted"]["ms_per_move"], 2),
+        "room_planning_ms_per_move_pixel": round(room_planners["pixels"]["ms_per_move"], 2),
+        # new goals in the room: cell heads, zero new real steps per goal
+        "new_goal_cells": len(goals),
+        "new_goal_games_per_cell": episodes,
+        "new_goal_success_latent_zero_shot": round(success, 3),
+        "new_goal_success_latent_worst_cell": round(min(new_goals["planner"].values()), 3),
+        "new_goal_success_old_actor": round(statistics.mean(new_goals["actor"].values()), 3),
+        "new_goal_planning_ms_per_move": round(new_goals["ms_per_move"], 2),
+        "dqn_steps_for_new_goal": dqn["median"],
+        "dqn_steps_for_new_goal_per_seed": dqn["per_seed"],
     }
 
 
@@ -445,14 +484,37 @@ def latent_map_config(quick: bool = False) -> LatentMapConfig:
     return LatentMapConfig(episodes=10 if quick else 200)
 
 
+def catch_heads_config(quick: bool = False) -> HeadsConfig:
+    """Reward heads for the shipped Catch agent: 400 games (3,600 real steps), the share of held
+    random moves spread from none to all, dreams from every step to the game's end."""
+    config = HeadsConfig(agent=DREAMER_NAME, target="reward", games=400, dream_every=1, dream_horizon=9)
+    if quick:
+        config.games, config.train_steps = 8, 20
+    return config
+
+
+def room_heads_config(quick: bool = False) -> HeadsConfig:
+    """Cell heads for the shipped empty-room agent: 300 games of the usual room (its old goal
+    only), dreams of 12 steps from every second step."""
+    config = HeadsConfig(agent=ROOM_NAME, target="cell", games=300, dream_every=2, dream_horizon=12)
+    if quick:
+        config.games, config.train_steps, config.max_game_steps = 4, 20, 16
+    return config
+
+
 __all__ = [
+    "CATCH_HEADS_NAME",
     "DREAMER_NAME",
+    "ROOM_HEADS_NAME",
     "ROOM_NAME",
     "UMAP_NAME",
     "agent_config",
     "bench",
+    "catch_heads_config",
     "latent_map_config",
     "room_agent_config",
+    "room_heads_config",
     "train_agent",
+    "train_heads",
     "train_latent_map",
 ]

@@ -9,7 +9,6 @@ makes per real step (1 is the classic recipe; Dreamer's value gives the "matched
 from __future__ import annotations
 
 import copy
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from course.core.progress import progress
-from course.dreamer.envs import evaluate, make_env, record_evaluation, run_summary, terminal
+from course.dreamer.envs import RunClock, evaluate, make_env, record_evaluation, run_summary, terminal
 
 
 @dataclass
@@ -64,8 +63,11 @@ def dqn_loss(q, target_q, batch: dict[str, torch.Tensor], discount: float) -> to
     return F.smooth_l1_loss(q_taken, target)
 
 
-def train_dqn(config: DQNConfig, on_eval=None) -> tuple[dict, dict, list[dict]]:
-    """ε-greedy play, replay, one-step Q-learning. Returns (tensors, metrics, history)."""
+def train_dqn(config: DQNConfig, on_eval=None, measure=evaluate) -> tuple[dict, dict, list[dict]]:
+    """ε-greedy play, replay, one-step Q-learning. Returns (tensors, metrics, history).
+
+    `measure(policy, env name, episodes, seed) -> float` scores each evaluation (by default the
+    mean return; `envs.success_rate` counts the games that reach the goal instead)."""
     c = config
     torch.manual_seed(c.seed)
     rng = np.random.default_rng(c.seed)
@@ -81,12 +83,12 @@ def train_dqn(config: DQNConfig, on_eval=None) -> tuple[dict, dict, list[dict]]:
         "done": np.zeros(c.env_steps, np.float32),
     }
 
-    def greedy(obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
+    def greedy(obs: torch.Tensor, first: torch.Tensor | None = None) -> torch.Tensor:
         with torch.no_grad():
             return q(obs).argmax(1)
 
     history: list[dict] = []
-    updates, credit, loss, start, cpu_start = 0, 0.0, float("nan"), time.perf_counter(), time.process_time()
+    updates, credit, loss, clock = 0, 0.0, float("nan"), RunClock()
     obs = env.reset()
     bar = progress(range(1, c.env_steps + 1), desc=f"dqn seed {c.seed}")
     for step in bar:
@@ -95,7 +97,7 @@ def train_dqn(config: DQNConfig, on_eval=None) -> tuple[dict, dict, list[dict]]:
         if step <= c.prefill_steps or rng.random() < epsilon:
             action = int(rng.integers(env.n_actions))
         else:
-            action = int(greedy(torch.from_numpy(obs)[None], None)[0])
+            action = int(greedy(torch.from_numpy(obs)[None])[0])
         next_obs, reward, done = env.step(action)
         i = step - 1
         buffer["obs"][i], buffer["next_obs"][i], buffer["action"][i] = obs, next_obs, action
@@ -116,27 +118,18 @@ def train_dqn(config: DQNConfig, on_eval=None) -> tuple[dict, dict, list[dict]]:
                 if updates % c.target_every == 0:
                     target_q.load_state_dict(q.state_dict())
         if step % c.eval_every == 0:
-            score = evaluate(greedy, c.env, c.eval_episodes, seed=c.seed + 10_000 + step)
-            seconds = time.perf_counter() - start
+            score = measure(greedy, c.env, c.eval_episodes, seed=c.seed + 10_000 + step)
             record = {
                 "env_steps": step,
                 "updates": updates,
-                "seconds": round(seconds, 1),
+                "seconds": round(clock.seconds(), 1),
                 "eval_return": score,
                 "loss": round(loss, 5),
                 "epsilon": round(epsilon, 3),
             }
             if record_evaluation(history, record, bar, on_eval, c.solve_return, c.stop_when_solved):
                 break
-        if time.process_time() - cpu_start > c.max_seconds:
+        if clock.cpu_seconds() > c.max_seconds:
             break
-    metrics = run_summary(
-        history,
-        step,
-        updates,
-        time.perf_counter() - start,
-        c.solve_return,
-        env.optimal_return,
-        time.process_time() - cpu_start,
-    )
+    metrics = run_summary(history, step, updates, clock, c.solve_return, env.optimal_return)
     return dict(q.state_dict()), metrics, history

@@ -14,7 +14,6 @@ Everything tunable is in `DreamerConfig`. `train_dreamer(config)` returns
 from __future__ import annotations
 
 import copy
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from course.core.progress import progress
-from course.dreamer.envs import evaluate, make_env, record_evaluation, run_summary, terminal
+from course.dreamer.envs import RunClock, evaluate, make_env, record_evaluation, run_summary, terminal
 
 
 @dataclass
@@ -36,7 +35,7 @@ class DreamerConfig:
     env_steps: int = 3000  # most real environment steps
     max_seconds: float = 600.0  # stop after this much CPU time (one thread), solved or not: on a
     # shared machine wall time depends on the neighbours, CPU time only on the run
-    prefill_steps: int = 200  # random actions before learning starts (22 games: every column seen)
+    prefill_steps: int = 200  # random actions before learning starts (in Catch, 22 games of 9 moves: every column seen)
     updates_per_step: float = 32.0  # world-model + actor-critic updates per real step: learning is
     # bounded by updates, not by data, so many updates squeeze each real step dry (16 -> 32: median
     # steps to solve 450 -> 400)
@@ -62,7 +61,7 @@ class DreamerConfig:
     model_lr: float = 1e-3
     # actor-critic in imagination
     horizon: int = 15
-    imagine_starts: int = 64  # imagine from this many of the batch's 160 states (0: all of them)
+    imagine_starts: int = 64  # imagine from this many of the batch's batch_size × seq_len states (0: all)
     discount: float = 0.99
     lambda_: float = 0.95
     entropy: float = 3e-2  # entropy bonus on normalised returns: the actor keeps trying moves its model
@@ -171,7 +170,7 @@ class RSSM(nn.Module):
     def initial(self, n: int) -> tuple[torch.Tensor, torch.Tensor]:
         return torch.zeros(n, self.c.hidden), torch.zeros(n, self.c.stoch * self.c.classes)
 
-    def _dist(self, logits: torch.Tensor, sample: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+    def latent(self, logits: torch.Tensor, sample: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
         """(one-hot z flattened, probabilities (N, stoch, classes)).
 
         z is sampled (straight-through), or with `sample=False` each variable's most likely class:
@@ -184,17 +183,19 @@ class RSSM(nn.Module):
 
     def img_step(self, h, z, action, sample: bool = True):
         h = self.gru(self.img_in(torch.cat([z, action], -1)), h)
-        z, prior = self._dist(self.prior_net(h), sample)
+        z, prior = self.latent(self.prior_net(h), sample)
         return h, z, prior
 
     def obs_step(self, h, z, action, embed, sample: bool = True):
         h = self.gru(self.img_in(torch.cat([z, action], -1)), h)
         prior = mixed_probs(self.prior_net(h).view(-1, self.c.stoch, self.c.classes), self.c.unimix)
-        z, post = self._dist(self.post_net(torch.cat([h, embed], -1)), sample)
+        z, post = self.latent(self.post_net(torch.cat([h, embed], -1)), sample)
         return h, z, post, prior
 
 
 class WorldModel(nn.Module):
+    bins: torch.Tensor  # (bins,), the two-hot reward bins (a buffer)
+
     def __init__(self, c: DreamerConfig, obs_shape: tuple[int, ...], n_actions: int):
         super().__init__()
         self.c, self.obs_shape, self.n_actions = c, obs_shape, n_actions
@@ -261,6 +262,8 @@ class Actor(nn.Module):
 
 
 class Critic(nn.Module):
+    bins: torch.Tensor  # (bins,), the two-hot value bins (a buffer)
+
     def __init__(self, c: DreamerConfig, feat: int):
         super().__init__()
         self.net = mlp(feat, c.bins, c.hidden, zero_last=True)
@@ -337,6 +340,8 @@ class Replay:
 
 
 class Dreamer(nn.Module):
+    return_scale: torch.Tensor  # (), a buffer
+
     def __init__(self, c: DreamerConfig, obs_shape, n_actions: int):
         super().__init__()
         self.c = c
@@ -427,29 +432,35 @@ class Player:
 
     def __init__(self, agent: Dreamer, greedy: bool):
         self.agent, self.greedy = agent, greedy
-        self.h = self.z = self.a = None
+        # (h, z, previous action as one-hot) per game, (N, ·) each; None until the first frames
+        self.belief: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None
 
     @torch.no_grad()
-    def observe(self, obs: torch.Tensor, first: torch.Tensor) -> None:
-        """Fold the new frames into the belief (h, z); a game that has just begun starts from zeros."""
+    def observe(self, obs: torch.Tensor, first: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Fold the new frames into the belief (h, z) and return it; a game that has just begun
+        starts from zeros."""
         wm, n = self.agent.wm, len(obs)
-        if self.h is None:
-            self.h, self.z = wm.rssm.initial(n)
-            self.a = torch.zeros(n, wm.n_actions)
+        if self.belief is None:
+            self.belief = (*wm.rssm.initial(n), torch.zeros(n, wm.n_actions))
+        h, z, a = self.belief
         keep = (~first).float().unsqueeze(-1)
         embed = wm.encoder(obs.flatten(1))
-        self.h, self.z, _, _ = wm.rssm.obs_step(self.h * keep, self.z * keep, self.a * keep, embed)
+        h, z, _, _ = wm.rssm.obs_step(h * keep, z * keep, a * keep, embed)
+        self.belief = (h, z, a)
+        return h, z
 
     @torch.no_grad()
     def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
-        self.observe(obs, first)
-        probs = self.agent.actor.probs(torch.cat([self.h, self.z], -1))
+        h, z = self.observe(obs, first)
+        probs = self.agent.actor.probs(torch.cat([h, z], -1))
         action = probs.argmax(-1) if self.greedy else torch.multinomial(probs, 1).squeeze(-1)
         self.took(action)
         return action
 
     def took(self, action: torch.Tensor) -> None:
-        self.a = F.one_hot(action, self.agent.wm.n_actions).float()
+        assert self.belief is not None, "a Player observes a frame before it acts"
+        h, z, _ = self.belief
+        self.belief = (h, z, F.one_hot(action, self.agent.wm.n_actions).float())
 
 
 # --- how good are the dreams? ------------------------------------------------------------------
@@ -534,7 +545,7 @@ def train_dreamer(config: DreamerConfig, on_eval=None, guide=None) -> tuple[dict
     act = agent.policy(greedy=False)
     history: list[dict] = []
     losses: dict[str, float] = {}
-    updates, credit, start, cpu_start = 0, 0.0, time.perf_counter(), time.process_time()
+    updates, credit, clock = 0, 0.0, RunClock()
     obs, first = env.reset(), True
     replay.add(obs, np.zeros(env.n_actions), 0.0, True, 0.0)
     bar = progress(range(1, c.env_steps + 1), desc=f"dreamer seed {c.seed}")
@@ -564,27 +575,18 @@ def train_dreamer(config: DreamerConfig, on_eval=None, guide=None) -> tuple[dict
             agent.eval()
             score = evaluate(agent.policy(greedy=True), c.env, c.eval_episodes, seed=c.seed + 10_000 + step)
             agent.train()
-            seconds = time.perf_counter() - start
             record = {
                 "env_steps": step,
                 "updates": updates,
-                "seconds": round(seconds, 1),
-                "cpu_seconds": round(time.process_time() - cpu_start, 1),
+                "seconds": round(clock.seconds(), 1),
+                "cpu_seconds": round(clock.cpu_seconds(), 1),
                 "eval_return": score,
                 **{k: round(v, 4) for k, v in losses.items()},
             }
             if record_evaluation(history, record, bar, on_eval, c.solve_return, c.stop_when_solved):
                 break
-        if time.process_time() - cpu_start > c.max_seconds:
+        if clock.cpu_seconds() > c.max_seconds:
             break
-    metrics = run_summary(
-        history,
-        step,
-        updates,
-        time.perf_counter() - start,
-        c.solve_return,
-        env.optimal_return,
-        time.process_time() - cpu_start,
-    )
+    metrics = run_summary(history, step, updates, clock, c.solve_return, env.optimal_return)
     tensors = dict(agent.state_dict())
     return tensors, metrics, history

@@ -13,9 +13,12 @@ goal in the far corner, up to 12 moves away. The only reward comes on arrival, 1
 
 from __future__ import annotations
 
+import time
 from collections import deque
 
 import numpy as np
+from minigrid.core.grid import Grid
+from minigrid.core.world_object import Goal
 from minigrid.envs import EmptyEnv
 
 
@@ -75,6 +78,31 @@ class Catch:
         return int(np.sign(self.ball_col - self.paddle)) + 1
 
 
+def moves_to(goal: tuple[int, int], n: int = 6) -> np.ndarray:
+    """Fewest moves to floor cell `goal` = (x, y) from every (x, y, heading) of an n×n floor:
+    (n, n, 4), −1 at the goal itself. Breadth-first search backwards over MiniGrid's moves."""
+    step = [(1, 0), (0, 1), (-1, 0), (0, -1)]  # forward, by heading
+    moves = np.full((n, n, 4), -1, int)
+    queue: deque[tuple[int, int, int]] = deque()
+    for d in range(4):  # any heading on arrival: the first move that reaches the goal ends it
+        dx, dy = step[d]
+        x, y = goal[0] - dx, goal[1] - dy
+        if 0 <= x < n and 0 <= y < n:
+            moves[x, y, d] = 1
+            queue.append((x, y, d))
+    while queue:
+        x, y, d = queue.popleft()
+        dx, dy = step[d]
+        before = [(x, y, (d + 1) % 4), (x, y, (d - 1) % 4)]  # a left or a right turn led here
+        if 0 <= x - dx < n and 0 <= y - dy < n and (x - dx, y - dy) != goal:
+            before.append((x - dx, y - dy, d))  # a step forward led here
+        for state in before:
+            if state[:2] != goal and moves[state] < 0:
+                moves[state] = moves[x, y, d] + 1
+                queue.append(state)
+    return moves
+
+
 class EmptyRoom:
     """MiniGrid's Empty room (8×8 with its walls) seen from above as a small stack of pictures.
 
@@ -86,6 +114,8 @@ class EmptyRoom:
     n_actions = 3
     size = 8  # MiniGrid's size, walls included
     max_steps = 64
+    optimal_return: float  # set below the class, from a search over every start
+    plan_horizon: int  # likewise
 
     def __init__(self, seed: int | None = None):
         self.game = EmptyEnv(size=self.size, agent_start_pos=None, max_steps=self.max_steps)
@@ -121,31 +151,9 @@ class EmptyRoom:
 
     @classmethod
     def moves_to_goal(cls) -> np.ndarray:
-        """Fewest moves to the goal from every (x, y, heading) of the floor: (floor, floor, 4).
-
-        Breadth-first search backwards from the goal over MiniGrid's moves."""
+        """Fewest moves to the goal from every (x, y, heading) of the floor: (floor, floor, 4)."""
         n = cls.size - 2
-        goal = (n - 1, n - 1)
-        step = [(1, 0), (0, 1), (-1, 0), (0, -1)]  # forward, by heading
-        moves = np.full((n, n, 4), -1, int)
-        queue = deque()
-        for d in range(4):  # any heading on arrival: the first move that reaches the goal ends it
-            dx, dy = step[d]
-            x, y = goal[0] - dx, goal[1] - dy
-            if 0 <= x < n and 0 <= y < n:
-                moves[x, y, d] = 1
-                queue.append((x, y, d))
-        while queue:
-            x, y, d = queue.popleft()
-            dx, dy = step[d]
-            before = [(x, y, (d + 1) % 4), (x, y, (d - 1) % 4)]  # a left or a right turn led here
-            if 0 <= x - dx < n and 0 <= y - dy < n and (x - dx, y - dy) != goal:
-                before.append((x - dx, y - dy, d))  # a step forward led here
-            for state in before:
-                if state[:2] != goal and moves[state] < 0:
-                    moves[state] = moves[x, y, d] + 1
-                    queue.append(state)
-        return moves
+        return moves_to((n - 1, n - 1), n)
 
     @classmethod
     def optimal_return_exact(cls) -> float:
@@ -159,10 +167,61 @@ EmptyRoom.optimal_return = round(EmptyRoom.optimal_return_exact(), 4)
 EmptyRoom.plan_horizon = int(EmptyRoom.moves_to_goal().max())  # the longest shortest path: 12 moves
 
 
-ENVS = {"catch": Catch, "empty_room": EmptyRoom}
+class GoalRoom(EmptyRoom):
+    """The empty room with its goal moved to floor cell (x, y) (0-based, 0..5; the usual goal is
+    (5, 5)): same start rule, same moves, same reward 1 − 0.9 · steps / 64 on arrival, and the
+    frame's goal picture shows the new cell. Build one with `goal_room(x, y)`, which registers it."""
+
+    goal = (5, 5)
+
+    def __init__(self, seed: int | None = None):
+        super().__init__(seed)
+        gx, gy = self.goal
+        game = self.game
+
+        def gen_grid(width, height):  # MiniGrid's empty room, the goal square placed at (gx, gy)
+            game.grid = Grid(width, height)
+            game.grid.wall_rect(0, 0, width, height)
+            game.put_obj(Goal(), gx + 1, gy + 1)
+            game.place_agent()  # a random free cell, never the goal's
+            game.mission = "get to the green goal square"
+
+        game._gen_grid = gen_grid  # type: ignore[method-assign]  # this instance's layout, not MiniGrid's
+
+    def render(self) -> np.ndarray:
+        image = super().render()
+        image[4] = 0.0
+        image[4, self.goal[1], self.goal[0]] = 1.0
+        return image
+
+    @classmethod
+    def moves_to_goal(cls) -> np.ndarray:
+        return moves_to(cls.goal, cls.size - 2)
+
+
+ENVS: dict[str, type[Catch] | type[EmptyRoom]] = {"catch": Catch, "empty_room": EmptyRoom}
+
+
+def goal_room(x: int, y: int) -> str:
+    """The name of the empty room with its goal on floor cell (x, y), registered in `ENVS` so that
+    every learner and evaluation can play it by name ("empty_room_goal_X_Y")."""
+    floor = EmptyRoom.size - 2
+    if not (0 <= x < floor and 0 <= y < floor):
+        raise ValueError(f"goal cell ({x}, {y}) is off the floor: use 0 <= x, y < {floor}")
+    name = f"empty_room_goal_{x}_{y}"
+    if name not in ENVS:
+        room: type[GoalRoom] = type(f"GoalRoom_{x}_{y}", (GoalRoom,), {"goal": (x, y)})
+        moves = room.moves_to_goal()
+        room.optimal_return = round(float(np.mean(1 - 0.9 * moves[moves > 0] / room.max_steps)), 4)
+        room.plan_horizon = int(moves.max())
+        ENVS[name] = room
+    return name
 
 
 def make_env(name: str, seed: int | None = None):
+    if name.startswith("empty_room_goal_") and name not in ENVS:
+        x, y = (int(v) for v in name.rsplit("_", 2)[-2:])
+        goal_room(x, y)
     if name not in ENVS:
         raise KeyError(f"unknown environment {name!r}; known: {', '.join(ENVS)}")
     return ENVS[name](seed=seed)
@@ -179,8 +238,20 @@ def evaluate(act, env_name: str, episodes: int, seed: int) -> float:
 
     `act(frames (N, *obs_shape) float tensor, first (N,) bool tensor) -> actions (N,) ints`
     is called once per step for all the games (the answers for finished ones are ignored); `first`
-    marks each game's opening frame so an agent with memory can reset it.
+    marks each game's opening frame so an agent with memory can reset it. An `act` with an
+    attribute `finished` is told before each call which games are over, (N,) bool.
     """
+    return float(play_games(act, env_name, episodes, seed).mean())
+
+
+def success_rate(act, env_name: str, episodes: int, seed: int) -> float:
+    """Share of `episodes` games (played as in `evaluate`) that reach a reward: in the rooms, the
+    goal within the 64-step limit."""
+    return float((play_games(act, env_name, episodes, seed) > 0).mean())
+
+
+def play_games(act, env_name: str, episodes: int, seed: int) -> np.ndarray:
+    """The return of each of `episodes` games played side by side by `act` (see `evaluate`)."""
     import torch
 
     envs = [make_env(env_name, seed=seed * 100_003 + i) for i in range(episodes)]
@@ -189,13 +260,15 @@ def evaluate(act, env_name: str, episodes: int, seed: int) -> float:
     total = np.zeros(episodes)
     done = np.zeros(episodes, bool)
     while not done.all():
+        if hasattr(act, "finished"):  # a costly player may skip the games that are over
+            act.finished = torch.from_numpy(done.copy())
         actions = act(torch.from_numpy(obs), first)
         first = torch.zeros(episodes, dtype=torch.bool)
         for i, env in enumerate(envs):
             if not done[i]:
                 obs[i], reward, done[i] = env.step(int(actions[i]))
                 total[i] += reward
-    return float(total.mean())
+    return total
 
 
 def solved_at(history: list[dict], threshold: float) -> int | None:
@@ -217,17 +290,25 @@ def record_evaluation(
     return stop_when_solved and solved_at(history, solve_return) is not None
 
 
+class RunClock:
+    """Wall time and CPU time (of this process) since a training run began."""
+
+    def __init__(self) -> None:
+        self.start, self.cpu_start = time.perf_counter(), time.process_time()
+
+    def seconds(self) -> float:
+        return time.perf_counter() - self.start
+
+    def cpu_seconds(self) -> float:
+        return time.process_time() - self.cpu_start
+
+
 def run_summary(
-    history: list[dict],
-    env_steps: int,
-    updates: int,
-    seconds: float,
-    solve_return: float,
-    optimal_return: float,
-    cpu_seconds: float,
+    history: list[dict], env_steps: int, updates: int, clock: RunClock, solve_return: float, optimal_return: float
 ) -> dict:
     """The headline figures of one training run, the same for every agent (`cpu_seconds`: of the
-    training thread, which the budget counts; `seconds`: wall time)."""
+    training thread, which the budget counts; `train_seconds`: wall time)."""
+    seconds, cpu_seconds = clock.seconds(), clock.cpu_seconds()
     solved = solved_at(history, solve_return)
     return {
         "solved": solved is not None,

@@ -14,7 +14,9 @@ Two ways to imagine a sequence with the same trained world model:
   step pays for a decoder and an encoder.
 
 `compare_planners` plays the same games, of the agent's own game (Catch or the empty room), with
-the actor and both planners and reports returns and the compute each needs per move.
+the actor and both planners and reports returns and the compute each needs per move. A planner
+can also value its plans with another scorer than the model's own reward head: `heads` gives one
+that knows where the model was taught (`heads.trusted_score`).
 """
 
 from __future__ import annotations
@@ -68,19 +70,26 @@ def rollout_returns(
         h, z, _ = wm.rssm.img_step(h, z, a, sample)
         if space == "pixels":  # through pixel space: decode, snap to 0/1, read back in
             frame = (wm.decode(torch.cat([h, z], -1)) > 0.5).float()  # (N, 1, H, W)
-            z, _ = wm.rssm._dist(wm.rssm.post_net(torch.cat([h, wm.encoder(frame.flatten(1))], -1)), sample)
+            z, _ = wm.rssm.latent(wm.rssm.post_net(torch.cat([h, wm.encoder(frame.flatten(1))], -1)), sample)
         feat = torch.cat([h, z], -1)
         total = total + wm.c.discount**t * alive * wm.predict_reward(feat)
         alive = alive * torch.sigmoid(wm.cont(feat).squeeze(-1))
     return total
 
 
-def cem_first_actions(
-    wm: WorldModel, h, z, config: PlannerConfig, generator: torch.Generator
+def cem_plans(
+    wm: WorldModel, h, z, config: PlannerConfig, generator: torch.Generator, score=None
 ) -> tuple[torch.Tensor, int]:
     """CEM over discrete action sequences for G games at once, from states h (G, H), z (G, S).
 
-    Returns (the first action of each game's best sequence (G,), model steps imagined per game)."""
+    `score(h (N, H), z (N, S), actions (N, T)) -> (N,)` values a sequence; by default the world
+    model's own predicted return (`rollout_returns`) in `config.space`.
+    Returns (each game's best sequence (G, T), model steps imagined per game)."""
+    if score is None:
+
+        def score(h, z, actions):
+            return rollout_returns(wm, h, z, actions, config.space, config.sample)
+
     g, c, t, n_actions = len(h), config.candidates, config.horizon, wm.n_actions
     probs = torch.full((g, t, n_actions), 1.0 / n_actions)
     n_elite = max(1, int(round(config.elite_fraction * c)))
@@ -89,14 +98,7 @@ def cem_first_actions(
     for _ in range(config.iterations):
         flat = torch.multinomial(probs.reshape(g * t, n_actions), c, replacement=True, generator=generator)
         actions = flat.reshape(g, t, c).transpose(1, 2)  # (G, C, T)
-        returns = rollout_returns(
-            wm,
-            h.repeat_interleave(c, 0),
-            z.repeat_interleave(c, 0),
-            actions.reshape(g * c, t),
-            config.space,
-            config.sample,
-        ).reshape(g, c)
+        returns = score(h.repeat_interleave(c, 0), z.repeat_interleave(c, 0), actions.reshape(g * c, t)).reshape(g, c)
         top = returns.topk(n_elite, dim=1).indices  # (G, E)
         elite = actions.gather(1, top[..., None].expand(-1, -1, t))  # (G, E, T)
         better = returns.gather(1, top[:, :1])[:, 0] > best_return
@@ -104,68 +106,90 @@ def cem_first_actions(
         best_return = torch.maximum(best_return, returns.gather(1, top[:, :1])[:, 0])
         counts = F.one_hot(elite, n_actions).float().mean(1)  # (G, T, A)
         probs = config.smoothing * probs + (1 - config.smoothing) * counts
-    return best[:, 0], config.iterations * c * t
+    return best, config.iterations * c * t
 
 
 class Planner(Player):
-    """Plays by CEM/MPC in the world model; the same belief as `Player`, actions from search."""
+    """Plays by CEM/MPC in the world model; the same belief as `Player`, actions from search.
 
-    def __init__(self, agent: Dreamer, config: PlannerConfig, seed: int = 0):
+    `finished` (N,) bool, set by `envs.evaluate` before each call, spares the search for games
+    that are over (their belief is still kept up to date; their answer is ignored)."""
+
+    def __init__(self, agent: Dreamer, config: PlannerConfig, seed: int = 0, score=None):
         super().__init__(agent, greedy=True)
-        self.config = config
+        self.config, self.score = config, score  # `score`: see `cem_plans`
         self.generator = torch.Generator().manual_seed(seed)
         self.imagined_steps = 0
         self.decisions = 0
+        self.plans: torch.Tensor | None = None  # (N, T) the best plans at the last move (0s where not planned)
+        self.finished: torch.Tensor | None = None  # (N,) bool, games already over; None: none yet
 
     @torch.no_grad()
     def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
-        self.observe(obs, first)
-        actions, imagined = cem_first_actions(self.agent.wm, self.h, self.z, self.config, self.generator)
-        self.imagined_steps += imagined * len(obs)
-        self.decisions += len(obs)
+        h, z = self.observe(obs, first)
+        playing = torch.ones(len(obs), dtype=torch.bool) if self.finished is None else ~self.finished
+        best = torch.zeros(len(obs), self.config.horizon, dtype=torch.long)
+        if playing.any():
+            plans, imagined = cem_plans(self.agent.wm, h[playing], z[playing], self.config, self.generator, self.score)
+            best[playing] = plans
+            self.imagined_steps += imagined * int(playing.sum())
+        self.plans = best
+        self.decisions += int(playing.sum())
+        actions = best[:, 0]  # play the first move of the best plan, plan again next step
         self.took(actions)
         return actions
 
 
 class CountedCalls:
-    """Wraps a policy for `envs.evaluate` and counts the moves it is asked for (games × steps)."""
+    """Wraps a policy for `envs.evaluate` and counts the moves it is asked for in games not over."""
 
     def __init__(self, policy):
-        self.policy, self.moves = policy, 0
+        self.policy, self.moves, self.finished = policy, 0, None
 
     def __call__(self, obs: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
-        self.moves += len(obs)
+        playing = len(obs) if self.finished is None else int((~self.finished).sum())
+        self.moves += playing
+        if hasattr(self.policy, "finished"):
+            self.policy.finished = self.finished
         return self.policy(obs, first)
 
 
-def play(agent: Dreamer, how: str, episodes: int, seed: int, config: PlannerConfig | None = None) -> dict:
+def play(agent: Dreamer, how: str, episodes: int, seed: int, config: PlannerConfig | None = None, score=None) -> dict:
     """Mean return of `how` ('actor', 'latent' or 'pixels') on `episodes` games of the agent's own
-    game, with its cost."""
+    game, with its cost. `score` (see `cem_plans`) replaces the model's own value of a
+    plan, e.g. the pessimistic heads of `heads.trusted_score`."""
     env_name = agent.c.env
     if how == "actor":
         policy = agent.policy(greedy=True)
     elif how in ("latent", "pixels"):
         base = config or planner_config(env_name)
-        policy = Planner(agent, PlannerConfig(**{**base.__dict__, "space": how}), seed=seed)
+        policy = Planner(agent, PlannerConfig(**{**base.__dict__, "space": how}), seed=seed, score=score)
     else:
         raise ValueError(f"unknown way to act {how!r}: use 'actor', 'latent' or 'pixels'")
     counted = CountedCalls(policy)
     start = time.perf_counter()
     score = evaluate(counted, env_name, episodes, seed=seed)
     seconds = time.perf_counter() - start
-    # the games are played side by side, one call per step for all of them (a finished game's
-    # answer is ignored), so the time per move is the batch's time shared out over those calls
+    # the games are played side by side, one call per step for all of them; a planner searches
+    # only for the games still going, so the time per move is the batch's time shared out over
+    # the moves of those games
     decisions = counted.moves
     imagined = getattr(policy, "imagined_steps", 0)
     return {"return": score, "ms_per_move": 1000 * seconds / decisions, "imagined_steps_per_move": imagined / decisions}
 
 
-def compare_planners(agent: Dreamer, episodes: int = 100, seed: int = 7, config: PlannerConfig | None = None) -> dict:
-    """{'actor' | 'latent' | 'pixels': {'return', 'ms_per_move', 'imagined_steps_per_move'}}."""
+def compare_planners(
+    agent: Dreamer, episodes: int = 100, seed: int = 7, config: PlannerConfig | None = None, trusted=None
+) -> dict:
+    """{'actor' | 'latent' | 'pixels': {'return', 'ms_per_move', 'imagined_steps_per_move'}}; with
+    `trusted` (a plan scorer, `heads.trusted_score`) also 'trusted': CEM in latent space valued by it."""
     torch.manual_seed(seed)
+    ways = {"actor": ("actor", None), "latent": ("latent", None), "pixels": ("pixels", None)}
+    if trusted is not None:
+        ways["trusted"] = ("latent", trusted)
     return {
-        how: play(agent, how, episodes, seed, config)
-        for how in progress(("actor", "latent", "pixels"), desc=f"{episodes} games each way")
+        name: play(agent, how, episodes, seed, config, score)
+        for name, (how, score) in progress(ways.items(), desc=f"{episodes} games each way")
     }
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from course.core.paths import data_dir
 from course.core.runs import merge_run
 from course.core.runs import read_runs as recorded_runs
-from course.core.seeding import seed_everything, torch_threads
+from course.core.seeding import reproducible, seed_everything
 from course.dreamer.dqn import DQNConfig, train_dqn
 from course.dreamer.dreamer import DreamerConfig, HeldRandomActions, imagination_accuracy, make_agent, train_dreamer
 from course.dreamer.envs import ENVS, Catch, solved_at
@@ -139,7 +139,8 @@ class ShowEveryCatch:
     def __init__(self, env: Catch, explore: HeldRandomActions):
         if not isinstance(env, Catch):
             raise ValueError(f"ShowEveryCatch plays Catch only, not {type(env).__name__}")
-        self.env, self.explore, self.caught = env, explore, set()
+        self.env, self.explore = env, explore
+        self.caught: set[int] = set()
 
     def __call__(self, step: int, policy_action: int) -> int:
         env = self.env
@@ -218,7 +219,7 @@ def record_dreamer(seed: int, quick: bool = False, env: str = "catch", guide=Non
         return watchers[-1]
 
     seed_everything(seed)
-    with torch_threads(1):
+    with reproducible(threads=1):
         tensors, metrics = train_agent(config, watched if ENVS[env] is Catch else guide)
     if watchers:
         metrics["first_catch_by_column"] = watchers[0].first_catch
@@ -227,7 +228,7 @@ def record_dreamer(seed: int, quick: bool = False, env: str = "catch", guide=Non
 
 def record_dqn(seed: int, updates_per_step: float, quick: bool = False, env: str = "catch") -> dict:
     seed_everything(seed)
-    with torch_threads(1):
+    with reproducible(threads=1):
         _, metrics, history = train_dqn(dqn_config(seed, updates_per_step, quick, env))
     return {**metrics, "curve": _curve(history)}
 

@@ -1,4 +1,5 @@
-"""Interactive views for Lesson 06: the dream viewer, the drift explorer and the room viewer.
+"""Interactive views for Lesson 06: the dream viewer, the drift explorer, the room viewer and the
+new-goal viewer.
 
 Each view is a plain function that computes what to show (tested on its own) and a small
 ipywidgets builder that calls it when a control moves. Builders return the container widget;
@@ -13,11 +14,10 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course.core.widgets import widget_box
+from course.core.widgets import redraw, to_png, widget_box
 from course.dreamer.analysis import dream, observe_episode, room_episode, room_picture
 from course.dreamer.dreamer import Dreamer
 from course.dreamer.envs import EmptyRoom
-from course.embeddings.widgets import to_png
 
 ACTION_PLANS = {
     "random": None,
@@ -226,9 +226,7 @@ def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6,
             view = dream_vs_real(agent, 200 + g, 0, "random", k)
             rows.append((view["real"][-1], view["imagined"][-1]))
             wrong += not view["matches"][-1]
-        out.clear_output(wait=True)
-        with out:
-            fig, axes = plt.subplots(1, 2, figsize=(8.5, 2.8), gridspec_kw={"width_ratios": [1.3, 1]})
+        with redraw(out, ncols=2, figsize=(8.5, 2.8), gridspec_kw={"width_ratios": [1.3, 1]}) as (fig, axes):
             steps = np.arange(1, len(accuracy_by_step) + 1)
             axes[0].plot(steps, accuracy_by_step, "o-", label="best guess")
             if sampled_by_step is not None:
@@ -247,7 +245,6 @@ def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6,
                 axes[1].axvline(g * 10 - 0.5, color="tab:orange")
             axes[1].set(title=f"step {k}: real | imagined, {games} games", xticks=[], yticks=[])
             plt.tight_layout()
-            plt.show()
         caption.value = (
             f"at step {k}: {accuracy_by_step[k - 1]:.0%} of imagined frames are exact "
             f"(here {games - wrong} of {games} games)"
@@ -297,4 +294,62 @@ def room_viewer(agent: Dreamer, game: int = 3, plan: str = "the agent's", typed:
     typed_box.observe(typed_changed, "value")
     update()
     controls = [game_slider, plan_menu, typed_box]
+    return widget_box([W.VBox(controls), image, caption], controls, [image, caption])
+
+
+# ---------------------------------------------------------------- new goals: plan dreamed, then walked
+
+
+def goal_walk_picture(run: dict) -> bytes:
+    """Top row: the walk really made (up to ROOM_FRAMES_SHOWN frames); bottom row: the first plan
+    as the model dreamed it from the first frame, up to where it expects to arrive."""
+    rows = [run["frames"][:ROOM_FRAMES_SHOWN], run["dreams"][:ROOM_FRAMES_SHOWN]]
+    shown = max(len(r) for r in rows)
+    side = room_picture(run["frames"][0]).shape[0]
+    gap = 3
+    strip = np.ones((2 * side + gap, shown * (side + gap) - gap, 3), np.float32)
+    for row, frames in enumerate(rows):
+        for t, frame in enumerate(frames):
+            left = t * (side + gap)
+            strip[row * (side + gap) : row * (side + gap) + side, left : left + side] = room_picture(frame)
+    return to_png(strip, 1)
+
+
+def goal_walk_caption(run: dict, goal: tuple[int, int]) -> str:
+    moves = len(run["actions"])
+    letters = lambda moves: "".join(ROOM_LETTERS[a] for a in moves)  # noqa: E731
+    ending = (
+        f"reached cell {goal} in <b>{moves}</b> moves (shortest path {run['shortest']})"
+        if run["reached"]
+        else f"did not reach cell {goal} in {moves} moves (shortest path {run['shortest']})"
+    )
+    return (
+        f"dreamed plan <b>{letters(run['plan'])}</b> · walked <b>{letters(run['actions'])}</b> · {ending} · "
+        f"no real step of this room was ever seen in training<br><small>top row: the real walk (the planner "
+        f"plans again at every move); bottom row: the first plan, dreamed in the model's latent space and "
+        f"drawn by its decoder (L turn left, R turn right, F forward)</small>"
+    )
+
+
+def goal_viewer(agent: Dreamer, heads, goal: tuple[int, int] = (1, 2), game: int = 0):
+    """Pick a goal cell of the room (never rewarded in training) and a start: the plan the model
+    dreams in its latent space, then the walk the planner really makes, with zero new real steps."""
+    from course.dreamer.goals import FLOOR, plan_and_walk
+
+    style = {"description_width": "initial"}
+    x = W.IntSlider(value=goal[0], min=0, max=FLOOR - 1, description="goal column x", style=style)
+    y = W.IntSlider(value=goal[1], min=0, max=FLOOR - 1, description="goal row y", style=style)
+    game_slider = W.IntSlider(value=game, min=0, max=99, description="room game", style=style)
+    image = W.Image(format="png")
+    caption = W.HTML()
+
+    def update(_=None):
+        run = plan_and_walk(agent, heads, (x.value, y.value), game_slider.value)
+        image.value = goal_walk_picture(run)
+        caption.value = goal_walk_caption(run, (x.value, y.value))
+
+    for control in (x, y, game_slider):
+        control.observe(update, "value")
+    update()
+    controls = [x, y, game_slider]
     return widget_box([W.VBox(controls), image, caption], controls, [image, caption])

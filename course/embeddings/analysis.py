@@ -156,18 +156,25 @@ class UmapConfig:
     seed: int = 0
 
 
+def umap_coordinates(points: np.ndarray, n_neighbors: int, min_dist: float, seed: int) -> np.ndarray:
+    """(N, D) points -> (N, 2) float32 UMAP coordinates, seeded. Numba compiles UMAP on first use
+    (about a minute), which is why the lessons ship their maps as checkpoints."""
+    import umap
+
+    reducer = umap.UMAP(n_neighbors=n_neighbors, min_dist=min_dist, random_state=seed)
+    return reducer.fit_transform(points).astype(np.float32)
+
+
 def train_umap(config: UmapConfig) -> tuple[dict, dict]:
     """Fit UMAP to every embedding. Numba compiles UMAP on first use (about a minute), so the
     notebook loads these coordinates instead of computing them."""
-    import umap
-
     data = make_sprites()
     index = np.sort(np.random.default_rng(config.seed).choice(len(data), config.n_points, replace=False))
     tensors = {"index": torch.from_numpy(index)}
     for kind in MODEL_NAMES:
         z = embed_sprites(load_embedding(kind), data).mean[index]
-        reducer = umap.UMAP(n_neighbors=config.n_neighbors, min_dist=config.min_dist, random_state=config.seed)
-        tensors[kind] = torch.from_numpy(reducer.fit_transform(z).astype(np.float32))
+        xy = umap_coordinates(z, config.n_neighbors, config.min_dist, config.seed)
+        tensors[kind] = torch.from_numpy(xy)
     return tensors, {"n_points": config.n_points}
 
 

@@ -37,18 +37,26 @@ class EmbeddingConfig:
     seed: int = 0
 
 
+# Channels of the convolutional stack, 32×32 pixels halved at each layer down to 2×2: the encoder
+# goes along it, the decoder back.
+CHANNELS = (3, 32, 32, 64, 64)
+
+
+def halving_convs(channels: tuple[int, ...], transpose: bool = False) -> list[nn.Module]:
+    """4×4 stride-2 convolutions between consecutive `channels`, each followed by a ReLU: each
+    halves the picture's side (transpose: doubles it)."""
+    conv = nn.ConvTranspose2d if transpose else nn.Conv2d
+    layers: list[nn.Module] = []
+    for c_in, c_out in zip(channels, channels[1:]):
+        layers += [conv(c_in, c_out, 4, 2, 1), nn.ReLU()]
+    return layers
+
+
 class Encoder(nn.Module):
     def __init__(self, latent_dim: int):
         super().__init__()
-        self.conv = nn.Sequential(  # (B, 3, 32, 32)
-            nn.Conv2d(3, 32, 4, 2, 1),
-            nn.ReLU(),  # (B, 32, 16, 16)
-            nn.Conv2d(32, 32, 4, 2, 1),
-            nn.ReLU(),  # (B, 32, 8, 8)
-            nn.Conv2d(32, 64, 4, 2, 1),
-            nn.ReLU(),  # (B, 64, 4, 4)
-            nn.Conv2d(64, 64, 4, 2, 1),
-            nn.ReLU(),  # (B, 64, 2, 2)
+        self.conv = nn.Sequential(  # (B, 3, 32, 32) -> (B, 64, 2, 2)
+            *halving_convs(CHANNELS),
             nn.Flatten(),  # (B, 256)
             nn.Linear(256, 256),
             nn.ReLU(),
@@ -65,15 +73,8 @@ class Decoder(nn.Module):
     def __init__(self, latent_dim: int):
         super().__init__()
         self.fc = nn.Sequential(nn.Linear(latent_dim, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU())
-        self.deconv = nn.Sequential(  # (B, 64, 2, 2)
-            nn.ConvTranspose2d(64, 64, 4, 2, 1),
-            nn.ReLU(),  # (B, 64, 4, 4)
-            nn.ConvTranspose2d(64, 32, 4, 2, 1),
-            nn.ReLU(),  # (B, 32, 8, 8)
-            nn.ConvTranspose2d(32, 32, 4, 2, 1),
-            nn.ReLU(),  # (B, 32, 16, 16)
-            nn.ConvTranspose2d(32, 3, 4, 2, 1),  # (B, 3, 32, 32) logits
-        )
+        # (B, 64, 2, 2) -> (B, 3, 32, 32) logits: no ReLU after the last layer
+        self.deconv = nn.Sequential(*halving_convs(CHANNELS[::-1], transpose=True)[:-1])
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.deconv(self.fc(z).view(-1, 64, 2, 2))

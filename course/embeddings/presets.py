@@ -1,5 +1,7 @@
 """Lesson 01's shipped models and their configs."""
 
+from functools import partial
+
 from course.core.registry import ModelSpec
 from course.embeddings.analysis import MODEL_NAMES, UMAP_NAME, UmapConfig, model_config, train_umap
 from course.embeddings.train import train_embedding
@@ -8,7 +10,7 @@ MODELS = [
     ModelSpec(
         name=MODEL_NAMES[kind],
         description=description,
-        make_config=lambda quick, kind=kind: model_config(kind, quick),
+        make_config=partial(model_config, kind),
         train=train_embedding,
     )
     for kind, description in [

@@ -7,29 +7,15 @@ its `.controls` and `.views` attributes let tests move a control and see the out
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as W
-import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from course.core.widgets import widget_box
+from course.core.widgets import redraw, to_png, widget_box
 from course.embeddings import metrics as M
 from course.embeddings.sprites import FACTOR_NAMES, FACTORS, SpriteDataset
 
 # ---------------------------------------------------------------- plain functions
-
-
-def to_png(image: np.ndarray, scale: int = 4) -> bytes:
-    """(H, W, 3) or a row of images (H, W', 3) in [0, 1] -> PNG bytes, upscaled without blur."""
-    from PIL import Image
-
-    pixels = (np.clip(image, 0.0, 1.0) * 255).astype(np.uint8)
-    pixels = pixels.repeat(scale, axis=0).repeat(scale, axis=1)
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def image_row(images: np.ndarray, gap: int = 2) -> np.ndarray:
@@ -109,7 +95,12 @@ def latent_traversal(model, z_start: np.ndarray, span: float = 3.0):
     for s in sliders:
         s.observe(update, "value")
     reset = W.Button(description="reset")
-    reset.on_click(lambda _: [setattr(s, "value", float(v)) for s, v in zip(sliders, z_start)])
+
+    def reset_sliders(_=None):
+        for s, v in zip(sliders, z_start):
+            s.value = float(v)
+
+    reset.on_click(reset_sliders)
     grid = W.GridBox(sliders, layout=W.Layout(grid_template_columns="repeat(2, 330px)"))
     return widget_box([W.HBox([grid, image]), reset], sliders, [image])
 
@@ -144,16 +135,13 @@ def umap_explorer(coords: np.ndarray, data: SpriteDataset, title: str = "UMAP of
     def update(_=None):
         colours = factor_colours(data, factor.value)
         caption.value = f"{len(coords)} sprites coloured by <b>{factor.value}</b>"
-        with out:
-            out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(5.5, 4.5))
+        with redraw(out, figsize=(5.5, 4.5)) as (fig, ax):
             points = ax.scatter(coords[:, 0], coords[:, 1], c=colours, s=3, cmap="viridis")
             values = FACTORS[FACTOR_NAMES.index(factor.value)].values
             bar = fig.colorbar(points, ax=ax, ticks=range(len(values)))
             bar.ax.set_yticklabels([str(v) for v in values])
             bar.set_label(factor.value)
             ax.set(title=title, xlabel="UMAP 1", ylabel="UMAP 2")
-            plt.show()
 
     factor.observe(update, "value")
     update()
@@ -180,9 +168,7 @@ def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7):
             f"MIG <b>{scores['mig']:.3f}</b> · distance–factor Spearman <b>{scores['distance_spearman']:.3f}</b>"
             f" · distances vs unrotated <b>{scores['distance_agreement']:.4f}</b>"
         )
-        with out:
-            out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(5, 4))
+        with redraw(out, figsize=(5, 4)) as (fig, ax):
             mi = scores["mutual_info"] / M.factor_entropy(data.factors)
             im = ax.imshow(mi, cmap="magma", vmin=0, vmax=1, aspect="auto")
             ax.set(
@@ -194,7 +180,6 @@ def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7):
                 title=f"I(z_j; factor) / H(factor), rotation {amount.value:.2f}",
             )
             fig.colorbar(im, ax=ax, label="normalised mutual information")
-            plt.show()
 
     amount.observe(update, "value")
     update()

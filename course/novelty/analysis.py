@@ -48,9 +48,7 @@ def agent_tensors(result: dict) -> dict[str, torch.Tensor]:
     novelty = result["novelty"]
     if novelty.kind == "ngu":
         tensors.update({f"embed.{k}": v for k, v in novelty.inverse.embed.state_dict().items()})
-        tensors.update({f"rnd.{k}": v for k, v in novelty.rnd.state_dict().items()})
-        rnd = novelty.rnd
-        tensors["rnd_error_stats"] = torch.tensor([rnd.error_mean, rnd.error_var, rnd.error_count], dtype=torch.float64)
+        tensors.update({f"rnd.{k}": v for k, v in novelty.rnd.state_dict().items()})  # with its error statistics
         tensors["mean_sq_distance"] = torch.tensor(
             [np.mean([m.mean_sq_distance for m in novelty.memories])], dtype=torch.float64
         )
@@ -75,6 +73,17 @@ def train_novelty_agent(config: PPOConfig) -> tuple[dict, dict]:
     return agent_tensors(result), metrics
 
 
+def with_rnd_buffers(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Checkpoints written before RND's statistics became module buffers keep them in one
+    `rnd_error_stats` tensor [mean, var, count]: give them the buffers' names."""
+    if "rnd_error_stats" not in tensors:
+        return tensors
+    out = {k: v for k, v in tensors.items() if k != "rnd_error_stats"}
+    for name, value in zip(("error_mean", "error_var", "error_count"), tensors["rnd_error_stats"]):
+        out[f"rnd.{name}"] = value.to(torch.float64)
+    return out
+
+
 @dataclass
 class TrainedAgent:
     """A loaded agent: a policy and, for NGU, the embedding f and RND with its statistics."""
@@ -94,8 +103,7 @@ class TrainedAgent:
             inverse = InverseDynamics(OBS_DIM, N_ACTIONS, config.ngu, hidden=config.novelty_hidden)
             inverse.embed.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("embed.")})
             rnd = RandomNetworkDistillation(OBS_DIM, hidden=config.novelty_hidden, out=config.novelty_hidden)
-            rnd.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("rnd.")})
-            rnd.error_mean, rnd.error_var, rnd.error_count = (float(v) for v in tensors["rnd_error_stats"])
+            rnd.load_state_dict({k[4:]: v for k, v in with_rnd_buffers(tensors).items() if k.startswith("rnd.")})
             out.embed, out.rnd = inverse.embed.eval(), rnd.eval()
             out.mean_sq_distance = float(tensors["mean_sq_distance"][0])
         return out
@@ -112,16 +120,23 @@ class TrainedAgent:
         p = np.exp(logits - logits.max())
         return int(rng.choice(N_ACTIONS, p=p / p.sum()))
 
+    def novelty_models(self) -> tuple[torch.nn.Module, RandomNetworkDistillation]:
+        """The embedding f and RND of an NGU agent."""
+        if self.embed is None or self.rnd is None:
+            raise ValueError(f"a '{self.config.novelty}' agent has no NGU embedding or RND; load an 'ngu' agent")
+        return self.embed, self.rnd
+
     @torch.no_grad()
     def embedding(self, obs: np.ndarray) -> np.ndarray:
         """(T, OBS_DIM) -> (T, D), f(x)."""
-        return self.embed(torch.as_tensor(obs, dtype=torch.float32)).double().numpy()
+        embed, _ = self.novelty_models()
+        return embed(torch.as_tensor(obs, dtype=torch.float32)).double().numpy()
 
     @torch.no_grad()
     def alpha(self, obs: np.ndarray) -> np.ndarray:
         """RND's life-long modulator for (T, OBS_DIM) with the statistics frozen at the end of training."""
-        err = self.rnd.error(torch.as_tensor(obs, dtype=torch.float32)).double().numpy()
-        return 1.0 + (err - self.rnd.error_mean) / np.sqrt(self.rnd.error_var + 1e-8)
+        _, rnd = self.novelty_models()
+        return rnd.standardised(rnd.error(torch.as_tensor(obs, dtype=torch.float32)).double()).numpy()
 
 
 def random_policy(obs: np.ndarray, rng: np.random.Generator) -> int:
@@ -288,11 +303,11 @@ def episode_rewards(
         stored = np.stack(memory.embeddings)
         neighbours.append(np.argsort(((stored - embeddings[t]) ** 2).sum(1))[: config.k])
         episodic.append(memory.episodic_reward(embeddings[t]))
-    episodic = np.array(episodic)
-    out = dict(episodic=episodic, neighbours=neighbours)
+    rewards = np.array(episodic)
+    out = dict(episodic=rewards, neighbours=neighbours)
     if alpha is not None:
         out["alpha"] = alpha
-        out["intrinsic"] = intrinsic_reward(episodic, alpha, config)
+        out["intrinsic"] = intrinsic_reward(rewards, alpha, config)
     return out
 
 

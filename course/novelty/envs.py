@@ -134,7 +134,7 @@ def encode(image: np.ndarray, direction: int) -> np.ndarray:
 
 # Each object's colour as a camera would see it: MiniGrid's palette, black for floor and for what
 # the agent cannot see. Index: colour; the TV's pattern (state) darkens its cell.
-_PALETTE = np.array([COLORS[c] for c in sorted(COLOR_TO_IDX, key=COLOR_TO_IDX.get)], dtype=np.float32) / 255.0
+_PALETTE = np.array([COLORS[c] for c in sorted(COLOR_TO_IDX, key=lambda c: COLOR_TO_IDX[c])], dtype=np.float32) / 255.0
 _DRAWN = ("wall", "door", "key", "ball", "box", "goal", "lava")
 _DRAWN_TYPES = np.isin(np.arange(N_TYPES), [OBJECT_TO_IDX[t] for t in _DRAWN])
 
@@ -162,6 +162,12 @@ def watching_tv(env, image: np.ndarray) -> bool:
     return isinstance(env, NoisyTVFourRooms) and env.near_tv() and tv_in_view(image)
 
 
+def agent_cell(env) -> tuple[int, int]:
+    """The agent's (x, y) cell as plain ints."""
+    x, y = env.agent_pos
+    return int(x), int(y)
+
+
 class VectorEnv:
     """N copies of one environment stepped in a plain loop, each reset as soon as it ends.
 
@@ -174,16 +180,16 @@ class VectorEnv:
     def __init__(self, name: str, n: int, seed: int):
         self.envs = [make_env(name) for _ in range(n)]
         self.n = n
-        self.images = [None] * n
+        self.images: list[np.ndarray] = []  # (7, 7, 3) each: the view each copy acts on next
         obs = []
         for i, env in enumerate(self.envs):
             o, _ = env.reset(seed=seed + i)
-            self.images[i] = o["image"]
+            self.images.append(o["image"])
             obs.append(encode(o["image"], o["direction"]))
         self.obs = np.stack(obs)  # (N, OBS_DIM)
 
     def positions(self) -> list[tuple[int, int]]:
-        return [tuple(int(v) for v in env.agent_pos) for env in self.envs]
+        return [agent_cell(env) for env in self.envs]
 
     def step(self, actions: np.ndarray):
         next_obs = np.empty_like(self.obs)
@@ -191,12 +197,13 @@ class VectorEnv:
         rewards = np.zeros(self.n, dtype=np.float32)
         dones = np.zeros(self.n, dtype=bool)
         successes = np.zeros(self.n, dtype=bool)
-        self.final_images, self.final_positions = [], []
+        self.final_images: list[np.ndarray] = []
+        self.final_positions: list[tuple[int, int]] = []
         for i, env in enumerate(self.envs):
             o, r, terminated, truncated, _ = env.step(int(actions[i]))
             final_obs[i] = encode(o["image"], o["direction"])
             self.final_images.append(o["image"])
-            self.final_positions.append(tuple(int(v) for v in env.agent_pos))
+            self.final_positions.append(agent_cell(env))
             rewards[i], dones[i], successes[i] = r, terminated or truncated, r > 0
             if dones[i]:
                 o, _ = env.reset()

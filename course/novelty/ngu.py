@@ -97,7 +97,14 @@ class RandomNetworkDistillation(nn.Module):
         )
         for p in self.target.parameters():
             p.requires_grad_(False)
-        self.error_mean, self.error_var, self.error_count = 0.0, 1.0, 1e-4
+        # Running mean and variance of the prediction error (float64, as the reward's scale needs),
+        # kept as buffers so that they travel with the module's state_dict.
+        self.error_mean: torch.Tensor
+        self.error_var: torch.Tensor
+        self.error_count: torch.Tensor
+        self.register_buffer("error_mean", torch.tensor(0.0, dtype=torch.float64))
+        self.register_buffer("error_var", torch.tensor(1.0, dtype=torch.float64))
+        self.register_buffer("error_count", torch.tensor(1e-4, dtype=torch.float64))
 
     def error(self, obs: torch.Tensor) -> torch.Tensor:
         """Squared prediction error per observation, (B,); also the predictor's training loss."""
@@ -108,17 +115,21 @@ class RandomNetworkDistillation(nn.Module):
         """α = 1 + (err − μ_err) / σ_err with running statistics, (B,)."""
         err = self.error(obs).double()
         self._update_stats(err)
-        return (1.0 + (err - self.error_mean) / np.sqrt(self.error_var + 1e-8)).float()
+        return self.standardised(err).float()
+
+    def standardised(self, err: torch.Tensor) -> torch.Tensor:
+        """α = 1 + (err − μ_err) / σ_err for float64 errors (B,), the statistics as they stand."""
+        return 1.0 + (err - self.error_mean) / torch.sqrt(self.error_var + 1e-8)
 
     def _update_stats(self, err: torch.Tensor) -> None:
-        batch_mean, batch_var, n = err.mean().item(), err.var(unbiased=False).item(), len(err)
+        batch_mean, batch_var, n = err.mean(), err.var(unbiased=False), len(err)
         total = self.error_count + n
         delta = batch_mean - self.error_mean
-        self.error_mean += delta * n / total
-        self.error_var = (
-            self.error_var * self.error_count + batch_var * n + delta**2 * self.error_count * n / total
-        ) / total
-        self.error_count = total
+        self.error_var.copy_(
+            (self.error_var * self.error_count + batch_var * n + delta * delta * self.error_count * n / total) / total
+        )
+        self.error_mean.add_(delta * n / total)
+        self.error_count.copy_(total)
 
 
 def intrinsic_reward(r_episodic: np.ndarray, alpha: np.ndarray, config: NGUConfig) -> np.ndarray:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import torch
@@ -108,12 +109,12 @@ class Novelty:
         self.episode_obs: list[list[np.ndarray]] = [[] for _ in range(config.num_envs)]
         self.inverse = InverseDynamics(OBS_DIM, N_ACTIONS, c, hidden=config.novelty_hidden)
         self.rnd = RandomNetworkDistillation(OBS_DIM, hidden=config.novelty_hidden, out=config.novelty_hidden)
-        embed_params = list(self.inverse.embed.parameters())
+        param_groups: list[dict[str, Any]] = [
+            {"params": list(self.inverse.embed.parameters()), "weight_decay": config.embedding_weight_decay},
+            {"params": self.inverse.classify.parameters()},
+        ]
         self.inverse_opt = torch.optim.Adam(
-            [
-                {"params": embed_params, "weight_decay": config.embedding_weight_decay},
-                {"params": self.inverse.classify.parameters()},
-            ],
+            param_groups,
             lr=config.novelty_learning_rate,
         )
         self.rnd_opt = torch.optim.Adam(self.rnd.predictor.parameters(), lr=config.novelty_learning_rate)
@@ -209,7 +210,9 @@ class EpisodeTracker:
 def train(config: PPOConfig, show_progress: bool = True) -> dict:
     """Train one agent; returns its networks, the novelty models and per-episode statistics."""
     torch.manual_seed(config.seed)
-    np.random.seed(config.seed)
+    # PPO's minibatch shuffles. A RandomState rather than a Generator: its stream is the one the
+    # shipped agents were trained with (then NumPy's global one, seeded the same way).
+    shuffler = np.random.RandomState(config.seed)
     batch_size = config.num_envs * config.num_steps
     minibatch_size = batch_size // config.num_minibatches
     num_iterations = config.total_steps // batch_size
@@ -265,7 +268,7 @@ def train(config: PPOConfig, show_progress: bool = True) -> dict:
         with torch.no_grad():
             next_value = agent.get_value(next_obs).reshape(1, -1)
             advantages = torch.zeros_like(rewards)
-            lastgaelam = 0
+            lastgaelam: torch.Tensor | float = 0.0
             for t in reversed(range(config.num_steps)):
                 if t == config.num_steps - 1:
                     nextnonterminal, nextvalues = 1.0 - next_done, next_value
@@ -280,7 +283,7 @@ def train(config: PPOConfig, show_progress: bool = True) -> dict:
 
         b_inds = np.arange(batch_size)
         for _ in range(config.update_epochs):
-            np.random.shuffle(b_inds)
+            shuffler.shuffle(b_inds)
             for begin in range(0, batch_size, minibatch_size):
                 mb = b_inds[begin : begin + minibatch_size]
                 _, newlogprob, entropy, newvalue = agent.get_action_and_value(b_obs[mb], b_actions[mb])

@@ -23,7 +23,7 @@ import numpy as np
 from course.core.paths import data_dir
 from course.core.runs import merge_run
 from course.core.runs import read_runs as recorded_runs
-from course.core.seeding import seed_everything, torch_threads
+from course.core.seeding import reproducible, seed_everything
 from course.novelty.ppo import PPOConfig, train
 
 MULTIROOM_STEPS = 1_000_000
@@ -48,7 +48,7 @@ def multiroom_run(kind: str, seed: int, quick: bool = False) -> dict:
     """Train one agent on MultiRoom-N4-S5 on one thread: its success over its last 100 training
     episodes, its time, and its success curve (share of the last 50 episodes, ~20 points)."""
     seed_everything(seed)
-    with torch_threads(1):
+    with reproducible(threads=1):
         result = train(multiroom_config(kind, seed, quick), show_progress=not quick)
     last = result["episodes"][-LAST_EPISODES:]
     curve = [[u["step"], round(u.get("success", 0.0), 3)] for u in result["updates"]]

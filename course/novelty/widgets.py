@@ -8,29 +8,17 @@ its `.controls` and `.views` attributes let tests move a control and see the out
 from __future__ import annotations
 
 import dataclasses
-import io
 
 import ipywidgets as W
-import matplotlib.pyplot as plt
 import numpy as np
 
-from course.core.widgets import widget_box
+from course.core.widgets import redraw, to_png, widget_box
 from course.novelty.analysis import Episode, episode_rewards
 from course.novelty.ngu import NGUConfig
 
 EMBEDDINGS = ("learned embedding f(x)", "raw pixels")
 
 # ---------------------------------------------------------------- plain functions
-
-
-def to_png(image: np.ndarray, scale: int = 1) -> bytes:
-    """(H, W, 3) uint8 -> PNG bytes, upscaled without blur."""
-    from PIL import Image
-
-    pixels = np.asarray(image, dtype=np.uint8).repeat(scale, axis=0).repeat(scale, axis=1)
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def frame_strip(frames: list[np.ndarray], indices, gap: int = 4) -> np.ndarray:
@@ -111,9 +99,7 @@ def novelty_explorer(episode: Episode, embeddings: dict[str, np.ndarray], mean_s
             f"{trace['rewarded_steps']} of {len(episode.obs)} steps rewarded; "
             f"<b>{trace['tv_reward_share']:.0%}</b> of the reward earned with the TV in view"
         )
-        with out:
-            out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(8, 2.8))
+        with redraw(out, figsize=(8, 2.8)) as (fig, ax):
             t = np.arange(len(episode.obs))
             ax.fill_between(
                 t,
@@ -129,7 +115,6 @@ def novelty_explorer(episode: Episode, embeddings: dict[str, np.ndarray], mean_s
             ax.plot(t, trace["episodic"], color="tab:blue", lw=1.2, label="r_episodic")
             ax.set(xlabel="step of the episode", ylabel="r_episodic", title=f"episodic novelty in {space.value}")
             ax.legend(loc="upper right")
-            plt.show()
 
     for control in (space, k, log_eps):
         control.observe(update, "value")

@@ -1,20 +1,20 @@
 """The README's Kodak rate–distortion plot, drawn from a `bench codec` result file:
 
 python -m course bench codec --json bench/codec.json
-python -m course.compression.kodak_figure bench/codec.json docs/figures/03_codec_kodak.png
+python -m course.compression.codec.kodak_figure bench/codec.json docs/figures/03_codec_kodak.png
 """
 
 import json
 import sys
 from pathlib import Path
 
-from course.compression.bench import kodak_rd_figure
+from course.compression.codec.analysis import kodak_rd_figure
 
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print(
-            "usage: python -m course.compression.kodak_figure RESULT.json FIGURE.png  "
+            "usage: python -m course.compression.codec.kodak_figure RESULT.json FIGURE.png  "
             "(RESULT.json from `python -m course bench codec --json RESULT.json`)",
             file=sys.stderr,
         )

@@ -210,7 +210,8 @@ def render_face(levels: np.ndarray, size: int = IMAGE_SIZE) -> np.ndarray:
     cx, cy, w, h, turn = p["face_x"], p["face_y"], p["face_width"] / 2, p["face_height"] / 2, p["face_turn"]
     c, s = math.cos(turn), math.sin(turn)
 
-    def at(u, v):  # face coordinates (units of half-width / half-height) -> image coordinates
+    def at(u: float | np.ndarray, v: float | np.ndarray) -> tuple[float | np.ndarray, float | np.ndarray]:
+        # face coordinates (units of half-width / half-height) -> image coordinates
         return cx + u * w * c - v * h * s, cy + u * w * s + v * h * c
 
     skin, hair = SKIN[idx["skin"]], HAIR[idx["hair_colour"]]
@@ -296,7 +297,8 @@ def _procedural_flower(rng: np.random.Generator, size: int) -> np.ndarray:
     y, x = (np.mgrid[0:size, 0:size] + 0.5) * px
     image = np.zeros((size, size, 3)) + np.array([0.18, 0.38, 0.15]) * rng.uniform(0.6, 1.2)
     for _ in range(rng.integers(20, 40)):  # foliage: soft leaves of many greens
-        leaf = _ellipse(x, y, *rng.uniform(0, 1, 2), *rng.uniform(0.03, 0.15, 2), rng.uniform(-3, 3))
+        (cx, cy), (a, b) = rng.uniform(0, 1, 2), rng.uniform(0.03, 0.15, 2)
+        leaf = _ellipse(x, y, cx, cy, a, b, rng.uniform(-3, 3))
         alpha = np.clip(0.5 - leaf / (4 * px), 0, 1)[..., None] * rng.uniform(0.3, 0.9)
         image = (
             image * (1 - alpha)
@@ -330,7 +332,9 @@ def _photo_crops(photos: list[np.ndarray], count: int, rng: np.random.Generator,
         photo = photos[rng.integers(len(photos))]
         scale = rng.uniform(max(size / min(photo.shape[:2]), 0.35), 1.0)
         small = np.asarray(
-            Image.fromarray(photo).resize((round(photo.shape[1] * scale), round(photo.shape[0] * scale)), Image.LANCZOS)
+            Image.fromarray(photo).resize(
+                (round(photo.shape[1] * scale), round(photo.shape[0] * scale)), Image.Resampling.LANCZOS
+            )
         )
         top, left = rng.integers(0, small.shape[0] - size + 1), rng.integers(0, small.shape[1] - size + 1)
         crops.append(small[top : top + size, left : left + size])

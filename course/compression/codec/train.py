@@ -15,6 +15,7 @@ $COURSE_TRAINING_DIR) and is not a shipped file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -25,10 +26,12 @@ import numpy as np
 import torch
 
 from course.compression.data import load_photos, package_images, random_crops
+from course.compression.entropy import rate_bpp
 from course.compression.models import CodecConfig, make_codec
-from course.core.checkpoints import _write_atomically
+from course.core.files import atomic_write
 from course.core.paths import REPO_ROOT
 from course.core.progress import progress
+from course.core.seeding import torch_flags
 
 
 class TrainingStateError(ValueError):
@@ -68,9 +71,7 @@ def rd_loss(model, x: torch.Tensor, quality: torch.Tensor) -> dict[str, torch.Te
     """x (B, 3, H, W), quality (B,) rate points -> the mean of R_i + λ_i·D_i, and its parts."""
     out = model(x, quality)
     lam = torch.tensor(model.config.lambdas, device=x.device)[quality - 1]  # (B,)
-    bpp = sum(-torch.log2(lik).flatten(1).sum(1) for lik in out["likelihoods"].values()) / (
-        x.shape[2] * x.shape[3]
-    )  # (B,)
+    bpp = rate_bpp(out["likelihoods"], x)  # (B,)
     mse = torch.mean((out["x_hat"] - x) ** 2, dim=(1, 2, 3))  # (B,)
     return {"loss": torch.mean(bpp + lam * 255**2 * mse), "bpp": bpp, "mse": mse}
 
@@ -101,7 +102,7 @@ def _save_state(
         "seconds": f"{seconds:.1f}",
         "history": json.dumps(history),
     }
-    _write_atomically(path, lambda tmp: save_file(tensors, str(tmp), metadata=metadata))
+    atomic_write(path, lambda tmp: save_file(tensors, str(tmp), metadata=metadata))
 
 
 def _same_config(saved_json: str | None, config: CodecConfig) -> bool:
@@ -157,16 +158,21 @@ def _load_state(
 
 def train_codec(config: CodecConfig, images: list[np.ndarray] | None = None, device=None) -> tuple[dict, dict]:
     """Train (or resume) a codec at all its rate points; return (state dict on the CPU, headline metrics)."""
-    if images is None:
-        images = load_photos(config.photos or None) + package_images()
     device = torch.device(device) if device is not None else training_device()
-    if device.type == "cuda":  # fast, not bit-reproducible: the one-thread CPU run is the reference
-        torch.use_deterministic_algorithms(False)
-        torch.backends.cudnn.benchmark = True
-        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
+    # On a GPU: fast, not bit-reproducible (the one-thread CPU run is the reference). The process's
+    # settings come back afterwards.
+    gpu_speed = torch_flags(deterministic=False, cudnn_benchmark=True, tf32=True)
+    with gpu_speed if device.type == "cuda" else contextlib.nullcontext():
+        return _train_codec(config, images, device)
+
+
+def _train_codec(config: CodecConfig, images: list[np.ndarray] | None, device: torch.device) -> tuple[dict, dict]:
+    if images is None:
+        images = load_photos(Path(config.photos) if config.photos else None) + package_images()
     model = make_codec(config).to(device)
+    sources: list[np.ndarray] | list[torch.Tensor] = images
     if device.type != "cpu":  # crop on the device: a few kilobytes of indices instead of a batch of floats
-        images = [torch.from_numpy(np.ascontiguousarray(im)).to(device) for im in images]
+        sources = [torch.from_numpy(np.ascontiguousarray(im)).to(device) for im in images]
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     generator = torch.Generator().manual_seed(config.seed)
     path = training_state_path(config.name)
@@ -183,7 +189,7 @@ def train_codec(config: CodecConfig, images: list[np.ndarray] | None = None, dev
     for step in bar:
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(config, step)
-        crops = random_crops(images, config.batch_size, config.crop, generator)
+        crops = random_crops(sources, config.batch_size, config.crop, generator)
         quality = torch.randint(1, config.rate_points + 1, (config.batch_size,), generator=generator).to(device)
         losses = rd_loss(model, crops, quality)
         optimizer.zero_grad(set_to_none=True)
@@ -206,7 +212,7 @@ def train_codec(config: CodecConfig, images: list[np.ndarray] | None = None, dev
             )
             last_save = time.monotonic()
     model.eval()
-    metrics = evaluate_on_crops(model, images, config)
+    metrics = evaluate_on_crops(model, sources, config)
     metrics["train_seconds_all_runs"] = round(earlier + time.monotonic() - run_start, 1)
     # a run resumed on another device (a GPU for speed, say) is reproducible only run by run: say which did what
     metrics["train_runs"] = runs_until(config.steps)
@@ -215,7 +221,7 @@ def train_codec(config: CodecConfig, images: list[np.ndarray] | None = None, dev
 
 
 @torch.no_grad()
-def evaluate_on_crops(model, images: list[np.ndarray], config: CodecConfig, count: int = 16) -> dict:
+def evaluate_on_crops(model, images: list, config: CodecConfig, count: int = 16) -> dict:
     """Rate (from the likelihoods, rounded latents) and PSNR on fixed training crops at the lowest and
     highest rate points: a quick health check, not the lesson's figures (those come from real
     bitstreams on Kodak)."""

@@ -8,34 +8,26 @@ ipywidgets builder calls it when a control moves; builders return the container,
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import ipywidgets as W
 import numpy as np
 
 from course.compression.baselines import jpeg
-from course.compression.codec import bits_per_pixel, decode, encode
+from course.compression.coding import bits_per_pixel, decode, encode
 from course.compression.metrics import psnr
-from course.core.widgets import widget_box
+from course.core.widgets import to_png, widget_box
 
 # ---------------------------------------------------------------- plain functions
 
 
-def to_png(image: np.ndarray, scale: int = 2) -> bytes:
-    """(H, W, 3) uint8 -> PNG bytes, enlarged without blur so artefacts stay visible."""
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(image.repeat(scale, axis=0).repeat(scale, axis=1)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 def jpeg_nearest(image: np.ndarray, bpp: float) -> dict:
     """The JPEG file (quality 1 … 95) whose rate is nearest to `bpp`: {quality, bytes, bpp, psnr, decoded}."""
-    best = None
+    best: dict[str, Any] = {}
     for quality in range(1, 96):
         data, decoded = jpeg(image, quality)
         rate = bits_per_pixel(data, *image.shape[:2])
-        if best is None or abs(np.log(rate / bpp)) < abs(np.log(best["bpp"] / bpp)):
+        if not best or abs(np.log(rate / bpp)) < abs(np.log(best["bpp"] / bpp)):
             best = {
                 "quality": quality,
                 "bytes": len(data),
@@ -52,7 +44,7 @@ def rate_comparison(image: np.ndarray, model, quality: int) -> dict:
     """Our codec at one rate point next to JPEG at the nearest rate, both from real files."""
     data = encode(image, model, quality)
     decoded = decode(data, model)
-    ours = {
+    ours: dict[str, Any] = {
         "bytes": len(data),
         "bpp": bits_per_pixel(data, *image.shape[:2]),
         "psnr": psnr(image, decoded),
@@ -77,7 +69,7 @@ def bit_map_figure(model, image: np.ndarray, quality: int):
     """A figure: the image, and where the bits go (bits per 16×16 block, per latent channel)."""
     import matplotlib.pyplot as plt
 
-    from course.compression.experiments import bit_allocation
+    from course.compression.glc.analysis import bit_allocation
 
     allocation = bit_allocation(model, image, quality)
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.3))
@@ -116,7 +108,7 @@ def _builder(rows: list, controls: list, views: list, update) -> W.VBox:
 
 
 def _panel(image: np.ndarray, caption: str) -> W.VBox:
-    return W.VBox([W.Image(value=to_png(image), format="png"), W.HTML(f"<small>{caption}</small>")])
+    return W.VBox([W.Image(value=to_png(image, scale=2), format="png"), W.HTML(f"<small>{caption}</small>")])
 
 
 def rate_explorer(images: dict, model) -> W.VBox:

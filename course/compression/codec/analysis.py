@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from course.compression.baselines import avif_available
-from course.compression.codec import bitstream_overhead, load_codec
-from course.compression.evaluate import baseline_points, bd_rate_of, codec_points, load_image_folder
+from course.compression.codec.evaluate import baseline_points, bd_rate_of, codec_points, load_image_folder
+from course.compression.coding import bitstream_overhead, load_codec
 from course.core.paths import REPO_ROOT
 
 BD_RATE_MAX_BPP = 1.0  # the BD-rate range: where learned codecs are used, and where JPEG is still sane

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from course.compression.baselines import BASELINES
-from course.compression.codec import bits_per_pixel, decode, encode
+from course.compression.coding import bits_per_pixel, decode, encode
 from course.compression.metrics import bd_rate, quality
 
 

@@ -9,7 +9,7 @@ then learns to predict that latent, then tunes both for rate and distortion toge
 
 The latent is *transform-coded*: y is quantized to integers (finer at higher rate points, via
 the per-channel gains of `models.RateGains`) and entropy-coded under the predicted Gaussians
-with real ANS bitstreams (`course.compression.codec`). Every figure is bytes of a file.
+with real ANS bitstreams (`course.compression.coding`). Every figure is bytes of a file.
 
 After stage 1 there is no code predictor yet; its rate is that of a fixed-length code of the
 latent — every symbol written with log2(2·bound + 1) bits (`fixed_length_bytes`). That is also
@@ -28,9 +28,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from course.compression.domains import DOMAINS, IMAGE_SIZE
-from course.compression.metrics import _ssim_terms
-from course.compression.models import CodecConfig, HyperpriorCodec, _transform
+from course.compression.entropy import decode_bound, encode_bound, rate_bpp, symbol_bound
+from course.compression.glc.domains import DOMAINS, IMAGE_SIZE
+from course.compression.metrics import ssim_terms
+from course.compression.models import CodecConfig, HyperpriorCodec, transform
 from course.core.progress import progress
 from course.core.seeding import torch_threads
 
@@ -138,32 +139,26 @@ def random_crop(x: torch.Tensor, size: int, generator: torch.Generator) -> torch
 
 def structural_loss(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """1 - SSIM, averaged over the batch (images in [0, 1])."""
-    return 1.0 - _ssim_terms(x_hat * 255.0, x * 255.0)[0].mean()
+    return 1.0 - ssim_terms(x_hat * 255.0, x * 255.0)[0].mean()
 
 
 def stage1_loss(model: HyperpriorCodec, x: torch.Tensor, config: GLCConfig) -> torch.Tensor:
     q = middle_rate_point(config)
-    y = model.gains.scale(_transform(model, model.g_a, x), torch.full((x.shape[0],), q))
+    y = model.gains.scale(transform(model, model.g_a, x), torch.full((x.shape[0],), q))
     y_hat = y + torch.empty_like(y).uniform_(-0.5, 0.5)  # the quantization it will have to survive
-    x_hat = _transform(model, model.g_s, model.gains.unscale(y_hat, torch.full((x.shape[0],), q)))
+    x_hat = transform(model, model.g_s, model.gains.unscale(y_hat, torch.full((x.shape[0],), q)))
     return torch.mean((x_hat - x) ** 2) + config.ssim_weight * structural_loss(x_hat, x)
 
 
-def rate_bpp(out: dict, x: torch.Tensor) -> torch.Tensor:
-    """(B,) bits per pixel of each image, from the entropy models' likelihoods."""
-    bits = sum(-torch.log2(lik).flatten(1).sum(1) for lik in out["likelihoods"].values())
-    return bits / (x.shape[2] * x.shape[3])
-
-
 def stage2_loss(model: HyperpriorCodec, x: torch.Tensor, quality: torch.Tensor) -> torch.Tensor:
-    return rate_bpp(model(x, quality), x).mean()
+    return rate_bpp(model(x, quality)["likelihoods"], x).mean()
 
 
 def stage3_loss(model: HyperpriorCodec, x: torch.Tensor, quality: torch.Tensor) -> torch.Tensor:
     out = model(x, quality)
     lam = torch.tensor(model.config.lambdas)[quality - 1]
     mse = torch.mean((out["x_hat"] - x) ** 2, dim=(1, 2, 3))
-    return torch.mean(rate_bpp(out, x) + lam * 255**2 * mse)
+    return torch.mean(rate_bpp(out["likelihoods"], x) + lam * 255**2 * mse)
 
 
 def _optimise(parameters, steps: int, lr: float, loss_of_batch, desc: str) -> float:
@@ -230,22 +225,20 @@ def _train_glc(config: GLCConfig) -> tuple[dict, dict]:
 
 def load_glc(name: str, stage: str = "final") -> HyperpriorCodec:
     """A shipped GLC codec ('glc_faces', …) as it was after `stage` ('stage1', 'stage2' or 'final')."""
-    from course.core.checkpoints import load_checkpoint
+    from course.core.checkpoints import config_from_entry, load_checkpoint, load_weights
 
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; choose one of {', '.join(STAGES)}")
     tensors, entry = load_checkpoint(name)
-    config = GLCConfig(**entry["config"])
+    config = config_from_entry(GLCConfig, entry, name)
     prefix = "" if stage == "final" else f"{stage}."
     model = HyperpriorCodec(config.codec())
-    model.load_state_dict(
-        {
-            k[len(prefix) :]: v
-            for k, v in tensors.items()
-            if (k.startswith(prefix) if prefix else not k.startswith("stage"))
-        }
-    )
-    return model.eval()
+    stage_tensors = {
+        k[len(prefix) :]: v
+        for k, v in tensors.items()
+        if (k.startswith(prefix) if prefix else not k.startswith("stage"))
+    }
+    return load_weights(model, stage_tensors, name).eval()
 
 
 # ------------------------------------------------------------------ a code without a predictor
@@ -262,16 +255,16 @@ def fixed_length_file(model: HyperpriorCodec, image: np.ndarray, quality: int) -
     import constriction
 
     from course.compression.bitstream import Header, pack
-    from course.compression.codec import check_quality, fingerprint, pad, to_tensor
+    from course.compression.coding import check_quality, fingerprint, pad, to_tensor
 
     quality = check_quality(model, quality)
     with torch.no_grad():
         y = model.gains.scale(model.g_a(pad(to_tensor(image))), torch.tensor([quality]))
     symbols = torch.round(y).to(torch.int64).numpy().reshape(-1)
-    bound = max(int(np.abs(symbols).max(initial=0)), 1)
+    bound = symbol_bound(symbols)
     coder = constriction.stream.stack.AnsCoder()
     coder.encode_reverse((symbols + bound).astype(np.int32), constriction.stream.model.Uniform(2 * bound + 1))
-    coder.encode_reverse(np.array([bound], dtype=np.int32), constriction.stream.model.Uniform(2**16))
+    encode_bound(coder, bound)
     header = Header(image.shape[0], image.shape[1], model.name + "-fixed", quality, fingerprint(model))
     return pack(header, coder.get_compressed())
 
@@ -282,13 +275,13 @@ def fixed_length_decode(data: bytes, model: HyperpriorCodec) -> np.ndarray:
     import constriction
 
     from course.compression.bitstream import WrongModelError, unpack
-    from course.compression.codec import padded_size, to_array
+    from course.compression.coding import padded_size, to_array
 
     header, words = unpack(data)
     if header.model != model.name + "-fixed":
         raise WrongModelError(f"the file was written as {header.model!r}; this decoder reads {model.name}-fixed")
     coder = constriction.stream.stack.AnsCoder(words)
-    bound = int(coder.decode(constriction.stream.model.Uniform(2**16), 1)[0])
+    bound = decode_bound(coder)
     ph, pw = padded_size(header.height, header.width)
     shape = (1, model.config.m, ph // 16, pw // 16)
     flat = coder.decode(constriction.stream.model.Uniform(2 * bound + 1), int(np.prod(shape)))

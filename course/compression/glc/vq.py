@@ -22,8 +22,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course.compression.domains import DOMAINS
-from course.compression.models import _transform
+from course.compression.glc.domains import DOMAINS
+from course.compression.models import transform
 from course.compression.transforms import analysis, synthesis
 from course.core.progress import progress
 from course.core.seeding import torch_threads
@@ -78,10 +78,10 @@ class VQAutoencoder(nn.Module):
         return self.codebook[indices].permute(0, 3, 1, 2)
 
     def forward(self, x: torch.Tensor) -> dict:
-        y = _transform(self, self.g_a, x)
+        y = transform(self, self.g_a, x)
         y_q = self.lookup(self.indices(y))
         codebook_loss = F.mse_loss(y_q, y.detach()) + self.config.commitment * F.mse_loss(y, y_q.detach())
-        x_hat = _transform(
+        x_hat = transform(
             self, self.g_s, y + (y_q - y).detach()
         )  # straight-through: the decoder sees codewords, gradients reach the encoder
         return {"x_hat": x_hat, "codebook_loss": codebook_loss}
@@ -93,7 +93,7 @@ def train_vq(config: VQConfig) -> tuple[dict, dict]:
 
 
 def _train_vq(config: VQConfig) -> tuple[dict, dict]:
-    from course.compression.glc import batch, random_crop, structural_loss
+    from course.compression.glc.glc import batch, random_crop, structural_loss
 
     images = torch.from_numpy(np.ascontiguousarray(DOMAINS[config.domain](config.images, seed=config.seed))).permute(
         0, 3, 1, 2
@@ -129,13 +129,14 @@ def _train_vq(config: VQConfig) -> tuple[dict, dict]:
 
 def load_vq(name: str = "vq_faces") -> tuple[VQAutoencoder, np.ndarray]:
     """The shipped VQ autoencoder and its prior: P(codeword), smoothed so no index is impossible."""
-    from course.core.checkpoints import load_checkpoint
+    from course.core.checkpoints import CheckpointError, config_from_entry, load_checkpoint, load_weights
 
     tensors, entry = load_checkpoint(name)
-    model = VQAutoencoder(VQConfig(**entry["config"]))
+    model = VQAutoencoder(config_from_entry(VQConfig, entry, name))
+    if "usage" not in tensors:
+        raise CheckpointError(f"checkpoint {name!r} has no 'usage' tensor (the codeword counts): retrain it")
     usage = tensors.pop("usage")
-    model.load_state_dict(tensors)
-    return model.eval(), prior_from_usage(usage.numpy())
+    return load_weights(model, tensors, name).eval(), prior_from_usage(usage.numpy())
 
 
 def prior_from_usage(usage: np.ndarray) -> np.ndarray:
@@ -145,14 +146,14 @@ def prior_from_usage(usage: np.ndarray) -> np.ndarray:
 
 def _pack(model: VQAutoencoder, image: np.ndarray, words: np.ndarray, kind: str) -> bytes:
     from course.compression.bitstream import Header, pack
-    from course.compression.codec import fingerprint
+    from course.compression.coding import fingerprint
 
     return pack(Header(image.shape[0], image.shape[1], f"{model.config.name}-{kind}", 1, fingerprint(model)), words)
 
 
 @torch.no_grad()
 def encode_indices(model: VQAutoencoder, image: np.ndarray) -> np.ndarray:
-    from course.compression.codec import as_rgb_array, pad, to_tensor
+    from course.compression.coding import as_rgb_array, pad, to_tensor
 
     return model.indices(model.g_a(pad(to_tensor(as_rgb_array(image)))))[0].numpy()  # (h, w)
 
@@ -179,7 +180,7 @@ def prior_bytes(model: VQAutoencoder, prior: np.ndarray, image: np.ndarray) -> b
 
 @torch.no_grad()
 def reconstruct(model: VQAutoencoder, image: np.ndarray) -> np.ndarray:
-    from course.compression.codec import to_array
+    from course.compression.coding import to_array
 
     indices = torch.from_numpy(encode_indices(model, image))[None]
     x_hat = model.g_s(model.lookup(indices)).clamp(0, 1)
@@ -192,7 +193,7 @@ def decode_bytes(data: bytes, model: VQAutoencoder, prior: np.ndarray | None = N
     import constriction
 
     from course.compression.bitstream import WrongModelError, unpack
-    from course.compression.codec import padded_size, to_array
+    from course.compression.coding import padded_size, to_array
 
     header, words = unpack(data)
     kind = "uniform" if prior is None else "prior"

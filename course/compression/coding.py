@@ -27,25 +27,29 @@ from course.compression.bitstream import (
 )
 from course.compression.transforms import HYPER_DOWNSAMPLING
 
-MAX_PIXELS = 64 * 2**20  # 64 megapixels: beyond this, memory on a laptop runs out before the codec does
+# The largest image the codec takes: 16 megapixels (2^20 pixels each), so that coding one fits in
+# about 4 GB. Peak memory (ru_maxrss) of encoding and of decoding, measured at 1, 2 and 4 MP at the
+# best rate point, grows by ~210 MB per megapixel over ~350 MB for Python, torch and the model
+# (tests/test_compression.py measures it again): 16 MP take ~3.7 GB. Bigger images: cut them into tiles.
+MEGABYTES_PER_MEGAPIXEL = 210
+MAX_PIXELS = 16 * 2**20
 
 
 def as_rgb_array(image) -> np.ndarray:
     """A PIL image or a uint8 array -> (H, W, 3) uint8. Grayscale and RGBA are refused, each with the fix."""
-    try:
-        from PIL import Image
-    except ImportError:  # pragma: no cover - Pillow comes with matplotlib
-        Image = None
-    if Image is not None and isinstance(image, Image.Image):
+    from PIL import Image
+
+    if isinstance(image, Image.Image):
         if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
             raise ValueError(
                 f"the image has an alpha channel (mode {image.mode!r}), which the codec does not code. "
                 "Drop it with image.convert('RGB'), or composite it onto a background first."
             )
-        if image.mode in ("L", "1", "I", "I;16", "F"):
+        if image.mode in ("L", "1", "I", "F") or image.mode.startswith("I;16"):
             raise ValueError(
-                f"the image is grayscale (mode {image.mode!r}); the codec codes RGB images. "
-                "Convert it with image.convert('RGB') (the decoded image will then be RGB)."
+                f"the image is grayscale (mode {image.mode!r}); the codec codes RGB images. Convert it with "
+                "course.compression.coding.rgb8(image), which scales 16-bit and float pixels to 0–255 "
+                "(image.convert('RGB') clips them: a 16-bit image turns white)."
             )
         image = image.convert("RGB")
     array = np.asarray(image)
@@ -73,6 +77,33 @@ def as_rgb_array(image) -> np.ndarray:
             f"image of {array.shape[0]}×{array.shape[1]} pixels is larger than the codec's {MAX_PIXELS // 2**20} megapixels: cut it into tiles"
         )
     return array
+
+
+def rgb8(image) -> np.ndarray:
+    """A PIL image of any mode without alpha -> (H, W, 3) uint8, greyscale repeated into three channels.
+
+    Deeper pixels are scaled to 0–255, not clipped (Pillow's convert("RGB") clips a 16-bit
+    image's values above 255, so it turns white): 16-bit (I;16*) by 255/65535, a 32-bit integer
+    image by the same when its values exceed 255, a float image (F) by 255 when they lie in [0, 1]."""
+    mode = image.mode
+    if mode in ("RGBA", "LA", "PA", "La", "RGBa") or (mode == "P" and "transparency" in image.info):
+        return as_rgb_array(image)  # refused there, with the fix
+    if mode in ("I", "F") or mode.startswith("I;16"):
+        values = np.asarray(image, dtype=np.float64)
+        top = float(values.max(initial=0))
+        if float(values.min(initial=0)) < 0 or not np.isfinite(values).all():
+            raise ValueError(f"the {mode} image holds negative or non-finite values: no pixel scale fits it")
+        if mode == "F" and top <= 1.0:
+            scale = 255.0
+        elif mode.startswith("I;16") or 255 < top <= 65535:
+            scale = 255.0 / 65535.0
+        elif top <= 255:
+            scale = 1.0
+        else:
+            raise ValueError(f"the {mode} image holds values up to {top:g}: more than 16 bits, no pixel scale fits it")
+        grey = np.clip(np.round(values * scale), 0, 255).astype(np.uint8)
+        return np.repeat(grey[..., None], 3, axis=2)
+    return np.asarray(image.convert("RGB"))
 
 
 def to_tensor(array: np.ndarray) -> torch.Tensor:
@@ -201,60 +232,21 @@ def bitstream_overhead(image, model, quality: int) -> dict:
     array = as_rgb_array(image)
     model.eval()
     symbols = model.analyse(pad(to_tensor(array)), quality)
-    data = encode_symbols(symbols, model, *array.shape[:2], quality)
+    height, width = array.shape[:2]
+    data = encode_symbols(symbols, model, height, width, quality)
     ideal = model.information_bits(symbols) / 8
     return {"bytes": len(data), "ideal_bytes": ideal, "overhead_pct": 100 * (len(data) - ideal) / len(data)}
 
 
-# ------------------------------------------------------------------ shipped models and files
+# ------------------------------------------------------------------ shipped models
 
 
 def load_codec(name: str):
     """A shipped codec by model name ('codec_hyperprior' or 'codec_factorized'), its checkpoint
     verified by SHA-256."""
     from course.compression.models import CodecConfig, make_codec
-    from course.core.checkpoints import load_checkpoint
+    from course.core.checkpoints import config_from_entry, load_checkpoint, load_weights
 
     tensors, entry = load_checkpoint(name)
-    model = make_codec(CodecConfig(**entry["config"]))
-    model.load_state_dict(tensors)
-    return model.eval()
-
-
-def encode_file(source, target, quality: int, kind: str = "hyperprior") -> dict:
-    """Encode an image file into a .glc file (written atomically); return its size and bpp."""
-    from pathlib import Path
-
-    from PIL import Image
-
-    from course.compression.models import CodecConfig
-    from course.core.checkpoints import _write_atomically
-
-    model = load_codec(CodecConfig(kind=kind).name)
-    with Image.open(source) as image:
-        image.load()
-        data = encode(image, model, quality)
-        height, width = image.height, image.width
-    _write_atomically(Path(target), lambda tmp: tmp.write_bytes(data))
-    return {
-        "model": model.name,
-        "quality": quality,
-        "bytes": len(data),
-        "bpp": round(bits_per_pixel(data, height, width), 4),
-    }
-
-
-def decode_file(source, target) -> dict:
-    """Decode a .glc file with the model its header names; write the image (PNG or any Pillow format)."""
-    from pathlib import Path
-
-    from PIL import Image
-
-    from course.core.checkpoints import _write_atomically
-
-    data = Path(source).read_bytes()
-    header, _ = unpack(data)
-    image = decode(data, load_codec(header.model))
-    fmt = Image.registered_extensions().get(Path(target).suffix.lower(), "PNG")
-    _write_atomically(Path(target), lambda tmp: Image.fromarray(image).save(tmp, format=fmt))
-    return {"model": header.model, "quality": header.quality, "height": header.height, "width": header.width}
+    model = make_codec(config_from_entry(CodecConfig, entry, name))
+    return load_weights(model, tensors, name).eval()

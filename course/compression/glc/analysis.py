@@ -11,19 +11,21 @@ import numpy as np
 import torch
 
 from course.compression.baselines import jpeg
-from course.compression.codec import bits_per_pixel, decode, encode
-from course.compression.domains import DOMAINS, faces_entropy_bound_bpp
-from course.compression.metrics import bd_rate, psnr
+from course.compression.coding import bits_per_pixel, decode, encode
+from course.compression.glc.domains import DOMAINS, faces_entropy_bound_bpp, natural
+from course.compression.metrics import bd_rate, psnr, ssim
+from course.core.paths import recorded_notebook_seconds
 
 TEST_SEED = 10_000  # training sets use seeds 0, 1, …: test images never overlap them
 JPEG_SWEEP = (1, 2, 3, 5, 8, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 95)
+RAW_BITS_PER_PIXEL = 24  # 8-bit red, green and blue: what a compression ratio is measured against
 
 
 def test_images(domain: str, count: int) -> np.ndarray:
     """(count, 128, 128, 3) uint8 test images of a domain, from seeds training never uses.
     Natural test crops come from `natural_test_photos`."""
     if domain == "natural":
-        return DOMAINS["natural"](count, seed=TEST_SEED, photos=natural_test_photos())
+        return natural(count, seed=TEST_SEED, photos=natural_test_photos())
     return DOMAINS[domain](count, seed=TEST_SEED)
 
 
@@ -35,7 +37,7 @@ def natural_test_source() -> str:
     """Where natural test crops come from: the Kodak set when it is installed (../shared/datasets/kodak
     or $COURSE_KODAK_DIR), else the photograph of a Chinese temple that ships with scikit-learn.
     Neither is ever trained on."""
-    from course.compression.bench import kodak_dir
+    from course.compression.codec.analysis import kodak_dir
 
     try:
         kodak_dir()
@@ -47,8 +49,8 @@ def natural_test_source() -> str:
 def natural_test_photos() -> list[np.ndarray]:
     """The photographs `natural_test_source` names (Kodak's checked against its SHA256SUMS)."""
     if natural_test_source() == KODAK:
-        from course.compression.bench import kodak_dir
-        from course.compression.evaluate import load_image_folder
+        from course.compression.codec.analysis import kodak_dir
+        from course.compression.codec.evaluate import load_image_folder
 
         return load_image_folder(kodak_dir())
     from sklearn.datasets import load_sample_image
@@ -84,6 +86,31 @@ def jpeg_curve(images: np.ndarray, qualities=JPEG_SWEEP) -> list[dict]:
             }
         )
     return points
+
+
+def jpeg_at_bpp(images: np.ndarray, target_bpp: float) -> dict:
+    """JPEG at the one quality (1 … 100) whose mean rate over `images` is nearest `target_bpp` (in
+    log terms; quality 100 when even that stays below the target): the `jpeg_curve` point {rate,
+    bpp, psnr} plus 'ratio' (24-bit pixels ÷ bpp), 'ssim' and 'decoded', the (N, H, W, 3) images."""
+    if not target_bpp > 0:
+        raise ValueError(f"the target rate must be a positive number of bits per pixel, got {target_bpp}")
+    points: dict[int, dict] = {}
+
+    def point(quality: int) -> dict:
+        if quality not in points:
+            points[quality] = jpeg_curve(images, (quality,))[0]
+        return points[quality]
+
+    low, high = 1, 100  # files grow with quality, so bisect for the two qualities around the target
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if point(middle)["bpp"] < target_bpp else (low, middle)
+    best = dict(min((point(low), point(high)), key=lambda p: abs(np.log(p["bpp"] / target_bpp))))
+    decoded = np.stack([jpeg(image, best["rate"])[1] for image in images])
+    best["ratio"] = RAW_BITS_PER_PIXEL / best["bpp"]
+    best["ssim"] = float(np.mean([ssim(image, d) for image, d in zip(images, decoded)]))
+    best["decoded"] = decoded
+    return best
 
 
 def bpp_at_psnr(curve: list[dict], target: float) -> float | None:
@@ -130,7 +157,7 @@ def experience_matrix(codecs: dict, test_sets: dict, at_bpp: float) -> dict:
 
 def vq_point(vq_model, prior, images: np.ndarray) -> dict:
     """The VQ's one operating point on `images`: its mean PSNR and its bpp with both ways of coding the indices."""
-    from course.compression import vq as V
+    from course.compression.glc import vq as V
 
     uniform = [V.uniform_bytes(vq_model, image) for image in images]
     prior_files = [V.prior_bytes(vq_model, prior, image) for image in images]
@@ -155,8 +182,8 @@ def vq_bits_ratios(point: dict, tc_curve: list[dict]) -> dict:
 
 def bench(quick: bool = False) -> dict:
     """The figures of the GLC issue, from the shipped checkpoints."""
-    from course.compression.glc import load_glc
-    from course.compression.vq import load_vq
+    from course.compression.glc.glc import load_glc
+    from course.compression.glc.vq import load_vq
 
     count = 4 if quick else 48
     faces = test_images("faces", count)
@@ -197,28 +224,9 @@ def bench(quick: bool = False) -> dict:
         "glc_faces_bpp_at_vq_psnr": one_codec["tc_bpp_at_vq_psnr"],
         "vq_uniform_bits_ratio_vs_glc_faces": one_codec["vq_uniform_bits_ratio"],
         "vq_prior_bits_ratio_vs_glc_faces": one_codec["vq_prior_bits_ratio"],
-        "notebook_seconds": None if quick else notebook_seconds(),  # quick: tiny test models, no lesson to time
+        # the lesson's wall time as the last `make test` measured it (quick: tiny test models, no lesson to time)
+        "notebook_seconds": None if quick else recorded_notebook_seconds("03_compression"),
     }
-
-
-def notebook_seconds() -> float | None:
-    """Wall time of the lesson's notebook, run top to bottom from its jupytext source (None: no notebook yet)."""
-    import time
-
-    from course.core.paths import NOTEBOOKS_DIR
-
-    source = NOTEBOOKS_DIR / "03_compression.py"
-    if not source.exists():
-        return None
-    import jupytext
-    from nbclient import NotebookClient
-
-    notebook = jupytext.read(source)
-    start = time.perf_counter()
-    NotebookClient(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}
-    ).execute()
-    return round(time.perf_counter() - start, 1)
 
 
 @torch.no_grad()
@@ -226,16 +234,14 @@ def bit_allocation(model, image: np.ndarray, quality: int) -> dict:
     """Where a hyperprior codec spends its bits on one image, from the coding model itself:
     {'per_channel': (M,) bits of y per latent channel, 'per_position': (h, w) bits of y per latent
     pixel (each covers 16×16 image pixels), 'side_bits': bits of z, 'total_bits'}."""
-    from scipy.special import ndtr
-
-    from course.compression.codec import check_quality, pad, to_tensor
+    from course.compression.coding import check_quality, pad, to_tensor
+    from course.compression.entropy import gaussian_bin_probability
 
     quality = check_quality(model, quality)
     symbols = model.analyse(pad(to_tensor(image)), quality)
-    _, scale = model._mean_scale(torch.from_numpy(symbols["z"].astype(np.float32))[None])
+    _, scale = model.mean_scale(torch.from_numpy(symbols["z"].astype(np.float32))[None])
     scales = model.y_model.coding_scales(scale).reshape(symbols["y"].shape)
-    k = np.abs(symbols["y"].astype(np.float64))
-    p = ndtr((0.5 - k) / scales) - ndtr((-0.5 - k) / scales)
+    p = gaussian_bin_probability(symbols["y"], scales)
     bits = -np.log2(np.maximum(p, 2.0**-24))  # (M, h, w)
     side = model.z_prior.information_bits(symbols["z"])
     return {
