@@ -132,7 +132,8 @@ def outline(source: Path) -> Outline:
     questions = re.findall(r"\*\*([^*]+?\?)\*\*", intro) or re.findall(
         r"([A-Z][^.!?*\"“”]*?\?)", intro.replace("**", "")
     )
-    lesson.question = questions[0].strip() if questions else ""
+    question = questions[0].strip() if questions else ""
+    lesson.question = question[:1].upper() + question[1:]
     sections = _sections(markdown)
     lesson.objectives = _bullets(sections.get("You will learn to", []))
     time = LEARNER_TIME.search(markdown)
