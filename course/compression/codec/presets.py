@@ -13,7 +13,7 @@ MODELS = [
         description=f"{kind} codec, variable rate: {len(LAMBDAS)} rate points, λ = {LAMBDAS[0]} … {LAMBDAS[-1]}",
         make_config=partial(codec_config, kind),
         train=train_codec,
-        load=lambda kind=kind: load_codec(CodecConfig(kind=kind).name),
+        load=partial(load_codec, CodecConfig(kind=kind).name),
     )
     for kind in ("hyperprior", "factorized")
 ]

@@ -12,7 +12,7 @@ MODELS = [
         description=f"GLC-style codec trained on {domain} (autoencoder, code predictor, joint), 128×128 images",
         make_config=partial(glc_config, domain),
         train=train_glc,
-        load=lambda domain=domain: load_glc(f"glc_{domain}"),
+        load=partial(load_glc, f"glc_{domain}"),
     )
     for domain in ("faces", "flowers", "natural")
 ] + [
