@@ -4,12 +4,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BROWSER_STAMP := $(VENV)/.installed-browser
+INSTRUCTOR_STAMP := $(VENV)/.installed-instructor
+COURSEWORK := build/coursework
 NOTEBOOK_SOURCES := $(sort $(wildcard notebooks/[0-9][0-9]_*.py))
 # Each lesson's paired notebook (outputs kept) lives in notebooks/build/, out of the learner's way
 # (jupytext.toml; etc/jupyter_lab_config.json hides the folder in JupyterLab's file browser).
 NOTEBOOKS := $(patsubst notebooks/%.py,notebooks/build/%.ipynb,$(NOTEBOOK_SOURCES))
 
-.PHONY: lint setup lab test notebooks student bench verify clean setup-browser test-browser gallery html
+.PHONY: lint setup lab test notebooks student bench verify clean setup-browser test-browser gallery html \
+	setup-instructor assign hub test-instructor
 
 setup: $(STAMP)  ## create or update .venv (does nothing when nothing changed)
 
@@ -45,8 +48,8 @@ test: notebooks  ## set up, then unit tests and every notebook top to bottom (of
 	MPLBACKEND=Agg $(OFFLINE) $(BIN)/python -m pytest -q --nbval-lax -p tests.notebook_durations $(NOTEBOOKS)
 
 lint: setup  ## ruff (lint and format) on the course's code, and mypy's type check of course/
-	$(BIN)/ruff check course tests tests_browser etc
-	$(BIN)/ruff format --check course tests tests_browser etc
+	$(BIN)/ruff check course tests tests_browser tests_instructor instructor etc
+	$(BIN)/ruff format --check course tests tests_browser tests_instructor instructor etc
 	$(BIN)/mypy
 
 # The Chromium the browser tests drive: $COURSE_CHROMIUM, else the first of these on PATH.
@@ -92,6 +95,26 @@ student: setup  ## write the student notebooks (exercises replaced by stubs) to 
 bench: setup  ## every lesson's figures, and the course's, as JSON in docs/bench/ (what the docs quote)
 	@for lesson in $$($(BIN)/python -m course list --lessons) course; do \
 		$(BIN)/python -m course bench $$lesson --json docs/bench/$$lesson.json || exit 1; done
+
+# ---- for instructors (docs/instructors.md): graded assignments and a class server
+setup-instructor: $(INSTRUCTOR_STAMP)  ## otter-grader, JupyterHub and its proxy, Playwright in .venv
+
+$(INSTRUCTOR_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,browser,instructor]"
+	@touch $(INSTRUCTOR_STAMP)
+
+assign: setup-instructor  ## every lesson as an otter assignment: student notebooks, autograder zips, solutions
+	$(BIN)/python -m course assign $(COURSEWORK)
+
+hub: assign  ## a JupyterHub for a class on http://127.0.0.1:8000 (students log in with the printed password)
+	@mkdir -p build/hub
+	@test -n "$$COURSE_HUB_PASSWORD" || test -s build/hub/password || \
+		$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(9))" > build/hub/password
+	@echo "class hub on http://127.0.0.1:$${COURSE_HUB_PORT:-8000}: any user name, password $${COURSE_HUB_PASSWORD:-$$(cat build/hub/password)}"
+	COURSE_OFFLINE=1 $(BIN)/jupyterhub -f etc/hub/jupyterhub_config.py
+
+test-instructor: setup-instructor  ## assign, grade made-up submissions, two students on the hub in Chromium
+	COURSE_OFFLINE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q tests_instructor
 
 verify: setup  ## SHA-256 of every shipped checkpoint and dataset
 	$(BIN)/python -m course verify

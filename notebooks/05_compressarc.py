@@ -355,7 +355,7 @@ display(editor)
 # %% tags=["summary"]
 solved_names = [name for name, run in runs.items() if run.solved]
 failed_names = [name for name, run in runs.items() if not run.solved]
-verdict = "YES, for some puzzles" if solved_names and right else "NOT on this run"
+verdict = "YES, for some puzzles" if solved_names else "NOT on this run"
 print(f"""Can describing a puzzle in few bits solve it, with no experience at all? {verdict}.
 
 1. Baselines: copying the input solves {len(copy_solved)} of {len(tasks)} puzzles; the hand-written DSL

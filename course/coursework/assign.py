@@ -87,7 +87,9 @@ def _exercise_name(source: str, origin: str) -> tuple[str, str, Any]:
     for node in block.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             if node.targets[0].id.startswith("answer_"):
-                return node.targets[0].id, "question", ast.literal_eval(node.value)
+                # a literal, or arithmetic on literals (`24 / 2.7`): the instructor's own source
+                value = eval(compile(ast.Expression(node.value), origin, "eval"), {"__builtins__": {}})
+                return node.targets[0].id, "question", value
     raise ValueError(f"{origin}: an exercise cell must define a function or assign one answer_<id>")
 
 
@@ -111,22 +113,35 @@ def read_exercises(source_path: Path) -> tuple[Any, list[Exercise]]:
     return notebook, exercises
 
 
+def _names_used(source: str) -> set[str]:
+    try:
+        return {node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name)}
+    except SyntaxError:
+        return set()
+
+
 def lesson_imports(notebook) -> str:
-    """Every top-level import of the lesson's ordinary cells, once each, in order."""
+    """The top-level imports of the lesson's ordinary cells that its exercise and check cells use,
+    once each, in order: all a graded run needs (the lesson's heavier imports stay out)."""
+    used: set[str] = set()
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and {"exercise", "check"} & set(_tags(cell)):
+            used |= _names_used(cell.source)
     seen: list[str] = []
     for cell in notebook.cells:
-        tags = _tags(cell)
-        if cell.cell_type != "code" or "exercise" in tags:
+        if cell.cell_type != "code" or "exercise" in _tags(cell):
             continue
         try:
             tree = ast.parse(cell.source)
         except SyntaxError:
             continue
         for node in tree.body:
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                line = ast.get_source_segment(cell.source, node)
-                if line and line not in seen:
-                    seen.append(line)
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            bound = {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+            line = ast.get_source_segment(cell.source, node)
+            if bound & used and line and line not in seen:
+                seen.append(line)
     return "\n".join(seen) + "\n"
 
 
@@ -200,8 +215,19 @@ def _hidden_function_test(exercise: Exercise, prelude: str, reference: str, hidd
     )
 
 
-def _hidden_answer_test(exercise: Exercise, hidden: tuple[str, dict]) -> str:
-    rel_tol, abs_tol = hidden[1].get("ANSWER_TOLERANCE", {}).get(exercise.name, (0.05, 0.0))
+def _question_tolerance(check_source: str) -> float:
+    """The ± tolerance of the question the check cell asks (`check_answer("lesson.id", ...)`)."""
+    from course.core.exercises import get_question
+
+    for node in ast.walk(ast.parse(check_source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "check_answer":
+            if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                return float(get_question(node.args[0].value).tolerance or 0.0)
+    raise ValueError(f'a question\'s check cell must call check_answer("lesson.id", answer): {check_source!r}')
+
+
+def _hidden_answer_test(exercise: Exercise, check_source: str) -> str:
+    rel_tol, abs_tol = 0.0, _question_tolerance(check_source) if not isinstance(exercise.reference, str) else 0.0
     return _test_cell(
         {"hidden": True},
         f"def test_hidden({exercise.name}):\n"
@@ -274,7 +300,7 @@ def master_notebook(source_path: Path):
             if exercise.kind == "function":
                 test = _hidden_function_test(exercise, prelude, notebook.cells[index].source, hidden)
             else:
-                test = _hidden_answer_test(exercise, hidden)
+                test = _hidden_answer_test(exercise, check_source)
             cells.append(nbformat.v4.new_code_cell(test))
             cells.append(_raw("# END TESTS"))
             cells.append(_raw("# END QUESTION"))

@@ -10,6 +10,7 @@ written by `python -m course.coursework.hub_load`).
 from __future__ import annotations
 
 import json
+import resource
 import shutil
 import statistics
 import tempfile
@@ -20,6 +21,12 @@ from course.core.paths import REPO_ROOT
 
 HUB_LOAD = REPO_ROOT / "docs" / "bench" / "hub_load.json"
 LOOP_TIMEOUT_S = 240  # a submission that never ends is stopped after this
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the finished grading processes (and the kernels they waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def partial_indices(count: int) -> list[int]:
@@ -48,7 +55,7 @@ def grade_lesson(work: Path, summary: dict, bad: bool, timeout_s: float, workers
     if short_cut:
         nbformat.write(shortcut, folder / "shortcut.ipynb")
     bad_kinds = write_bad_submissions(student, folder) if bad else {}
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), _children_cpu()
     rows = grade_class(
         Path(summary["autograder"]),
         folder,
@@ -57,7 +64,7 @@ def grade_lesson(work: Path, summary: dict, bad: bool, timeout_s: float, workers
         workers=workers,
         progress=lambda line: None,
     )
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, _children_cpu() - cpu_start
     possible = sum(points)
     graded = [row for name, row in rows.items() if name not in bad_kinds]
     return {
@@ -74,6 +81,8 @@ def grade_lesson(work: Path, summary: dict, bad: bool, timeout_s: float, workers
         "bad_totals": {name: rows[name].total for name in bad_kinds},
         "seconds_per_submission": [row.seconds for row in graded],
         "wall_seconds": round(wall, 1),
+        "cpu_seconds": cpu,
+        "kernel_submissions": len(graded) + sum(1 for r in bad_kinds if rows[r].seconds > 1),
         "submissions": len(rows),
     }
 
@@ -118,6 +127,10 @@ def bench(quick: bool = False) -> dict:
         "bad_submission_reasons": bad,
         "grade_seconds_per_submission": round(statistics.mean(seconds), 1),
         "grade_seconds_per_submission_max": round(max(seconds), 1),
+        # load-independent: CPU time of otter's runner and the kernel, per submission that ran
+        "grade_cpu_seconds_per_submission": round(
+            sum(x["cpu_seconds"] for x in lessons) / sum(x["kernel_submissions"] for x in lessons), 1
+        ),
         "grade_wall_seconds_per_lesson": {x["lesson"]: x["wall_seconds"] for x in lessons},
         "assign_seconds": round(assign_seconds, 1),
     }

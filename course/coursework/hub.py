@@ -116,7 +116,9 @@ class Hub:
         start = time.monotonic()
         while time.monotonic() - start < timeout_s:
             user = self.api("GET", f"/users/{name}")
-            server = user.get("servers", {}).get("", {})
+            server = user.get("servers", {}).get("")
+            if server is None:
+                raise RuntimeError(f"the server of {name} stopped while starting; see {self.directory / 'hub.log'}")
             if server.get("ready"):
                 return time.monotonic() - start
             time.sleep(0.5)

@@ -55,7 +55,9 @@ c.JupyterHub.port = PORT
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = PORT + 81
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{PORT + 1}"
-c.ConfigurableHTTPProxy.command = [str(BIN / "configurable-http-proxy")]  # the Python proxy (pip)
+# The Python proxy (from pip). Its 20 s default would cut the spawn page's progress stream while a
+# server starts on a busy machine: wait up to 10 minutes for an answer.
+c.ConfigurableHTTPProxy.command = [str(BIN / "configurable-http-proxy"), "--proxy-timeout", "600000"]
 c.ConfigurableHTTPProxy.pid_file = str(HUB_DIR / "proxy.pid")
 c.JupyterHub.db_url = f"sqlite:///{HUB_DIR / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(HUB_DIR / "cookie_secret")
@@ -104,7 +106,10 @@ c.JupyterHub.active_server_limit = int(LIMITS["active_servers"])
 
 
 def seed_home(spawner) -> None:
-    """Copy the student notebooks into a student's home, leaving any notebook they already have."""
+    """Copy the student notebooks into a student's home, leaving any notebook they already have;
+    and give the student's server a port of its own (servers started at the same moment would
+    otherwise race for the same random free port)."""
+    spawner.port = PORT + 1000 + spawner.user.id
     home = Path(spawner.home_dir)
     home.mkdir(parents=True, exist_ok=True)
     for notebook in sorted(STUDENT_NOTEBOOKS.glob("*.ipynb")):

@@ -4,8 +4,6 @@ Each function takes a numpy Generator and returns argument tuples on which the l
 must agree with the instructor's solution.
 """
 
-import numpy as np
-
 SEED = 101
 
 

@@ -22,6 +22,3 @@ def set_code_bits(rng):
         p = rng.dirichlet(np.ones(n * 2))[:n]  # some of a distribution's symbols
         cases.append((list(p),))
     return cases
-
-
-
