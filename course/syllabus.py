@@ -338,10 +338,9 @@ def readme_with_table(readme: str, table: str) -> str:
 def main() -> int:
     """Rewrite the README's lesson table from the notebooks."""
     path = REPO_ROOT / "README.md"
-    text = readme_with_table(path.read_text(), lesson_table())
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
+    from course.core.files import atomic_write_text
+
+    atomic_write_text(path, readme_with_table(path.read_text(), lesson_table()))
     print(f"wrote the lesson table in {path}")
     return 0
 

@@ -412,24 +412,14 @@ def bench(quick: bool = False) -> dict:
         "imagination_accuracy": round(imagination_accuracy(agent.wm, episodes=dreamed_games, seed=1), 4),
         # latent search valued by the reward heads (mean - κ·spread); the world model's own reward
         # head, as before, is `planning_return_plain_cem`
-        "planning_return": round(planners["trusted"]["return"], 3),
-        "planning_return_plain_cem": round(planners["latent"]["return"], 3),
-        "planning_return_pixel": round(planners["pixels"]["return"], 3),
-        "actor_return": round(planners["actor"]["return"], 3),
-        "planning_ms_per_move_latent": round(planners["trusted"]["ms_per_move"], 2),
-        "planning_ms_per_move_pixel": round(planners["pixels"]["ms_per_move"], 2),
+        **planner_figures(planners),
         "actor_ms_per_move": round(planners["actor"]["ms_per_move"], 3),
         "train_seconds": catch["train_seconds"],
         # the longer game, measured the same way
         "room_optimal_return": EmptyRoom.optimal_return,
         **{f"room_{k}": v for k, v in room.items()},
         "room_imagination_accuracy": round(room_accuracy, 4),
-        "room_planning_return": round(room_planners["trusted"]["return"], 3),
-        "room_planning_return_plain_cem": round(room_planners["latent"]["return"], 3),
-        "room_planning_return_pixel": round(room_planners["pixels"]["return"], 3),
-        "room_actor_return": round(room_planners["actor"]["return"], 3),
-        "room_planning_ms_per_move_latent": round(room_planners["trusted"]["ms_per_move"], 2),
-        "room_planning_ms_per_move_pixel": round(room_planners["pixels"]["ms_per_move"], 2),
+        **planner_figures(room_planners, prefix="room_"),
         # new goals in the room: cell heads, zero new real steps per goal
         "new_goal_cells": len(goals),
         "new_goal_games_per_cell": episodes,
@@ -439,6 +429,18 @@ def bench(quick: bool = False) -> dict:
         "new_goal_planning_ms_per_move": round(new_goals["ms_per_move"], 2),
         "dqn_steps_for_new_goal": dqn["median"],
         "dqn_steps_for_new_goal_per_seed": dqn["per_seed"],
+    }
+
+
+def planner_figures(planners: dict, prefix: str = "") -> dict:
+    """The returns and move times of `compare_planners`' players, as the bench names them."""
+    return {
+        f"{prefix}planning_return": round(planners["trusted"]["return"], 3),
+        f"{prefix}planning_return_plain_cem": round(planners["latent"]["return"], 3),
+        f"{prefix}planning_return_pixel": round(planners["pixels"]["return"], 3),
+        f"{prefix}actor_return": round(planners["actor"]["return"], 3),
+        f"{prefix}planning_ms_per_move_latent": round(planners["trusted"]["ms_per_move"], 2),
+        f"{prefix}planning_ms_per_move_pixel": round(planners["pixels"]["ms_per_move"], 2),
     }
 
 
