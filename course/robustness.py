@@ -213,12 +213,16 @@ class Reference:
         return check
 
     def decoded_right(self, name: str, output: str, source: np.ndarray) -> Callable[[Path, str], bool]:
-        """The image the command wrote is exactly the course's decoding, and close to its source."""
+        """The image the command wrote is the course's decoding, and close to its source."""
 
         def check(folder: Path, stdout: str) -> bool:
             image = _read_image(folder / output)
             reference = self.decoded(name)
-            return image is not None and np.array_equal(image, reference) and _psnr(reference, source) >= 15
+            # within a grey level or two: the synthesis transform's floats may round differently with
+            # another number of threads; another image (or model) differs by far more
+            same = image is not None and image.shape == reference.shape
+            same = same and int(np.abs(image.astype(int) - reference.astype(int)).max()) <= 2
+            return same and _psnr(reference, source) >= 15
 
         return check
 
