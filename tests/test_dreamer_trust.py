@@ -103,6 +103,7 @@ def test_a_goal_is_paid_once_at_its_first_arrival(tiny_agent):
     assert alive.shape == (2, 1)
 
 
+@pytest.mark.slow
 def test_heads_learn_labels_from_features_and_say_how_well():
     generator = torch.Generator().manual_seed(0)
     feats = torch.randn(400, 6, generator=generator)
@@ -171,6 +172,7 @@ def test_plan_and_walk_dreams_a_plan_then_walks_it(room_agent):
         assert heads.frame_cell(run["frames"][-1]) == goals.cell_index(1, 2)
 
 
+@pytest.mark.slow
 def test_goal_viewer_moves_to_another_goal(room_agent):
     ensemble, _ = heads.load_heads(analysis.ROOM_HEADS_NAME)
     box = widgets.goal_viewer(room_agent, ensemble, goal=(1, 2), game=0)
