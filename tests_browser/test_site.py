@@ -73,7 +73,7 @@ _CHECK = """() => {
         const label = slider.querySelector(".widget-label")?.textContent.trim();
         const readout = slider.querySelector(".widget-readout");
         if (!readout) continue;
-        const shown = parseFloat(readout.textContent);
+        const shown = parseFloat(readout.textContent.replace("\u2212", "-"));  // a readout may print "−4.00"
         const decimals = (readout.textContent.split(".")[1] || "").replace(/[^0-9].*/, "").length;
         const saved = models.filter(m => /SliderModel$/.test(m.model_name) && m.state.description === label);
         const ok = saved.some(m => m.state._options_labels  // a selection slider shows its option's label
