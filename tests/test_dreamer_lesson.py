@@ -184,7 +184,7 @@ def test_ending_returns_dream_each_of_the_25_endings(agent, tiny_agent):
 @pytest.mark.parametrize("game", ["catch", "empty_room"])
 def test_recorded_runs_are_consistent(game):
     recorded = runs.read_runs(env=game)
-    assert recorded["config"]["solve_return"] == runs.dreamer_config(env=game).solve_return
+    assert recorded["config"]["solve_return"] == runs.recipe("dreamer", game).solve_return
     assert set(runs.METHODS) <= set(recorded)
     for method in set(recorded) - {"config"}:  # the bench's methods and any diagnostic recorded beside them
         assert len(recorded[method]) >= 1, method
@@ -281,6 +281,25 @@ def test_quick_recording_writes_a_runs_file(tmp_path, game):
     recorded = runs.record(seeds=(0,), path=path, quick=True, env=game)
     assert set(recorded) >= {"dreamer", "dqn", "dqn_matched", "config"} and recorded["config"]["game"] == game
     assert json.loads(path.read_text())["dreamer"]["0"]["curve"]
+    assert all(run["cut_by_time_limit"] is False for method in runs.METHODS for run in recorded[method].values())
+
+
+def test_the_record_harness_cuts_a_run_by_its_time_limit_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(runs, "RECORD_CPU_SECONDS", 0.0)  # every run is over its budget after one step
+    recorded = runs.record(seeds=(0,), methods=("dqn",), path=tmp_path / "runs.json", quick=True)
+    run = recorded["dqn"]["0"]
+    assert run["cut_by_time_limit"] is True and run["env_steps"] == 1
+
+
+def test_shipped_runs_say_which_were_cut_by_the_time_limit():
+    for game in runs.GAMES:
+        recorded = runs.read_runs(env=game)
+        for method in set(recorded) - {"config"}:
+            for run in recorded[method].values():
+                # a run is cut only before its step count, unsolved
+                assert not run["cut_by_time_limit"] or (
+                    not run["solved"] and run["env_steps"] < runs.recipe(method, game).env_steps
+                )
 
 
 @pytest.mark.slow
@@ -391,13 +410,18 @@ def test_code_information_finds_a_factor_per_variable_or_spread_over_them():
 
 def test_unknown_game_names_the_known_ones():
     with pytest.raises(KeyError, match="catch, empty_room"):
-        runs.dreamer_config(env="pong")
+        runs.recipe("dreamer", "pong")
 
 
 def test_solve_line_is_95_percent_of_the_way_from_worst_to_best():
     assert runs.solve_return("catch") == pytest.approx(0.9)  # from -1 to +1
     assert runs.solve_return("empty_room") == pytest.approx(0.95 * EmptyRoom.optimal_return, abs=1e-4)
-    assert runs.dqn_config(env="empty_room").solve_return == runs.dreamer_config(env="empty_room").solve_return
+    for game in runs.GAMES:  # the recipes (presets) state the solve line each game's worst return gives
+        assert (
+            runs.recipe("dqn", game).solve_return
+            == runs.recipe("dreamer", game).solve_return
+            == runs.solve_return(game)
+        )
 
 
 # ---------------------------------------------------------------- widgets and exercise

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from course.dreamer import analysis, goals, heads, planning, widgets
+from course.dreamer import analysis, goals, heads, planning, presets, widgets
 from course.dreamer import dreamer as D
 from course.dreamer.envs import ENVS, EmptyRoom, evaluate, goal_room, make_env, moves_to, success_rate
 
@@ -127,7 +127,7 @@ def test_game_features_read_and_dream_every_step(tiny_agent):
 
 @pytest.mark.slow
 def test_quick_heads_train_from_a_shipped_agent_and_load_back(tmp_path, monkeypatch):
-    tensors, metrics = heads.train_heads(analysis.catch_heads_config(quick=True))
+    tensors, metrics = heads.train_heads(presets.DREAMER_CATCH_HEADS.smoke())
     assert metrics["real_steps"] == 8 * 9 and "held_out_reward_error" in metrics
     assert sum(t.numel() for t in tensors.values()) < 200_000  # small: a few hundred kB
 

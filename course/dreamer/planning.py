@@ -37,8 +37,8 @@ from course.dreamer.envs import ENVS, Catch, evaluate
 class PlannerConfig:
     horizon: int = 9  # one whole Catch episode: every plan can see its ending (see `planner_config`)
     candidates: int = 64  # action sequences imagined per iteration
-    iterations: int = 3
-    elite_fraction: float = 0.1
+    iterations: int = 3  # refits of the action distribution per move (cross-entropy method)
+    elite_fraction: float = 0.1  # share of the best candidates each refit follows
     smoothing: float = 0.5  # keep half of the old distribution at each refit
     space: str = "latent"  # "latent" or "pixels"
     sample: bool = False  # imagine with sampled codes (as in training) instead of the model's best guess
