@@ -87,7 +87,8 @@ _CHECK = """() => {
         const label = dropdown.querySelector(".widget-label")?.textContent.trim();
         const select = dropdown.querySelector("select");
         if (!select || select.selectedIndex < 0) continue;
-        const shown = select.options[select.selectedIndex].textContent.trim();
+        // (the renderer writes an option's spaces as no-break spaces)
+        const shown = select.options[select.selectedIndex].textContent.replace(/\u00a0/g, " ").trim();
         const saved = models.filter(m => m.model_name === "DropdownModel" && m.state.description === label);
         checked++;
         if (!saved.some(m => (m.state._options_labels || [])[m.state.index] === shown))
