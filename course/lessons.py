@@ -97,7 +97,11 @@ LESSONS = {
 
 # Benchmarks of the course as a whole rather than of one lesson: `python -m course bench KEY` runs
 # the `bench(quick)` of the module named here.
-COURSE_BENCHES: dict[str, str] = {"course": "course.syllabus", "coursework": "course.coursework.bench"}
+COURSE_BENCHES: dict[str, str] = {
+    "course": "course.syllabus",
+    "coursework": "course.coursework.bench",
+    "robustness": "course.robustness",
+}
 
 # The data folders the lessons read, each shipped with a SHA256SUMS that `python -m course verify`
 # checks (a folder that is missing, or lacks its SHA256SUMS, fails the check): folder -> its use.

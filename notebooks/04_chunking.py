@@ -19,11 +19,11 @@
 # 16 of some 25 pieces correctly, their class-A player about 8, their beginner about 4. Then they
 # did the same with the same pieces put on random squares — and all three placed only a few.
 #
-# So the master's memory is not larger. **Do experts compress game states into chunks — and is
-# that why a master holds in five seconds what a beginner cannot, and why it is useless on a
-# random board?** Chase and Simon's answer: *chunks*, familiar groups of pieces that short-term
-# memory stores as one item each. Gobet and Simon's CHREST model later put a master's store at
-# about 50,000 such chunks.
+# So the master's memory is not larger. What does a master hold in five seconds that a beginner
+# does not, and why is it useless on a random board? Chase and Simon's answer: *chunks*, familiar
+# groups of pieces that short-term memory stores as one item each. Gobet and Simon's CHREST model
+# later put a master's store at about 50,000 such chunks. This lesson asks: **Do experts compress
+# game states into chunks?**
 #
 # ## You will learn to
 # - explain the **chunking theory** of expert memory and the experiment behind it (real against
@@ -451,8 +451,8 @@ print(f"""Do experts compress game states into chunks? {verdict.upper()}, for po
 
 1. Expertise is a vocabulary. After studying {levels.level_of('master'):,} positions the learner knows
    {recall['master']['chunks']:,} chunks (a class-A learner {recall['class A']['chunks']:,}, a novice {recall['novice']['chunks']});
-   Gobet and Simon estimate about 50,000 for a human master.
-2. The same 7-slot STM recalls {recall['novice']['real']:.0%} of a real position for the novice, {recall['class A']['real']:.0%} for class A
+   Gobet and Simon estimate about {analysis.GOBET_SIMON_MASTER_CHUNKS:,} for a human master.
+2. The same {STM_SLOTS}-slot STM recalls {recall['novice']['real']:.0%} of a real position for the novice, {recall['class A']['real']:.0%} for class A
    and {recall['master']['real']:.0%} for the master (Chase & Simon's players: {chase_simon['novice']:.0%}, {chase_simon['class A']:.0%}, {chase_simon['master']:.0%}).
    The memory is not bigger; each slot holds more (×{master['real'] / novice['real']:.1f} master over novice).
 3. On random boards the advantage almost disappears: {recall['novice']['random']:.0%} for the novice, {recall['master']['random']:.0%} for the

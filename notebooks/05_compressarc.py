@@ -16,7 +16,7 @@
 #
 # Chunking was compression by *experience*: a master has studied thousands of games, and the
 # chunks she learned make real positions short to describe. This lesson asks the opposite question:
-# **can describing a puzzle in few bits solve it, with no experience at all?**
+# **Can describing a puzzle in few bits solve it, with no experience at all?**
 #
 # The problems are puzzles from the **Abstraction and Reasoning Corpus** (ARC, Chollet 2019). Each
 # puzzle gives three or four example pairs of coloured grids — an input and its output — and one

@@ -81,7 +81,7 @@ import torch
 from IPython.display import display
 
 from course.core.exercises import check_answer
-from course.dreamer import analysis, goals, heads, planning, runs, widgets
+from course.dreamer import analysis, goals, heads, planning, presets, runs, widgets
 from course.dreamer.checks import check_lambda_returns, check_symlog_twohot
 from course.dreamer.dreamer import HeldRandomActions
 from course.dreamer.envs import Catch, EmptyRoom, evaluate
@@ -249,7 +249,7 @@ for name, share in neighbourhoods["parts"].items():
 # world model for one variable per factor; it was asked only to redraw and predict frames.
 
 # %%
-map_config = analysis.latent_map_config()
+map_config = presets.DREAMER_CATCH_UMAP
 codes, code_states = analysis.latent_codes(agent, map_config.episodes, map_config.seed)  # the map's frames
 information = analysis.code_information(codes, code_states, agent.c.stoch)
 table = np.vstack([information["per_variable"], information["together"]])

@@ -180,6 +180,13 @@ def test_solver_respects_its_time_budget():
 
 
 @pytest.mark.slow
+def test_a_bench_outcome_says_whether_the_time_budget_cut_the_run():
+    cut = analysis.task_outcome("60b61512", SolverConfig(seconds=0.5, max_steps=10**6, patience=10**9))
+    whole = analysis.task_outcome("60b61512", SolverConfig(seconds=float("inf"), max_steps=3, patience=10**9))
+    assert cut["cut_by_time_limit"] is True and whole["cut_by_time_limit"] is False
+
+
+@pytest.mark.slow
 def test_solver_handles_a_puzzle_whose_output_shape_must_be_learned():
     task = make_task([([[1]], [[1, 1]]), ([[1, 2]], [[1]]), ([[2, 2, 2]], [[2, 2]])], [([[3]], [[3, 3]])])
     result = solve(task, SolverConfig(seconds=5, max_steps=30))
@@ -231,6 +238,7 @@ def test_a_stopped_bench_goes_on_from_its_journal_and_two_workers_agree_with_one
         assert together[key] == alone[key], key  # a fixed number of steps: the same answers
 
 
+@pytest.mark.slow
 def test_resume_drops_a_journal_line_a_killed_run_cut_off(tmp_path, monkeypatch, capsys):
     journal = tmp_path / "tasks.jsonl"
     cfg = SolverConfig(seconds=2, max_steps=20)

@@ -322,10 +322,11 @@ def test_photo_folder_is_verified(tmp_path):
 
 @pytest.mark.slow
 def test_quick_training_resumes_to_the_same_weights(tmp_path, monkeypatch):
-    from course.compression.codec.train import codec_config, train_codec, training_state_path
+    from course.compression.codec.presets import CODEC_HYPERPRIOR
+    from course.compression.codec.train import train_codec, training_state_path
 
     folder = _photo_folder(tmp_path)
-    config = codec_config("hyperprior", quick=True)
+    config = CODEC_HYPERPRIOR.smoke()
     config.photos = str(folder)
     monkeypatch.setenv("COURSE_TRAINING_DIR", str(tmp_path / "straight"))
     torch.manual_seed(0)
@@ -356,7 +357,7 @@ def test_quick_training_resumes_to_the_same_weights(tmp_path, monkeypatch):
     monkeypatch.setattr(T, "rd_loss", real_loss)
     state = training_state_path(config.name)
     assert state.exists() and not list(state.parent.glob(".*tmp"))
-    other = codec_config("hyperprior", quick=True)
+    other = CODEC_HYPERPRIOR.smoke()
     other.photos, other.lr = str(folder), 1e-3
     with pytest.raises(T.TrainingStateError, match="different config"):
         train_codec(other)
@@ -645,6 +646,7 @@ def test_images_over_the_measured_limit_get_a_clear_error_before_any_allocation(
         assert "DecompressionBomb" not in str(err.value) and "tiles" in str(err.value)
 
 
+@pytest.mark.slow
 def test_memory_per_megapixel_keeps_the_largest_image_within_a_few_gigabytes():
     """The limit comes from measured memory: peak RSS of encoding at two sizes, extrapolated."""
     import subprocess
@@ -697,6 +699,7 @@ def course_files(tmp_path_factory):
     return folder, files
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name", ["codec_hyperprior", "glc_faces", "tc_faces", "glc_faces-fixed", "vq_faces-uniform", "vq_faces-prior"]
 )

@@ -27,6 +27,7 @@ def tiny_agent():
 # ---------------------------------------------------------------- the shipped agent
 
 
+@pytest.mark.slow
 def test_shipped_agent_plays_well_and_dreams_accurately(agent):
     score = planning.play(agent, "actor", episodes=100, seed=321)["return"]  # fresh games, not the bench's
     assert score >= 0.9 > planning.random_return(episodes=300)
@@ -74,6 +75,7 @@ def room_agent():
     return analysis.load_agent(analysis.ROOM_NAME)
 
 
+@pytest.mark.slow
 def test_shipped_room_agent_walks_to_the_goal_and_dreams_a_step_ahead(room_agent):
     assert room_agent.c.env == "empty_room"
     score = evaluate(room_agent.policy(greedy=True), "empty_room", 100, seed=987)  # fresh games
@@ -121,6 +123,7 @@ def test_play_game_plays_given_moves_then_random_ones_on_either_game():
 # ---------------------------------------------------------------- planning
 
 
+@pytest.mark.slow
 def test_latent_planner_catches_and_costs_more_than_the_actor(agent):
     config = planning.PlannerConfig(candidates=32, iterations=2)
     actor = planning.play(agent, "actor", episodes=20, seed=11)
@@ -130,6 +133,7 @@ def test_latent_planner_catches_and_costs_more_than_the_actor(agent):
     assert latent["ms_per_move"] > actor["ms_per_move"]
 
 
+@pytest.mark.slow
 def test_planners_play_the_room_too(room_agent):
     assert planning.planner_config("empty_room").horizon == 12  # the longest shortest path
     config = planning.PlannerConfig(horizon=12, candidates=32, iterations=2)
@@ -184,7 +188,7 @@ def test_ending_returns_dream_each_of_the_25_endings(agent, tiny_agent):
 @pytest.mark.parametrize("game", ["catch", "empty_room"])
 def test_recorded_runs_are_consistent(game):
     recorded = runs.read_runs(env=game)
-    assert recorded["config"]["solve_return"] == runs.dreamer_config(env=game).solve_return
+    assert recorded["config"]["solve_return"] == runs.recipe("dreamer", game).solve_return
     assert set(runs.METHODS) <= set(recorded)
     for method in set(recorded) - {"config"}:  # the bench's methods and any diagnostic recorded beside them
         assert len(recorded[method]) >= 1, method
@@ -281,6 +285,25 @@ def test_quick_recording_writes_a_runs_file(tmp_path, game):
     recorded = runs.record(seeds=(0,), path=path, quick=True, env=game)
     assert set(recorded) >= {"dreamer", "dqn", "dqn_matched", "config"} and recorded["config"]["game"] == game
     assert json.loads(path.read_text())["dreamer"]["0"]["curve"]
+    assert all(run["cut_by_time_limit"] is False for method in runs.METHODS for run in recorded[method].values())
+
+
+def test_the_record_harness_cuts_a_run_by_its_time_limit_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(runs, "RECORD_CPU_SECONDS", 0.0)  # every run is over its budget after one step
+    recorded = runs.record(seeds=(0,), methods=("dqn",), path=tmp_path / "runs.json", quick=True)
+    run = recorded["dqn"]["0"]
+    assert run["cut_by_time_limit"] is True and run["env_steps"] == 1
+
+
+def test_shipped_runs_say_which_were_cut_by_the_time_limit():
+    for game in runs.GAMES:
+        recorded = runs.read_runs(env=game)
+        for method in set(recorded) - {"config"}:
+            for run in recorded[method].values():
+                # a run is cut only before its step count, unsolved
+                assert not run["cut_by_time_limit"] or (
+                    not run["solved"] and run["env_steps"] < runs.recipe(method, game).env_steps
+                )
 
 
 @pytest.mark.slow
@@ -391,13 +414,18 @@ def test_code_information_finds_a_factor_per_variable_or_spread_over_them():
 
 def test_unknown_game_names_the_known_ones():
     with pytest.raises(KeyError, match="catch, empty_room"):
-        runs.dreamer_config(env="pong")
+        runs.recipe("dreamer", "pong")
 
 
 def test_solve_line_is_95_percent_of_the_way_from_worst_to_best():
     assert runs.solve_return("catch") == pytest.approx(0.9)  # from -1 to +1
     assert runs.solve_return("empty_room") == pytest.approx(0.95 * EmptyRoom.optimal_return, abs=1e-4)
-    assert runs.dqn_config(env="empty_room").solve_return == runs.dreamer_config(env="empty_room").solve_return
+    for game in runs.GAMES:  # the recipes (presets) state the solve line each game's worst return gives
+        assert (
+            runs.recipe("dqn", game).solve_return
+            == runs.recipe("dreamer", game).solve_return
+            == runs.solve_return(game)
+        )
 
 
 # ---------------------------------------------------------------- widgets and exercise

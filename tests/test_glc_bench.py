@@ -12,8 +12,9 @@ def tiny_models(tmp_path_factory):
 
     from PIL import Image
 
-    from course.compression.glc.glc import glc_config, train_glc, train_vq_twin, vq_twin_config
-    from course.compression.glc.vq import train_vq, vq_config
+    from course.compression.glc import presets
+    from course.compression.glc.glc import train_glc, train_vq_twin
+    from course.compression.glc.vq import train_vq
     from course.core.checkpoints import save_checkpoint, sha256_file
     from course.core.paths import REPO_ROOT
 
@@ -35,14 +36,14 @@ def tiny_models(tmp_path_factory):
     os.environ["COURSE_KODAK_DIR"] = str(kodak)
     torch.manual_seed(0)
     torch.set_num_threads(1)
-    for domain in ("faces", "flowers", "natural"):
-        config = glc_config(domain, quick=True)
+    for preset in (presets.GLC_FACES, presets.GLC_FLOWERS, presets.GLC_NATURAL):
+        config = preset.smoke()
         tensors, metrics = train_glc(config)
         save_checkpoint(config.name, tensors, config=asdict(config), seed=0, train_seconds=0, metrics=metrics)
-    config = vq_config("faces", quick=True)
+    config = presets.VQ_FACES.smoke()
     tensors, metrics = train_vq(config)
     save_checkpoint(config.name, tensors, config=asdict(config), seed=0, train_seconds=0, metrics=metrics)
-    config = vq_twin_config(quick=True)
+    config = presets.TC_FACES.smoke()
     tensors, metrics = train_vq_twin(config)
     save_checkpoint(config.name, tensors, config=asdict(config), seed=0, train_seconds=0, metrics=metrics)
     yield

@@ -2,6 +2,7 @@
 unsolved exercise is reported as not done yet, the lesson goes on with the course's own
 implementation, and the summary cell still prints its verdict."""
 
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from nbclient import NotebookClient
 
 from course.core.checking import NOT_DONE
 from course.core.paths import NOTEBOOKS_DIR, REPO_ROOT
+from course.syllabus import STUDENT_NOTEBOOKS_RECORD
 
 pytestmark = pytest.mark.slow  # every lesson, top to bottom: minutes
 
@@ -33,9 +35,31 @@ def _text(cell) -> str:
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
 
 
+def _record(stem: str, why: str) -> None:
+    """Note how this lesson's student copy ran, for `python -m course bench course` to read."""
+    try:
+        record = json.loads(STUDENT_NOTEBOOKS_RECORD.read_text())
+    except (OSError, ValueError):
+        record = {}
+    record[stem] = {"ok": not why, "why": why}
+    STUDENT_NOTEBOOKS_RECORD.parent.mkdir(parents=True, exist_ok=True)
+    tmp = STUDENT_NOTEBOOKS_RECORD.with_name(f".{STUDENT_NOTEBOOKS_RECORD.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    tmp.replace(STUDENT_NOTEBOOKS_RECORD)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("source", LESSONS, ids=[s.stem for s in LESSONS])
 def test_student_notebook_runs_to_the_end(student_dir, source):
+    try:
+        _runs_to_the_end(student_dir, source)
+    except AssertionError as err:
+        _record(source.stem, str(err).splitlines()[0] if str(err) else "failed")
+        raise
+    _record(source.stem, "")
+
+
+def _runs_to_the_end(student_dir, source):
     notebook = nbformat.read(student_dir / f"{source.stem}.ipynb", as_version=4)
     assert "BEGIN SOLUTION" not in str(notebook)
     os.environ.setdefault("MPLBACKEND", "Agg")

@@ -73,7 +73,7 @@ _CHECK = """() => {
         const label = slider.querySelector(".widget-label")?.textContent.trim();
         const readout = slider.querySelector(".widget-readout");
         if (!readout) continue;
-        const shown = parseFloat(readout.textContent);
+        const shown = parseFloat(readout.textContent.replace("\u2212", "-"));  // a readout may print "−4.00"
         const decimals = (readout.textContent.split(".")[1] || "").replace(/[^0-9].*/, "").length;
         const saved = models.filter(m => /SliderModel$/.test(m.model_name) && m.state.description === label);
         const ok = saved.some(m => m.state._options_labels  // a selection slider shows its option's label
@@ -87,7 +87,8 @@ _CHECK = """() => {
         const label = dropdown.querySelector(".widget-label")?.textContent.trim();
         const select = dropdown.querySelector("select");
         if (!select || select.selectedIndex < 0) continue;
-        const shown = select.options[select.selectedIndex].textContent.trim();
+        // (the renderer writes an option's spaces as no-break spaces)
+        const shown = select.options[select.selectedIndex].textContent.replace(/\u00a0/g, " ").trim();
         const saved = models.filter(m => m.model_name === "DropdownModel" && m.state.description === label);
         checked++;
         if (!saved.some(m => (m.state._options_labels || [])[m.state.index] === shown))

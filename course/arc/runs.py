@@ -9,7 +9,7 @@ budget) and a fixed seed, so the same machine gives the same record.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
@@ -28,14 +28,16 @@ FIELDS = ("step", "seconds", "rate_bits", "outputs_bits", "answer_bits", "train_
 
 @dataclass
 class RunsConfig:
-    tasks: tuple[str, ...] = RUN_TASKS
-    steps: int = 400
-    log_every: int = 10
-    seed: int = 0
+    """Which solver runs are recorded, and how (the shipped record: `presets.ARC_RUNS`)."""
 
+    tasks: tuple[str, ...] = RUN_TASKS  # ARC task names, one solver run each
+    steps: int = 400  # solver steps per task (a step count, never a time budget)
+    log_every: int = 10  # steps between recorded guesses and bits
+    seed: int = 0  # the solver's seed on every task
 
-def runs_config(quick: bool = False) -> RunsConfig:
-    return RunsConfig(tasks=RUN_TASKS[:2], steps=20, log_every=5) if quick else RunsConfig()
+    def smoke(self) -> RunsConfig:
+        """Two tasks, 20 steps each, for tests and `train --quick`."""
+        return replace(self, tasks=self.tasks[:2], steps=20, log_every=5)
 
 
 def _pad(grids: list, side: int) -> np.ndarray:

@@ -63,23 +63,23 @@ N_FEATURES = 7
 
 @dataclass
 class SolverConfig:
-    seconds: float = 60.0  # wall-clock budget per task (training stops when it is spent)
-    max_steps: int = 1500
+    seconds: float = 60.0  # wall-clock budget per task, set by the bench or a widget (training stops when it is spent)
+    max_steps: int = 1500  # most optimiser steps per task
     width: int = 16  # channels per (example, colour, cell)
     latent: int = 8  # channels of each latent code
-    layers: int = 3
+    layers: int = 3  # blocks of the network (each mixes examples, colours and cells)
     cummax_channels: int = 4  # channels per direction for the running-maximum layer
-    lr: float = 0.01
+    lr: float = 0.01  # AdamW's learning rate
     anneal: bool = False  # decay the learning rate linearly to 10 % over the budget
-    weight_decay: float = 0.0
+    weight_decay: float = 0.0  # AdamW's decoupled weight decay (0: none)
     betas: tuple[float, float] = (0.5, 0.9)  # as CompressARC: a short memory suits a moving target
     recon_weight: float = 10.0  # loss = rate + recon_weight · reconstruction (both in bits)
     warmup_steps: int = 10  # guesses before this step are not counted
     restarts: int = 1  # independent runs (fresh networks, other seeds) that vote on the answer
     patience: int = 400  # stop early once the same answer has led, examples fitted, this long
-    log_every: int = 10
-    seed: int = 0
-    threads: int = 1
+    log_every: int = 10  # steps between history records (guess, bits)
+    seed: int = 0  # seeds the network of the first run (restart r uses seed + r)
+    threads: int = 1  # CPU threads of the solver: a fixed number, whatever the machine has
 
 
 @dataclass

@@ -20,6 +20,8 @@ from course.chunking.recall import mean_recall
 # pieces all three placed only a few.
 CHASE_SIMON_PIECES = {"master": 16, "class A": 8, "novice": 4}
 CHASE_SIMON_BOARD = 25
+# Gobet & Simon's estimate of the chunks a human master knows (CHREST; Gobet & Simon 1996, 2000).
+GOBET_SIMON_MASTER_CHUNKS = 50_000
 
 TEST_PER_GAME = 3  # positions drawn from each held-out game
 TEST_SEED, RANDOM_SEED, RECALL_SEED = 0, 1, 2

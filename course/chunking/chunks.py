@@ -18,7 +18,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
@@ -36,12 +36,18 @@ EXPERTISE = {"novice": 100, "class A": 3000, "master": None}
 
 @dataclass
 class ChunkConfig:
+    """The chunk learner and the snapshots it ships (the shipped one: `presets.CHESS_CHUNKS`)."""
+
     theta: int = 2  # a pattern becomes a chunk once it has been noticed in this many games
     view_radius: int = 2  # field of view: squares within 2 king steps of the fixation (5×5)
     levels: tuple = (0, 30, 100, 300, 1000, 3000, 10000, None)  # snapshots; None = all studied
     max_positions: int | None = None  # None = every learning position
     code_positions: int = 5000  # studied positions parsed to estimate each level's code
-    seed: int = 0
+    seed: int = 0  # seeds the order of study and the glances
+
+    def smoke(self) -> ChunkConfig:
+        """A learner that studies 400 positions, for tests and `train --quick`."""
+        return replace(self, levels=(0, 30, 100, None), max_positions=400, code_positions=200)
 
 
 # ---------------------------------------------------------------- recognising chunks

@@ -1,32 +1,22 @@
-"""Lesson 04's shipped models and their configs."""
+"""Lesson 04's shipped models, each with its complete config."""
 
 from course.chunking.chunks import CHUNKS_NAME, ChunkConfig, train_chunks
 from course.chunking.compression import MADE_NAME, MadeConfig, train_made
 from course.core.registry import ModelSpec
 
-
-def chunk_config(quick: bool = False) -> ChunkConfig:
-    """The shipped learner; `quick` studies 400 positions, for tests."""
-    if quick:
-        return ChunkConfig(levels=(0, 30, 100, None), max_positions=400, code_positions=200)
-    return ChunkConfig()
-
-
-def made_config(quick: bool = False) -> MadeConfig:
-    return MadeConfig(steps=30) if quick else MadeConfig()
-
+CHESS_CHUNKS = ChunkConfig(
+    theta=2,
+    view_radius=2,
+    levels=(0, 30, 100, 300, 1000, 3000, 10000, None),
+    max_positions=None,
+    code_positions=5000,
+    seed=0,
+)
+CHESS_MADE = MadeConfig(hidden=256, steps=3000, batch_size=128, lr=1e-3, weight_decay=1e-4, seed=0)
 
 MODELS = [
     ModelSpec(
-        name=CHUNKS_NAME,
-        description="chunk vocabularies learned from master games, novice to master",
-        make_config=chunk_config,
-        train=train_chunks,
+        CHUNKS_NAME, "chunk vocabularies learned from master games, novice to master", CHESS_CHUNKS, train_chunks
     ),
-    ModelSpec(
-        name=MADE_NAME,
-        description="MADE: a small neural model of middle-game positions",
-        make_config=made_config,
-        train=train_made,
-    ),
+    ModelSpec(MADE_NAME, "MADE: a small neural model of middle-game positions", CHESS_MADE, train_made),
 ]

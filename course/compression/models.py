@@ -19,7 +19,7 @@ and `forward(x, q)` for training (noisy latents, likelihoods for the rate term).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -46,25 +46,29 @@ LAMBDAS = (0.0004, 0.0008, 0.0016, 0.0032, 0.0064, 0.0128, 0.0256, 0.0512)
 
 @dataclass
 class CodecConfig:
-    """One codec: its architecture, its rate points and its training run."""
+    """One codec: its architecture, its rate points and its training run (shipped: `codec.presets`)."""
 
     kind: str = "hyperprior"  # "hyperprior" or "factorized"
     lambdas: tuple = LAMBDAS  # rate point q (1, 2, …) trades bits for distortion with λ = lambdas[q - 1]
     n: int = 64  # channels of the hidden layers (and of z)
     m: int = 96  # channels of y
     steps: int = 150_000  # about 7 hours of one CPU thread, 45 minutes on a GPU (the factorized prior: 80,000)
-    batch_size: int = 8
-    crop: int = 128
-    lr: float = 1e-4
+    batch_size: int = 8  # photo crops per step
+    crop: int = 128  # side of each random crop, in pixels
+    lr: float = 1e-4  # Adam's learning rate (stepped down near the end: `codec.train.learning_rate`)
     clip: float = 1.0  # gradient-norm clipping
     save_every: int = 1000  # steps between training-state files (also every 10 minutes)
     photos: str = ""  # training photo folder; "" means data/photos
     bf16: bool = True  # training runs the transforms in bfloat16 (about 2x faster on a CPU); coding is always float32
-    seed: int = 0
+    seed: int = 0  # seeds the weights and the crops
     label: str = ""  # the model's name in bitstreams, if not codec_<kind> (the lesson's codecs have their own)
     # Training feeds the synthesis the *rounded* latent (gradients pass straight through) while the
     # rate still sees the noisy one (Minnen & Singh 2020): the decoder then trains on what it decodes.
     rounded_synthesis: bool = False
+
+    def smoke(self) -> CodecConfig:
+        """A tiny codec trained for 20 steps, for tests and `train --quick`."""
+        return replace(self, n=8, m=12, steps=20, batch_size=2, crop=64, save_every=10)
 
     def __post_init__(self):
         self.lambdas = tuple(float(lam) for lam in self.lambdas)  # a list from a JSON manifest, too

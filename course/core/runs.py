@@ -8,9 +8,25 @@ early keeps what it finished, and runs recorded by another command are kept.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from course.core.files import atomic_write_text
+
+
+class CPUTimeLimit:
+    """A record harness's guard, never part of a recipe: `stop()` turns true once this process has
+    spent `seconds` of CPU time since the guard was made, and `cut` remembers that it did, so the
+    record can say so (`cut_by_time_limit`). A shipped model or a recorded run stops on its step
+    count; a guarded run that is cut depends on the machine, and its record says it was cut."""
+
+    def __init__(self, seconds: float):
+        self.seconds, self.start, self.cut = seconds, time.process_time(), False
+
+    def __call__(self) -> bool:
+        if time.process_time() - self.start > self.seconds:
+            self.cut = True
+        return self.cut
 
 
 def read_runs(path: Path, command: str) -> dict:

@@ -110,10 +110,9 @@ def render(doc: str) -> str:
 
 
 def main() -> int:
-    text = render(DOC.read_text())
-    tmp = DOC.with_name(DOC.name + ".tmp")
-    tmp.write_text(text)
-    tmp.replace(DOC)
+    from course.core.files import atomic_write_text
+
+    atomic_write_text(DOC, render(DOC.read_text()))
     print(f"wrote {DOC}")
     return 0
 

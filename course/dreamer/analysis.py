@@ -11,7 +11,7 @@ curves over seeds are recorded in `data/dreamer/runs.json` and `runs_room.json` 
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -22,8 +22,7 @@ from sklearn.neighbors import NearestNeighbors
 from course.core.checkpoints import load_checkpoint
 from course.dreamer.dreamer import Dreamer, DreamerConfig, frames_match, imagination_accuracy, make_agent
 from course.dreamer.envs import Catch, EmptyRoom, make_env
-from course.dreamer.heads import HeadsConfig, train_heads
-from course.dreamer.runs import dreamer_config, median_or_none, read_runs, steps_to_solve, train_agent
+from course.dreamer.runs import median_or_none, read_runs, steps_to_solve, train_agent
 from course.embeddings.analysis import umap_coordinates
 from course.embeddings.metrics import factor_entropy, gaps_from_mutual_info, knn_purity
 
@@ -32,8 +31,6 @@ UMAP_NAME = "dreamer_catch_umap"
 ROOM_NAME = "dreamer_room"
 CATCH_HEADS_NAME = "dreamer_catch_heads"  # reward heads on the frozen Catch world model (`heads`)
 ROOM_HEADS_NAME = "dreamer_room_heads"  # cell heads on the frozen empty-room world model
-SHIPPED_AGENT_STEPS = 2000  # real steps the shipped agent trains for (the runs stop once solved)
-SHIPPED_ROOM_AGENT_STEPS = 8000  # the same for the empty-room agent
 
 
 # ---------------------------------------------------------------- the shipped agent
@@ -249,12 +246,16 @@ def room_picture(frame: np.ndarray) -> np.ndarray:
 
 @dataclass
 class LatentMapConfig:
-    """UMAP of the posterior codes z of frames from random play."""
+    """UMAP of the posterior codes z of frames from random play (the shipped map: `presets`)."""
 
-    episodes: int = 200
-    n_neighbors: int = 15
-    min_dist: float = 0.1
-    seed: int = 0
+    episodes: int = 200  # random games whose frames the map shows
+    n_neighbors: int = 15  # UMAP's neighbourhood size: local (small) against global (large) structure
+    min_dist: float = 0.1  # how tightly UMAP may pack points in the map
+    seed: int = 0  # seeds the games and UMAP's layout
+
+    def smoke(self) -> LatentMapConfig:
+        """A map of 10 games, for tests and `train --quick`."""
+        return replace(self, episodes=10)
 
 
 def latent_codes(agent: Dreamer, episodes: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -411,24 +412,14 @@ def bench(quick: bool = False) -> dict:
         "imagination_accuracy": round(imagination_accuracy(agent.wm, episodes=dreamed_games, seed=1), 4),
         # latent search valued by the reward heads (mean - κ·spread); the world model's own reward
         # head, as before, is `planning_return_plain_cem`
-        "planning_return": round(planners["trusted"]["return"], 3),
-        "planning_return_plain_cem": round(planners["latent"]["return"], 3),
-        "planning_return_pixel": round(planners["pixels"]["return"], 3),
-        "actor_return": round(planners["actor"]["return"], 3),
-        "planning_ms_per_move_latent": round(planners["trusted"]["ms_per_move"], 2),
-        "planning_ms_per_move_pixel": round(planners["pixels"]["ms_per_move"], 2),
+        **planner_figures(planners),
         "actor_ms_per_move": round(planners["actor"]["ms_per_move"], 3),
         "train_seconds": catch["train_seconds"],
         # the longer game, measured the same way
         "room_optimal_return": EmptyRoom.optimal_return,
         **{f"room_{k}": v for k, v in room.items()},
         "room_imagination_accuracy": round(room_accuracy, 4),
-        "room_planning_return": round(room_planners["trusted"]["return"], 3),
-        "room_planning_return_plain_cem": round(room_planners["latent"]["return"], 3),
-        "room_planning_return_pixel": round(room_planners["pixels"]["return"], 3),
-        "room_actor_return": round(room_planners["actor"]["return"], 3),
-        "room_planning_ms_per_move_latent": round(room_planners["trusted"]["ms_per_move"], 2),
-        "room_planning_ms_per_move_pixel": round(room_planners["pixels"]["ms_per_move"], 2),
+        **planner_figures(room_planners, prefix="room_"),
         # new goals in the room: cell heads, zero new real steps per goal
         "new_goal_cells": len(goals),
         "new_goal_games_per_cell": episodes,
@@ -438,6 +429,18 @@ def bench(quick: bool = False) -> dict:
         "new_goal_planning_ms_per_move": round(new_goals["ms_per_move"], 2),
         "dqn_steps_for_new_goal": dqn["median"],
         "dqn_steps_for_new_goal_per_seed": dqn["per_seed"],
+    }
+
+
+def planner_figures(planners: dict, prefix: str = "") -> dict:
+    """The returns and move times of `compare_planners`' players, as the bench names them."""
+    return {
+        f"{prefix}planning_return": round(planners["trusted"]["return"], 3),
+        f"{prefix}planning_return_plain_cem": round(planners["latent"]["return"], 3),
+        f"{prefix}planning_return_pixel": round(planners["pixels"]["return"], 3),
+        f"{prefix}actor_return": round(planners["actor"]["return"], 3),
+        f"{prefix}planning_ms_per_move_latent": round(planners["trusted"]["ms_per_move"], 2),
+        f"{prefix}planning_ms_per_move_pixel": round(planners["pixels"]["ms_per_move"], 2),
     }
 
 
@@ -459,62 +462,13 @@ def run_figures(runs: dict) -> dict:
     }
 
 
-def agent_config(quick: bool = False) -> DreamerConfig:
-    """The shipped agent: the recorded seed-0 recipe, trained on past its solve point to 2,000 real
-    steps (`quick`: a tiny run for tests). Solving needs a model good where the actor plays; the
-    lesson's dreams and planners ask it about every move, which takes more of the game seen."""
-    config = dreamer_config(0, quick)
-    if not quick:
-        config.env_steps, config.stop_when_solved, config.max_seconds = SHIPPED_AGENT_STEPS, False, 3600.0
-    return config
-
-
-def room_agent_config(quick: bool = False) -> DreamerConfig:
-    """The shipped empty-room agent: the recorded seed-0 recipe, trained on past its solve point to
-    8,000 real steps, with no time limit so that every machine trains the same agent. The longer
-    training mostly improves the dreams: open-loop frames exact over whole random games 0.46 where
-    the recorded run stopped (5,250 steps), 0.70 at 8,000."""
-    config = dreamer_config(0, quick, env="empty_room")
-    if not quick:
-        config.env_steps, config.stop_when_solved, config.max_seconds = SHIPPED_ROOM_AGENT_STEPS, False, 3600.0
-    return config
-
-
-def latent_map_config(quick: bool = False) -> LatentMapConfig:
-    return LatentMapConfig(episodes=10 if quick else 200)
-
-
-def catch_heads_config(quick: bool = False) -> HeadsConfig:
-    """Reward heads for the shipped Catch agent: 400 games (3,600 real steps), the share of held
-    random moves spread from none to all, dreams from every step to the game's end."""
-    config = HeadsConfig(agent=DREAMER_NAME, target="reward", games=400, dream_every=1, dream_horizon=9)
-    if quick:
-        config.games, config.train_steps = 8, 20
-    return config
-
-
-def room_heads_config(quick: bool = False) -> HeadsConfig:
-    """Cell heads for the shipped empty-room agent: 300 games of the usual room (its old goal
-    only), dreams of 12 steps from every second step."""
-    config = HeadsConfig(agent=ROOM_NAME, target="cell", games=300, dream_every=2, dream_horizon=12)
-    if quick:
-        config.games, config.train_steps, config.max_game_steps = 4, 20, 16
-    return config
-
-
 __all__ = [
     "CATCH_HEADS_NAME",
     "DREAMER_NAME",
     "ROOM_HEADS_NAME",
     "ROOM_NAME",
     "UMAP_NAME",
-    "agent_config",
     "bench",
-    "catch_heads_config",
-    "latent_map_config",
-    "room_agent_config",
-    "room_heads_config",
     "train_agent",
-    "train_heads",
     "train_latent_map",
 ]

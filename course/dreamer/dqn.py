@@ -9,7 +9,7 @@ makes per real step (1 is the classic recipe; Dreamer's value gives the "matched
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -22,26 +22,30 @@ from course.dreamer.envs import RunClock, evaluate, make_env, record_evaluation,
 
 @dataclass
 class DQNConfig:
-    """Hyperparameters of the baseline and its run (evaluation as in `DreamerConfig`)."""
+    """Hyperparameters of the baseline and its run (evaluation as in `DreamerConfig`; the recorded
+    runs' recipes: `presets`). A run stops on its step count (or once solved), never on the clock."""
 
-    env: str = "catch"
-    seed: int = 0
-    env_steps: int = 20_000
-    max_seconds: float = 600.0  # of CPU time, as for Dreamer: wall time depends on the neighbours
+    env: str = "catch"  # catch | empty_room (course.dreamer.envs)
+    seed: int = 0  # seeds the weights, the game and the exploration
+    env_steps: int = 20_000  # most real environment steps
     prefill_steps: int = 300  # random actions before learning starts
-    updates_per_step: float = 1.0
-    epsilon_start: float = 1.0
-    epsilon_end: float = 0.05
+    updates_per_step: float = 1.0  # Q-network updates per real step
+    epsilon_start: float = 1.0  # ε-greedy exploration at the start ...
+    epsilon_end: float = 0.05  # ... and after its decay
     epsilon_steps: int = 3000  # linear decay of ε-greedy exploration over these env steps
-    eval_every: int = 250
-    eval_episodes: int = 100
-    solve_return: float = 0.9
-    stop_when_solved: bool = True
-    batch_size: int = 64
-    hidden: int = 128
-    lr: float = 1e-3
-    discount: float = 0.99
+    eval_every: int = 250  # env steps between evaluations
+    eval_episodes: int = 100  # greedy games per evaluation
+    solve_return: float = 0.9  # the solve line, as for Dreamer
+    stop_when_solved: bool = True  # end the run at its solve point
+    batch_size: int = 64  # transitions per update
+    hidden: int = 128  # width of the Q-network's two hidden layers
+    lr: float = 1e-3  # Adam's learning rate
+    discount: float = 0.99  # γ of the TD target
     target_every: int = 250  # updates between copies of the Q-network into the target network
+
+    def smoke(self) -> DQNConfig:
+        """A tiny run on the same game, for tests."""
+        return replace(self, env_steps=100, prefill_steps=30, eval_every=50, eval_episodes=10, stop_when_solved=False)
 
 
 def q_network(obs_shape, n_actions: int, hidden: int) -> nn.Sequential:
@@ -63,11 +67,13 @@ def dqn_loss(q, target_q, batch: dict[str, torch.Tensor], discount: float) -> to
     return F.smooth_l1_loss(q_taken, target)
 
 
-def train_dqn(config: DQNConfig, on_eval=None, measure=evaluate) -> tuple[dict, dict, list[dict]]:
+def train_dqn(config: DQNConfig, on_eval=None, measure=evaluate, stop=None) -> tuple[dict, dict, list[dict]]:
     """ε-greedy play, replay, one-step Q-learning. Returns (tensors, metrics, history).
 
     `measure(policy, env name, episodes, seed) -> float` scores each evaluation (by default the
-    mean return; `envs.success_rate` counts the games that reach the goal instead)."""
+    mean return; `envs.success_rate` counts the games that reach the goal instead). `stop()`, if
+    given, is asked after every step whether a harness wants the run cut (`core.runs.CPUTimeLimit`);
+    without it the run ends on its step count or solve point alone."""
     c = config
     torch.manual_seed(c.seed)
     rng = np.random.default_rng(c.seed)
@@ -129,7 +135,7 @@ def train_dqn(config: DQNConfig, on_eval=None, measure=evaluate) -> tuple[dict, 
             }
             if record_evaluation(history, record, bar, on_eval, c.solve_return, c.stop_when_solved):
                 break
-        if clock.cpu_seconds() > c.max_seconds:
+        if stop is not None and stop():
             break
     metrics = run_summary(history, step, updates, clock, c.solve_return, env.optimal_return)
     return dict(q.state_dict()), metrics, history

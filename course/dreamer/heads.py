@@ -22,7 +22,7 @@ room with its usual goal (`goal_returns`). `python -m course train dreamer_catch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -33,29 +33,37 @@ from course.core.checkpoints import load_checkpoint
 from course.core.progress import progress
 from course.dreamer.dreamer import HeldRandomActions, WorldModel, mlp
 from course.dreamer.envs import make_env
+from course.dreamer.planning import imagined_features
 
 
 @dataclass
 class HeadsConfig:
-    """Heads on the frozen world model of a shipped agent, and the games they learn from."""
+    """Heads on the frozen world model of a shipped agent, and the games they learn from (the
+    shipped heads: `presets`)."""
 
     agent: str = "dreamer_catch"  # the shipped agent whose world model the heads read (frozen)
     target: str = "reward"  # "reward" (Catch: the reward of each step) or "cell" (the room: where the agent is)
-    seed: int = 0
+    seed: int = 0  # seeds the games, the heads' weights and the minibatches
     # the games: the agent's greedy actor with held random moves, each game its own share of them
-    games: int = 400
+    games: int = 400  # games played to collect the training frames
     max_epsilon: float = 1.0  # game i plays random moves with chance ε_i, spread evenly over 0..max_epsilon
     random_hold: int = 4  # each random move is held for 1 … random_hold steps (as in training)
     max_game_steps: int = 64  # a game longer than this is cut (the room's own limit)
     # the features: posterior codes of every frame, and open-loop dreams from every `dream_every`-th
     dream_every: int = 1  # step, `dream_horizon` steps long, under the moves really played
-    dream_horizon: int = 9
+    dream_horizon: int = 9  # steps of each open-loop dream
     # the ensemble
-    members: int = 5
-    hidden: int = 64
+    members: int = 5  # heads, each trained from its own initial weights
+    hidden: int = 64  # width of each head's hidden layer
     train_steps: int = 3000  # gradient steps, the same minibatches for every member
-    batch_size: int = 256
-    lr: float = 1e-3
+    batch_size: int = 256  # model states per step
+    lr: float = 1e-3  # Adam's learning rate
+
+    def smoke(self) -> HeadsConfig:
+        """A few games and 20 steps, for tests and `train --quick` (room games cut at 16 steps)."""
+        if self.target == "cell":
+            return replace(self, games=4, train_steps=20, max_game_steps=16)
+        return replace(self, games=8, train_steps=20)
 
 
 class HeadEnsemble(nn.Module):
@@ -256,13 +264,9 @@ def trusted_returns(
     With `goal` (a floor cell y · 6 + x) the heads are cell heads: the reward of a step is the
     (pessimistic) probability that the agent stands on the goal, and a plan that has arrived is
     over — it is paid at its first arrival, sooner being worth more."""
-    n, steps = actions.shape
-    alive = torch.ones(n)
-    total = torch.zeros(n)
-    for t in range(steps):
-        a = F.one_hot(actions[:, t], wm.n_actions).float()
-        h, z, _ = wm.rssm.img_step(h, z, a, False)
-        feat = torch.cat([h, z], -1)
+    alive = torch.ones(len(actions))
+    total = torch.zeros(len(actions))
+    for t, feat in imagined_features(wm, h, z, actions):
         if goal is None:
             values = heads.reward(feat)  # (K, N)
             reward = values.mean(0) - kappa * values.std(0)

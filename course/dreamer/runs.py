@@ -3,7 +3,8 @@
 One Dreamer run takes minutes on a CPU, so `python -m course bench dreamer` reads the curves that
 this module recorded in `data/dreamer/runs.json` (Catch) and `data/dreamer/runs_room.json` (the
 empty room) instead of training every seed again. Re-record them (up to 10 minutes of one core
-per Dreamer seed, seconds to minutes per DQN seed) with:
+per Dreamer seed, seconds to minutes per DQN seed; a run still going after 10 CPU minutes is cut
+and its record says `cut_by_time_limit`) with:
 
     python -m course.dreamer.runs                     # Catch: every seed, every method
     python -m course.dreamer.runs --seeds 0 1         # some seeds only (merged into the file)
@@ -11,8 +12,8 @@ per Dreamer seed, seconds to minutes per DQN seed) with:
     python -m course.dreamer.runs --game empty_room   # the longer game
     python -m course.dreamer.runs --method dreamer_shown_catches   # is it exploration? (`ShowEveryCatch`)
 
-On one game every run uses the same evaluation grid (`Game.eval_every` env steps, 100 greedy
-games) and the same definition of solved: two consecutive evaluations whose mean return is 95 %
+On one game every run uses the same evaluation grid (the recipes' `eval_every` env steps, 100 greedy
+games; the recipes are in `presets`) and the same definition of solved: two consecutive evaluations whose mean return is 95 %
 of the way from the worst return to the optimal one (Catch: 0.9; the empty room: 0.95 × 0.909).
 """
 
@@ -21,11 +22,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from course.core.paths import data_dir
-from course.core.runs import merge_run
+from course.core.runs import CPUTimeLimit, merge_run
 from course.core.runs import read_runs as recorded_runs
 from course.core.seeding import reproducible, seed_everything
 from course.dreamer.dqn import DQNConfig, train_dqn
@@ -34,36 +35,27 @@ from course.dreamer.envs import ENVS, Catch, solved_at
 
 METHODS = ("dreamer", "dqn", "dqn_matched")  # what the bench compares
 DIAGNOSTICS = ("dreamer_shown_catches",)  # recorded beside them, on Catch only: `ShowEveryCatch`
-EVAL_EPISODES = 100
 
 
 @dataclass(frozen=True)
 class Game:
-    """How runs on one game are measured and recorded, and what its Dreamer recipe changes."""
+    """How runs on one game are recorded (their recipes, one per method: `presets`)."""
 
-    runs_file: str
-    eval_every: int  # env steps between evaluations, for every method
-    worst_return: float
-    dreamer: dict = field(default_factory=dict)  # DreamerConfig fields that differ from the defaults
-    dqn_env_steps: int = 20_000
+    runs_file: str  # the game's runs file in data/dreamer/
+    worst_return: float  # the lowest return a game can end with (the solve line starts from it)
     seeds: tuple[int, ...] = (0, 1, 2, 3, 4)  # recorded by default
     tuned_on: tuple[int, ...] = (0, 1, 2, 3, 4)  # the seeds the recipe was chosen on: the rest are held out
 
 
 GAMES = {
     # seeds 5-9 were recorded after the recipe was chosen and never used to choose anything
-    "catch": Game("runs.json", eval_every=50, worst_return=-1.0, seeds=tuple(range(10))),
-    # a game lasts up to 64 steps, not 9: a longer random warm-up (about 18 games, a third of them
-    # reach the goal), longer replayed sequences, and 4 updates per real step rather than 32, since
-    # the room takes ten times more real steps than Catch and 32 would not fit the CPU budget
-    "empty_room": Game(
-        "runs_room.json",
-        eval_every=250,
-        worst_return=0.0,
-        dqn_env_steps=60_000,
-        dreamer={"env_steps": 10_000, "prefill_steps": 1000, "updates_per_step": 4.0, "seq_len": 16},
-    ),
+    "catch": Game("runs.json", worst_return=-1.0, seeds=tuple(range(10))),
+    "empty_room": Game("runs_room.json", worst_return=0.0),
 }
+
+# The record harness's guard (never part of a recipe): a run still going after this much CPU time
+# of its one thread is cut, and its record says so (`cut_by_time_limit`).
+RECORD_CPU_SECONDS = 600.0
 
 
 def game(env: str) -> Game:
@@ -78,56 +70,21 @@ def solve_return(env: str) -> float:
     return round(worst + 0.95 * (optimal - worst), 4)
 
 
-def dreamer_config(seed: int = 0, quick: bool = False, env: str = "catch") -> DreamerConfig:
-    """The lesson's Dreamer recipe for `env`; `quick` is a tiny run for tests."""
-    if quick:
-        return DreamerConfig(
-            env=env,
-            seed=seed,
-            env_steps=60,
-            prefill_steps=30,
-            updates_per_step=0.2,
-            hidden=32,
-            batch_size=4,
-            seq_len=6,
-            eval_every=30,
-            eval_episodes=10,
-            stop_when_solved=False,
-        )
-    g = game(env)
-    return DreamerConfig(
-        env=env,
-        seed=seed,
-        eval_every=g.eval_every,
-        eval_episodes=EVAL_EPISODES,
-        solve_return=solve_return(env),
-        **g.dreamer,
-    )
+def recipe(method: str, env: str = "catch", quick: bool = False) -> DreamerConfig | DQNConfig:
+    """The recorded runs' recipe of `method` on `env` (`presets`; quick: its smoke variant), seed 0."""
+    from course.dreamer import presets
 
-
-def dqn_config(seed: int = 0, updates_per_step: float = 1.0, quick: bool = False, env: str = "catch") -> DQNConfig:
-    """DQN as tuned in `dqn.py`, only evaluated on the same grid as Dreamer."""
-    if quick:
-        return DQNConfig(
-            env=env,
-            seed=seed,
-            env_steps=100,
-            prefill_steps=30,
-            eval_every=50,
-            eval_episodes=10,
-            updates_per_step=updates_per_step,
-            stop_when_solved=False,
-        )
-    g = game(env)
-    return DQNConfig(
-        env=env,
-        seed=seed,
-        eval_every=g.eval_every,
-        eval_episodes=EVAL_EPISODES,
-        solve_return=solve_return(env),
-        updates_per_step=updates_per_step,
-        env_steps=g.dqn_env_steps,
-    )
+    game(env)  # an unknown game names the known ones
+    config: DreamerConfig | DQNConfig
+    if method in ("dreamer", "dreamer_shown_catches"):
+        config = presets.DREAMER_RUNS[env]
+    elif method in ("dqn", "dqn_matched"):
+        config = presets.DQN_RUNS[env]
+        if method == "dqn_matched":  # as many updates per real step as Dreamer makes
+            config = replace(config, updates_per_step=presets.DREAMER_RUNS[env].updates_per_step)
+    else:
+        raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS + DIAGNOSTICS)}")
+    return config.smoke() if quick else config
 
 
 class ShowEveryCatch:
@@ -192,11 +149,11 @@ def _curve(history: list[dict]) -> list[list[float]]:
     return [[r["env_steps"], round(r["eval_return"], 3)] for r in history]
 
 
-def train_agent(config: DreamerConfig, guide=None) -> tuple[dict, dict]:
+def train_agent(config: DreamerConfig, guide=None, stop=None) -> tuple[dict, dict]:
     """One Dreamer run: its tensors, and its figures with the training curve and how well it dreams.
 
-    `python -m course train dreamer_catch` trains the shipped agent with it (`analysis.agent_config`)."""
-    tensors, metrics, history = train_dreamer(config, guide=guide)
+    `python -m course train dreamer_catch` trains the shipped agent with it (`presets.DREAMER_CATCH`)."""
+    tensors, metrics, history = train_dreamer(config, guide=guide, stop=stop)
     agent = make_agent(config)
     agent.load_state_dict(tensors)
     metrics["imagination_accuracy"] = round(imagination_accuracy(agent.wm, config.env, episodes=100, seed=1), 4)
@@ -207,29 +164,28 @@ def train_agent(config: DreamerConfig, guide=None) -> tuple[dict, dict]:
     return tensors, metrics
 
 
-def record_dreamer(seed: int, quick: bool = False, env: str = "catch", guide=None) -> tuple[dict, dict]:
+def record_dreamer(config: DreamerConfig, guide=None, stop=None) -> tuple[dict, dict]:
     """(tensors, metrics) of one seeded, single-thread Dreamer run, as `python -m course train` makes it.
 
     On Catch the metrics also say when each ball column was first caught (`FirstCatches`)."""
-    config = dreamer_config(seed, quick, env)
     watchers: list[FirstCatches] = []
 
     def watched(game_env, explore):
         watchers.append(FirstCatches(game_env, explore if guide is None else guide(game_env, explore)))
         return watchers[-1]
 
-    seed_everything(seed)
+    seed_everything(config.seed)
     with reproducible(threads=1):
-        tensors, metrics = train_agent(config, watched if ENVS[env] is Catch else guide)
+        tensors, metrics = train_agent(config, watched if ENVS[config.env] is Catch else guide, stop)
     if watchers:
         metrics["first_catch_by_column"] = watchers[0].first_catch
     return tensors, metrics
 
 
-def record_dqn(seed: int, updates_per_step: float, quick: bool = False, env: str = "catch") -> dict:
-    seed_everything(seed)
+def record_dqn(config: DQNConfig, stop=None) -> dict:
+    seed_everything(config.seed)
     with reproducible(threads=1):
-        _, metrics, history = train_dqn(dqn_config(seed, updates_per_step, quick, env))
+        _, metrics, history = train_dqn(config, stop=stop)
     return {**metrics, "curve": _curve(history)}
 
 
@@ -252,30 +208,31 @@ def record(seeds=None, methods=METHODS, path: Path | None = None, quick: bool = 
         raise ValueError(f"dreamer_shown_catches is a Catch diagnostic; drop it from the methods for {env!r}")
     path = path or runs_path(env)
     runs: dict = {}
-    recipe = dreamer_config(quick=quick, env=env)
-    matched = recipe.updates_per_step
+    dreamer = recipe("dreamer", env, quick)
     runs["config"] = {
         "game": env,
-        "eval_every": recipe.eval_every,
-        "eval_episodes": recipe.eval_episodes,
-        "solve_return": recipe.solve_return,
-        "dreamer_updates_per_step": matched,
+        "eval_every": dreamer.eval_every,
+        "eval_episodes": dreamer.eval_episodes,
+        "solve_return": dreamer.solve_return,
+        "dreamer_updates_per_step": dreamer.updates_per_step,
         "threads": 1,
         "command": _command(env),
     }
     for method in methods:
         for seed in seeds:
             start = time.perf_counter()
-            if method == "dreamer":
-                _, result = record_dreamer(seed, quick, env)
-            elif method == "dreamer_shown_catches":
-                _, result = record_dreamer(seed, quick, env, guide=ShowEveryCatch)
+            config = replace(recipe(method, env, quick), seed=seed)
+            limit = CPUTimeLimit(RECORD_CPU_SECONDS)
+            if isinstance(config, DreamerConfig):
+                guide = ShowEveryCatch if method == "dreamer_shown_catches" else None
+                _, result = record_dreamer(config, guide=guide, stop=limit)
             else:
-                result = record_dqn(seed, matched if method == "dqn_matched" else 1.0, quick, env)
+                result = record_dqn(config, stop=limit)
+            result["cut_by_time_limit"] = limit.cut
             runs = merge_run(path, runs["config"], method, seed, result)
             print(
                 f"{method} seed {seed}: solved at {result['env_steps_to_solve']} env steps "
-                f"({time.perf_counter() - start:.0f} s)",
+                f"({time.perf_counter() - start:.0f} s{', cut by the time limit' if limit.cut else ''})",
                 flush=True,
             )
     return runs

@@ -6,7 +6,7 @@ in the text and in the README come from one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -21,18 +21,6 @@ MODEL_NAMES = {"ae": "sprites_ae", "vae": "sprites_vae", "disentangled": "sprite
 CATEGORICAL = np.array([f.categorical for f in FACTORS])
 N_TRUE_FACTORS = len(FACTORS)
 ENTANGLE_SEED = 7
-
-
-def model_config(kind: str, quick: bool = False) -> EmbeddingConfig:
-    """The shipped configuration of each model; `quick` is a tiny run for tests."""
-    config = {
-        "ae": EmbeddingConfig(kind="ae", beta=0.0),
-        "vae": EmbeddingConfig(kind="vae", beta=1.0),
-        "disentangled": EmbeddingConfig(kind="beta_tcvae", beta=6.0),
-    }[kind]
-    if quick:
-        config.steps, config.warmup_steps = 30, 10
-    return config
 
 
 def load_embedding(kind: str) -> SpriteEmbedding:
@@ -150,10 +138,14 @@ UMAP_NAME = "sprites_umap"
 class UmapConfig:
     """UMAP of each shipped embedding on a fixed subsample of sprites."""
 
-    n_points: int = 3000
-    n_neighbors: int = 15
-    min_dist: float = 0.1
-    seed: int = 0
+    n_points: int = 3000  # sprites in the map (a fixed subsample)
+    n_neighbors: int = 15  # UMAP's neighbourhood size: local (small) against global (large) structure
+    min_dist: float = 0.1  # how tightly UMAP may pack points in the map
+    seed: int = 0  # seeds the subsample and UMAP's layout
+
+    def smoke(self) -> UmapConfig:
+        """A small map, for tests and `train --quick`."""
+        return replace(self, n_points=300)
 
 
 def umap_coordinates(points: np.ndarray, n_neighbors: int, min_dist: float, seed: int) -> np.ndarray:

@@ -13,7 +13,7 @@ All three share one encoder and one decoder; they differ only in the loss:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 import torch.nn.functional as F
@@ -24,17 +24,21 @@ LATENT_DIM = 10
 
 @dataclass
 class EmbeddingConfig:
-    """Hyperparameters of one embedding model and its training run."""
+    """Hyperparameters of one embedding model and its training run (shipped ones: `presets`)."""
 
     kind: str = "vae"  # "ae", "vae", "beta_vae" or "beta_tcvae"
     beta: float = 1.0  # weight of the KL term (β-TCVAE: of the total correlation; AE: unused)
     dataset_size: int = 9000  # β-TCVAE's minibatch-weighted estimate of q(z) needs it
-    latent_dim: int = LATENT_DIM
-    steps: int = 6000
+    latent_dim: int = LATENT_DIM  # coordinates of the embedding
+    steps: int = 6000  # optimiser steps (the run stops on this count)
     warmup_steps: int = 2000  # the KL price rises linearly from 0 over these steps (avoids early collapse)
-    batch_size: int = 64
-    lr: float = 1e-3
-    seed: int = 0
+    batch_size: int = 64  # sprites per step
+    lr: float = 1e-3  # Adam's learning rate
+    seed: int = 0  # seeds the weights and the order of the sprites
+
+    def smoke(self) -> EmbeddingConfig:
+        """A tiny run of the same model, for tests and `train --quick`."""
+        return replace(self, steps=30, warmup_steps=10)
 
 
 # Channels of the convolutional stack, 32×32 pixels halved at each layer down to 2×2: the encoder

@@ -23,7 +23,6 @@ from course.novelty.envs import N_ACTIONS, OBS_DIM, encode, make_env, pixels, tv
 from course.novelty.ngu import EpisodicMemory, InverseDynamics, NGUConfig, RandomNetworkDistillation, intrinsic_reward
 from course.novelty.ppo import Agent, PPOConfig, train
 
-NOVELTY_STEPS = 600_000  # environment steps for each shipped novelty-only agent
 EVAL_EPISODES = 32
 EVAL_SEED = 10_000  # the test episodes' environment seeds start here
 METHOD_LABELS = {"random": "random policy", "pixel": "episodic novelty on pixels", "ngu": "NGU (learned embedding)"}
@@ -31,12 +30,6 @@ METHOD_LABELS = {"random": "random policy", "pixel": "episodic novelty on pixels
 
 def model_name(kind: str, env: str) -> str:
     return f"novelty_{kind}_{env}"
-
-
-def novelty_config(kind: str, env: str, quick: bool = False) -> PPOConfig:
-    """A shipped novelty-only agent; `quick` trains two rollouts, for tests."""
-    steps = 2 * 16 * 128 if quick else NOVELTY_STEPS
-    return PPOConfig(env=env, novelty=kind, extrinsic=False, total_steps=steps, seed=0)
 
 
 # ---------------------------------------------------------------- checkpoints
@@ -59,8 +52,7 @@ def train_novelty_agent(config: PPOConfig) -> tuple[dict, dict]:
     """ModelSpec.train: train, then measure the agent on fresh episodes."""
     result = train(config)
     agent = TrainedAgent.from_tensors(agent_tensors(result), config)
-    episodes = 8 if config.total_steps < 50_000 else EVAL_EPISODES  # a quick run: a quick check
-    stats = evaluate(agent.policy, config.env, episodes=episodes)
+    stats = evaluate(agent.policy, config.env, episodes=EVAL_EPISODES)
     metrics = dict(
         coverage=stats["coverage"],
         tv_share=stats["tv_share"],
@@ -318,12 +310,14 @@ def exploration_figures(quick: bool = False) -> tuple[dict, list[float]]:
     """coverage_* in FourRooms and tv_share_* in the noisy-TV maze, from the shipped agents
     (quick: agents trained for two rollouts), over EVAL_EPISODES fresh episodes each; and the
     seconds each of those agents took to train."""
+    from course.novelty.presets import NOVELTY_AGENTS
+
     episodes = 4 if quick else EVAL_EPISODES
     out, seconds = {"coverage_random": evaluate(random_policy, "four_rooms", episodes)["coverage"]}, []
     for kind, key in (("pixel", "pixel_novelty"), ("ngu", "ngu")):
         for env, measure in (("four_rooms", "coverage"), ("noisy_tv", "tv_share")):
             if quick:
-                result = train(novelty_config(kind, env, quick=True), show_progress=False)
+                result = train(NOVELTY_AGENTS[model_name(kind, env)].smoke(), show_progress=False)
                 agent = TrainedAgent.from_tensors(agent_tensors(result), result["novelty"].config)
                 seconds.append(result["seconds"])
             else:

@@ -29,8 +29,8 @@ class NGUConfig:
     pseudo_count: float = 1e-3  # c, keeps 1 / (sqrt(Σ K) + c) finite
     max_similarity: float = 8.0  # s_m: above it the state is too familiar to reward at all
     max_modulation: float = 5.0  # L, the largest life-long multiplier
-    embedding_dim: int = 32
-    memory_size: int = 5000  # larger than any episode here
+    embedding_dim: int = 32  # size of the inverse-dynamics embedding f(x) the memory stores
+    memory_size: int = 5000  # most embeddings the episodic memory keeps (larger than any episode here)
 
 
 # ---------------------------------------------------------------- 2. episodic novelty

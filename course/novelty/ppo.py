@@ -13,7 +13,7 @@ Adapted from CleanRL's ppo.py (Huang et al., 2022), with a plain loop over N env
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -29,30 +29,36 @@ NOVELTY_KINDS = ("none", "pixel", "rnd", "ngu")
 
 @dataclass
 class PPOConfig:
+    """One PPO run with a novelty bonus (the shipped agents and recorded runs: `presets`)."""
+
     env: str = "multiroom"  # four_rooms | noisy_tv | multiroom (course.novelty.envs)
     novelty: str = "ngu"  # none | pixel | rnd | ngu
     extrinsic: bool = True  # False: the agent sees the intrinsic reward only
-    total_steps: int = 1_000_000  # environment steps, all environments together
-    num_envs: int = 16
+    total_steps: int = 1_000_000  # environment steps, all environments together (the run stops here)
+    num_envs: int = 16  # environments stepped side by side
     num_steps: int = 128  # steps per environment per rollout
-    learning_rate: float = 2.5e-4
-    anneal_lr: bool = True
-    gamma: float = 0.99
-    gae_lambda: float = 0.95
-    num_minibatches: int = 4
-    update_epochs: int = 4
-    clip_coef: float = 0.2
-    ent_coef: float = 0.01
-    vf_coef: float = 0.5
-    max_grad_norm: float = 0.5
-    hidden: int = 64
+    learning_rate: float = 2.5e-4  # Adam's learning rate for the actor-critic
+    anneal_lr: bool = True  # decay the learning rate linearly to 0 over the run
+    gamma: float = 0.99  # discount of future rewards
+    gae_lambda: float = 0.95  # λ of generalised advantage estimation
+    num_minibatches: int = 4  # minibatches per rollout
+    update_epochs: int = 4  # passes over each rollout
+    clip_coef: float = 0.2  # PPO's clipping of the policy ratio
+    ent_coef: float = 0.01  # weight of the entropy bonus
+    vf_coef: float = 0.5  # weight of the value loss
+    max_grad_norm: float = 0.5  # gradient-norm clipping
+    hidden: int = 64  # width of the actor's and the critic's hidden layers
     beta: float = 0.003  # weight of the episodic rewards (pixel, ngu), whose scale is ~1–30
     beta_rnd: float = 0.03  # weight of RND's max(α − 1, 0), whose scale is ~0–4
-    novelty_learning_rate: float = 1e-3
-    novelty_hidden: int = 64
+    novelty_learning_rate: float = 1e-3  # Adam's learning rate for the embedding and RND
+    novelty_hidden: int = 64  # width of the embedding's and RND's hidden layers
     embedding_weight_decay: float = 1e-4  # lets weights on inputs useless for the task fade
-    seed: int = 0
-    ngu: NGUConfig = field(default_factory=NGUConfig)
+    seed: int = 0  # seeds the weights, the environments and the actions
+    ngu: NGUConfig = field(default_factory=NGUConfig)  # NGU's episodic and life-long novelty
+
+    def smoke(self) -> PPOConfig:
+        """Two rollouts of the same agent, for tests and `train --quick`."""
+        return replace(self, total_steps=2 * self.num_envs * self.num_steps)
 
     def __post_init__(self):
         if isinstance(self.ngu, dict):  # from a manifest

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -26,30 +27,18 @@ from course.core.runs import read_runs as recorded_runs
 from course.core.seeding import reproducible, seed_everything
 from course.novelty.ppo import PPOConfig, train
 
-MULTIROOM_STEPS = 1_000_000
 SEEDS = (0, 1, 2)
 METHODS = ("none", "rnd", "ngu")  # PPOConfig.novelty
 LABELS = {"none": "PPO, extrinsic only", "rnd": "PPO + RND", "ngu": "PPO + NGU"}
 LAST_EPISODES = 100
 
 
-def multiroom_config(kind: str, seed: int, quick: bool = False) -> PPOConfig:
-    steps = 2 * 16 * 128 if quick else MULTIROOM_STEPS
-    # Smaller bonuses than in the novelty-only runs: reaching the goal ends the episode, and with it
-    # the stream of novelty. With β = 0.003 (r_i averages ≈ 20 a step in FourRooms; an episode
-    # here lasts up to 80 steps) that stream outweighed the goal's reward of at most 1: seed 0
-    # reached 22 % success at 300k steps and was back at 3 % by 1M.
-    return PPOConfig(
-        env="multiroom", novelty=kind, extrinsic=True, total_steps=steps, seed=seed, beta=0.0005, beta_rnd=0.005
-    )
-
-
-def multiroom_run(kind: str, seed: int, quick: bool = False) -> dict:
+def multiroom_run(config: PPOConfig, show_progress: bool = True) -> dict:
     """Train one agent on MultiRoom-N4-S5 on one thread: its success over its last 100 training
     episodes, its time, and its success curve (share of the last 50 episodes, ~20 points)."""
-    seed_everything(seed)
+    seed_everything(config.seed)
     with reproducible(threads=1):
-        result = train(multiroom_config(kind, seed, quick), show_progress=not quick)
+        result = train(config, show_progress=show_progress)
     last = result["episodes"][-LAST_EPISODES:]
     curve = [[u["step"], round(u.get("success", 0.0), 3)] for u in result["updates"]]
     return dict(
@@ -69,11 +58,15 @@ def read_runs(path: Path | None = None) -> dict:
 
 
 def record(seeds=SEEDS, methods=METHODS, path: Path | None = None, quick: bool = False) -> dict:
-    """Train every (method, seed), merging each run into the runs file as soon as it ends."""
+    """Train every (method, seed) with the recorded recipe (`presets.MULTIROOM_RUN`; quick: its smoke
+    variant), merging each run into the runs file as soon as it ends."""
+    from course.novelty.presets import MULTIROOM_RUN
+
+    recipe = MULTIROOM_RUN.smoke() if quick else MULTIROOM_RUN
     path = path or runs_path()
     config = {
         "env": "MultiRoom-N4-S5",
-        "env_steps": multiroom_config("none", 0, quick).total_steps,
+        "env_steps": recipe.total_steps,
         "last_episodes": LAST_EPISODES,
         "threads": 1,
         "command": "python -m course.novelty.runs",
@@ -82,7 +75,7 @@ def record(seeds=SEEDS, methods=METHODS, path: Path | None = None, quick: bool =
     for method in methods:
         for seed in seeds:
             start = time.perf_counter()
-            result = multiroom_run(method, seed, quick)
+            result = multiroom_run(replace(recipe, novelty=method, seed=seed), show_progress=not quick)
             runs = merge_run(path, config, method, seed, result)
             print(
                 f"{method} seed {seed}: success {result['success']:.2f} ({time.perf_counter() - start:.0f} s)",

@@ -38,21 +38,6 @@ class TrainingStateError(ValueError):
     pass
 
 
-# The factorized prior is the comparison model: it trains for about half the hyperprior's steps,
-# which keeps the two shipped codecs within a day of CPU (the README compares both at equal steps too).
-FACTORIZED_STEPS = 80_000
-
-
-def codec_config(kind: str, quick: bool = False) -> CodecConfig:
-    config = CodecConfig(kind=kind)
-    if kind == "factorized":
-        config.steps = FACTORIZED_STEPS
-    if quick:
-        config.n, config.m, config.steps, config.batch_size, config.crop = 8, 12, 20, 2, 64
-        config.save_every = 10
-    return config
-
-
 def training_device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 

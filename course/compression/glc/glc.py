@@ -23,7 +23,7 @@ is the VQ's opponent on equal terms: the faces recipe at three rate points near 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -40,6 +40,8 @@ STAGES = ("stage1", "stage2", "final")
 
 @dataclass
 class GLCConfig:
+    """One GLC codec and its three-stage training run (the shipped ones: `glc.presets`)."""
+
     domain: str = "faces"  # faces | flowers | natural: what the codec learns from (its experience)
     n: int = 32  # channels of the hidden layers and of z
     m: int = 48  # channels of y
@@ -54,12 +56,16 @@ class GLCConfig:
     prior_steps: int = 500  # stage 2 (stage 3 goes on training the predictor)
     joint_steps: int = 10000  # stage 3
     lr: float = 1e-3  # GDN transforms sit on a plateau for hundreds of steps at 3e-4
-    joint_lr: float = 3e-4
+    joint_lr: float = 3e-4  # stage 3's learning rate: fine-tuning, not learning anew
     rounded_synthesis: bool = True  # stage 3 decodes rounded latents, as at test time (see CodecConfig)
     ssim_weight: float = 0.05  # stage 1's structural term, next to an MSE of ~1e-3
     threads: int = 2  # CPU threads of the training run: a fixed number, whatever the machine has
-    seed: int = 0
+    seed: int = 0  # seeds the training images, the weights and the batches
     label: str = ""  # the model's name, if not glc_<domain>
+
+    def smoke(self) -> GLCConfig:
+        """A tiny codec, a few steps per stage, one thread: for tests and `train --quick`."""
+        return replace(self, n=8, m=12, images=24, batch_size=4, ae_steps=6, prior_steps=4, joint_steps=6, threads=1)
 
     def __post_init__(self):
         self.lambdas = tuple(float(lam) for lam in self.lambdas)
@@ -80,27 +86,6 @@ class GLCConfig:
             label=self.name,
             rounded_synthesis=self.rounded_synthesis,
         )
-
-
-def glc_config(domain: str, quick: bool = False) -> GLCConfig:
-    config = GLCConfig(domain=domain)
-    if quick:
-        config.n, config.m, config.images, config.batch_size = 8, 12, 24, 4
-        config.ae_steps, config.prior_steps, config.joint_steps, config.threads = 6, 4, 6, 1
-    return config
-
-
-# The VQ's transform-coding twin: the same transforms, the same recipe and time, but like the VQ it
-# spends them on a narrow range of rates — three points around the VQ's quality (~21 dB on faces)
-# instead of the eight, 0.02 … 0.35 bpp, that one GLC codec serves.
-TWIN_LAMBDAS = (0.000013, 0.00004, 0.00012)
-
-
-def vq_twin_config(quick: bool = False) -> GLCConfig:
-    """`tc_faces`: transform coding at the VQ's rates, for a like-for-like VQ comparison."""
-    config = glc_config("faces", quick)
-    config.lambdas, config.label = TWIN_LAMBDAS, "tc_faces"
-    return config
 
 
 def train_vq_twin(config: GLCConfig) -> tuple[dict, dict]:
@@ -298,13 +283,10 @@ __all__ = [
     "GLCConfig",
     "IMAGE_SIZE",
     "STAGES",
-    "TWIN_LAMBDAS",
     "train_vq_twin",
-    "vq_twin_config",
     "fixed_length_bytes",
     "fixed_length_decode",
     "fixed_length_file",
-    "glc_config",
     "load_glc",
     "train_glc",
 ]

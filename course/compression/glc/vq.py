@@ -15,7 +15,7 @@ comparison `bench glc` makes at equal PSNR.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -31,33 +31,32 @@ from course.core.seeding import torch_threads
 
 @dataclass
 class VQConfig:
-    domain: str = "faces"
+    """The VQ autoencoder and its training run (the shipped one: `glc.presets.VQ_FACES`)."""
+
+    domain: str = "faces"  # the image domain it learns (`domains.DOMAINS`)
     n: int = 32  # hidden channels (as the GLC codec's transforms)
     m: int = 48  # codeword dimension (= the GLC codec's latent channels)
     codewords: int = 256  # K: an index costs log2(K) = 8 bits without a prior
-    images: int = 2000
+    images: int = 2000  # training images, generated from seeds 0, 1, …
     batch_size: int = 8  # as the GLC codec's stage 1
     # Whole images, float32, one thread: with the GLC codec's crops, bfloat16 and two threads for
     # 18,000 steps the VQ came out weaker (21.1 dB against 21.3), so it keeps the stronger recipe.
     crop: int = 0  # random crops of this many pixels a side (0: whole images)
-    steps: int = 5000
-    lr: float = 1e-3
+    steps: int = 5000  # optimiser steps (the run stops on this count)
+    lr: float = 1e-3  # Adam's learning rate
     commitment: float = 0.25  # β of the VQ-VAE loss: keeps the encoder close to its codewords
-    ssim_weight: float = 0.05
+    ssim_weight: float = 0.05  # the structural term, as the GLC codec's stage 1
     bf16: bool = False  # train the transforms in bfloat16 (the codebook stays float32)
     threads: int = 1  # CPU threads of the training run: a fixed number, whatever the machine has
-    seed: int = 0
+    seed: int = 0  # seeds the training images, the weights and the batches
+
+    def smoke(self) -> VQConfig:
+        """A tiny VQ trained for 8 steps, for tests and `train --quick`."""
+        return replace(self, n=8, m=12, codewords=16, images=24, batch_size=4, steps=8)
 
     @property
     def name(self) -> str:
         return f"vq_{self.domain}"
-
-
-def vq_config(domain: str = "faces", quick: bool = False) -> VQConfig:
-    config = VQConfig(domain=domain)
-    if quick:
-        config.n, config.m, config.codewords, config.images, config.batch_size, config.steps = 8, 12, 16, 24, 4, 8
-    return config
 
 
 class VQAutoencoder(nn.Module):
