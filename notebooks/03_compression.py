@@ -310,7 +310,7 @@ faces_codec.eval()
 x = pad(to_tensor(face))
 with torch.no_grad():
     out = faces_codec(x, 3)
-estimate = float(rate_bpp(out, x)[0]) * x.shape[2] * x.shape[3] / 8  # bytes
+estimate = float(rate_bpp(out["likelihoods"], x)[0]) * x.shape[2] * x.shape[3] / 8  # bytes
 data = encode(face, faces_codec, 3)
 payload = 4 * len(unpack(data)[1])
 print(f"rate term: {estimate:.0f} bytes; real payload: {payload} bytes; header and checksum: {len(data) - payload} bytes")
