@@ -93,7 +93,7 @@ student: setup  ## write the student notebooks (exercises replaced by stubs) to 
 	$(BIN)/python -m course student student
 
 bench: setup  ## every lesson's figures, and the course's, as JSON in docs/bench/ (what the docs quote)
-	@for lesson in $$($(BIN)/python -m course list --lessons) course; do \
+	@for lesson in $$($(BIN)/python -m course list --lessons) course robustness; do \
 		$(BIN)/python -m course bench $$lesson --json docs/bench/$$lesson.json || exit 1; done
 
 # ---- for instructors (docs/instructors.md): graded assignments and a class server

@@ -339,7 +339,7 @@ assert abs(payload - estimate) <= 12 + 0.02 * estimate  # ANS adds its final sta
 # %% tags=["exercise", "question"]
 # BEGIN SOLUTION
 answer_vq_or_tc = "b"
-# Explanation: a codebook index costs the same bits wherever the image is simple or hard, and the
+# Explanation: every codebook index costs about the same bits, whether its patch is simple or hard, and the
 # codebook fixes one rate; transform coding spends bits number by number, under a distribution the
 # hyperprior predicts from side information, so easy regions cost almost nothing. On equal terms
 # (tc_faces) it needs fewer bits than even the VQ with a learned prior — GLC's claim.

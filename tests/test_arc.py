@@ -238,6 +238,7 @@ def test_a_stopped_bench_goes_on_from_its_journal_and_two_workers_agree_with_one
         assert together[key] == alone[key], key  # a fixed number of steps: the same answers
 
 
+@pytest.mark.slow
 def test_resume_drops_a_journal_line_a_killed_run_cut_off(tmp_path, monkeypatch, capsys):
     journal = tmp_path / "tasks.jsonl"
     cfg = SolverConfig(seconds=2, max_steps=20)

@@ -86,3 +86,47 @@ def test_same_seed_same_checkpoint_metrics(tmp_data_dir):
     assert read_manifest()["sprites_vae"]["sha256"] != first_hash
     assert json.loads(manifest_path().read_text())["sprites_vae"]["seed"] == 1
     assert third["name"] == "sprites_vae"
+
+
+@pytest.mark.parametrize(
+    "manifest, match",
+    [([], "is not a manifest: it holds a JSON list"), ({"toy": "x"}, "its entry 'toy' is a str")],
+)
+def test_a_manifest_of_the_wrong_shape_gets_a_clear_error(tmp_data_dir, manifest, match):
+    _save()
+    manifest_path().write_text(json.dumps(manifest))
+    with pytest.raises(CheckpointError, match=match):
+        read_manifest()
+
+
+@pytest.mark.parametrize("field, value", [("sha256", None), ("file", None), ("file", "../../secrets"), ("sha256", 7)])
+def test_an_entry_without_its_file_or_hash_is_malformed_not_a_traceback(tmp_data_dir, field, value):
+    _save()
+    manifest = json.loads(manifest_path().read_text())
+    if value is None:
+        manifest["toy"].pop(field)
+    else:
+        manifest["toy"][field] = value
+    manifest_path().write_text(json.dumps(manifest))
+    assert checkpoint_status("toy") == "malformed"
+    with pytest.raises(CheckpointError, match="malformed") as err:
+        load_checkpoint("toy")
+    assert "python -m course train toy" in str(err.value)
+
+
+def test_tensors_that_do_not_fit_the_config_get_a_clear_error():
+    from course.core.checkpoints import load_weights
+
+    with pytest.raises(CheckpointError, match="does not fit the model") as err:
+        load_weights(torch.nn.Linear(3, 2), {"weight": torch.zeros(4, 3), "bias": torch.zeros(4)}, "toy")
+    assert "size mismatch for weight" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_fix_commands_name_paths_from_the_repository_root():
+    from course.core.checkpoints import restore_hint
+    from course.core.paths import REPO_ROOT
+
+    assert restore_hint(REPO_ROOT / "data" / "checkpoints" / "manifest.json") == (
+        "restore it with `git checkout -- data/checkpoints/manifest.json`"
+    )
+    assert "git" not in restore_hint(REPO_ROOT.parent / "elsewhere" / "manifest.json")

@@ -78,3 +78,41 @@ def test_recording_command_starts_without_a_runpy_warning(module):
         timeout=120,
     )
     assert done.returncode == 0 and "RuntimeWarning" not in done.stderr, done.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "remove, code, message",
+    [
+        ("checkpoints/manifest.json", 1, "checkpoint(s) failed"),
+        ("manifest entry", 1, "python -m course train tc_faces"),
+        ("checkpoints", 1, "checkpoint(s) failed"),
+        ("photos", 1, "data/photos"),
+        ("manifest []", 2, "is not a manifest"),
+        ("entry without sha256", 1, "python -m course train tc_faces"),
+    ],
+)
+def test_verify_fails_on_every_missing_or_malformed_piece(tmp_path, remove, code, message):
+    import shutil
+
+    from course.robustness import linked_copy
+
+    data = linked_copy(REPO_ROOT / "data", tmp_path / "data")  # links: the shipped files stay untouched
+    manifest_file = data / "checkpoints" / "manifest.json"
+    manifest = json.loads(manifest_file.read_text())
+    if remove == "manifest entry":
+        manifest.pop("tc_faces")
+    elif remove == "entry without sha256":
+        manifest["tc_faces"].pop("sha256")
+    elif remove == "manifest []":
+        manifest = []
+    else:
+        target = data / remove
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    if manifest_file.is_symlink():
+        manifest_file.unlink()
+        manifest_file.write_text(json.dumps(manifest))
+    result = run("verify", env={"COURSE_DATA_DIR": str(data)})
+    assert result.returncode == code, result.stdout + result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

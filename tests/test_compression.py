@@ -646,6 +646,7 @@ def test_images_over_the_measured_limit_get_a_clear_error_before_any_allocation(
         assert "DecompressionBomb" not in str(err.value) and "tiles" in str(err.value)
 
 
+@pytest.mark.slow
 def test_memory_per_megapixel_keeps_the_largest_image_within_a_few_gigabytes():
     """The limit comes from measured memory: peak RSS of encoding at two sizes, extrapolated."""
     import subprocess
@@ -698,6 +699,7 @@ def course_files(tmp_path_factory):
     return folder, files
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name", ["codec_hyperprior", "glc_faces", "tc_faces", "glc_faces-fixed", "vq_faces-uniform", "vq_faces-prior"]
 )

@@ -79,6 +79,7 @@ def test_student_refuses_the_notebooks_folder_and_a_file(tmp_path, capsys):
     assert "is a file, not a folder" in capsys.readouterr().err and (tmp_path / "file").read_text() == "x"
 
 
+@pytest.mark.slow
 def test_the_quick_robustness_bench_finds_no_crash_lie_leftover_or_open_way_out(capsys):
     from course.robustness import bench
 
