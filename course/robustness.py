@@ -53,7 +53,7 @@ class Probe:
     name: str  # "area/what": distinct for every input tried
     args: list[str]  # after `python -m course`
     expect: str  # "error" (exit 2, one error line), "fail" (exit 1: verify found a problem) or "ok" (exit 0)
-    setup: Callable[[Path], None] | None = None  # puts the inputs into the probe's folder
+    setup: Callable[[Path], object] | None = None  # puts the inputs into the probe's folder (what it returns is unused)
     check: Callable[[Path, str], bool] | None = None  # for "ok": is the output right? (folder, stdout)
     outputs: tuple[str, ...] = ()  # files (relative to the folder) the command is meant to write
     own_data: bool = False  # a private linked copy of data/ in folder/data, which `setup` may change
@@ -164,8 +164,12 @@ def _replace_file(relative: str, data: bytes) -> Callable[[Path], None]:
     return setup
 
 
-def _both(*setups: Callable[[Path], None]) -> Callable[[Path], None]:
-    return lambda folder: [setup(folder) for setup in setups]
+def _both(*setups: Callable[[Path], object]) -> Callable[[Path], None]:
+    def setup_all(folder: Path) -> None:
+        for setup in setups:
+            setup(folder)
+
+    return setup_all
 
 
 # ------------------------------------------------------------------ the probes
@@ -340,15 +344,15 @@ def codec_probes(ref: Reference) -> list[Probe]:
             "codec/encode onto a hard link to its input",
             enc("in.png", "link.png"),
             "error",
-            lambda f: (png(f), os.link(f / "in.png", f / "link.png")),
+            _both(png, lambda f: os.link(f / "in.png", f / "link.png")),
         ),
         Probe(
             "codec/encode onto a symbolic link to its input",
             enc("in.png", "link.png"),
             "error",
-            lambda f: (png(f), (f / "link.png").symlink_to("in.png")),
+            _both(png, lambda f: (f / "link.png").symlink_to("in.png")),
         ),
-        Probe("codec/encode into a folder", enc("in.png", "out"), "error", lambda f: (png(f), (f / "out").mkdir())),
+        Probe("codec/encode into a folder", enc("in.png", "out"), "error", _both(png, lambda f: (f / "out").mkdir())),
         Probe("codec/encode under a file", enc("in.png", "in.png/out.glc"), "error", png),
         Probe("codec/encode without a target", ["codec", "encode", "in.png"], "error", png),
         # decode: files of the course's models
@@ -444,12 +448,12 @@ def codec_probes(ref: Reference) -> list[Probe]:
             "codec/decode a 70 MB file",
             dec("in.glc", "out.png"),
             "error",
-            lambda f: (good(f), os.truncate(f / "in.glc", 70 * 2**20)),
+            _both(good, lambda f: os.truncate(f / "in.glc", 70 * 2**20)),
         ),
         Probe("codec/decode a missing file", dec("nope.glc", "out.png"), "error"),
         # decode: the target
         Probe("codec/decode onto its input", dec("in.glc", "in.glc"), "error", good),
-        Probe("codec/decode into a folder", dec("in.glc", "out"), "error", lambda f: (good(f), (f / "out").mkdir())),
+        Probe("codec/decode into a folder", dec("in.glc", "out"), "error", _both(good, lambda f: (f / "out").mkdir())),
         Probe("codec/decode to an unknown format", dec("in.glc", "out.xyz"), "error", good),
         Probe("codec/decode to a name without extension", dec("in.glc", "out"), "error", good),
         Probe("codec/decode to a format Pillow only reads", dec("in.glc", "out.psd"), "error", good),

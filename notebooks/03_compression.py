@@ -310,7 +310,7 @@ faces_codec.eval()
 x = pad(to_tensor(face))
 with torch.no_grad():
     out = faces_codec(x, 3)
-estimate = float(rate_bpp(out, x)[0]) * x.shape[2] * x.shape[3] / 8  # bytes
+estimate = float(rate_bpp(out["likelihoods"], x)[0]) * x.shape[2] * x.shape[3] / 8  # bytes
 data = encode(face, faces_codec, 3)
 payload = 4 * len(unpack(data)[1])
 print(f"rate term: {estimate:.0f} bytes; real payload: {payload} bytes; header and checksum: {len(data) - payload} bytes")
@@ -339,7 +339,7 @@ assert abs(payload - estimate) <= 12 + 0.02 * estimate  # ANS adds its final sta
 # %% tags=["exercise", "question"]
 # BEGIN SOLUTION
 answer_vq_or_tc = "b"
-# Explanation: a codebook index costs the same bits wherever the image is simple or hard, and the
+# Explanation: every codebook index costs about the same bits, whether its patch is simple or hard, and the
 # codebook fixes one rate; transform coding spends bits number by number, under a distribution the
 # hyperprior predicts from side information, so easy regions cost almost nothing. On equal terms
 # (tc_faces) it needs fewer bits than even the VQ with a learned prior — GLC's claim.

@@ -46,6 +46,7 @@ def test_rate_explorer_controls(model, images):
     assert _shown(box.views[0])[2] != after_rate[2]
 
 
+@pytest.mark.slow
 def test_experience_explorer_controls(model, images):
     codecs = {
         "faces": model,

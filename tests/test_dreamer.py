@@ -166,6 +166,7 @@ def test_empty_room_optimal_return_is_what_shortest_paths_earn():
 TINY = dict(env_steps=40, prefill_steps=20, eval_every=20, eval_episodes=10, stop_when_solved=False)
 
 
+@pytest.mark.slow
 def test_one_dreamer_iteration_is_finite_and_seeded():
     config = D.DreamerConfig(updates_per_step=0.1, batch_size=4, seq_len=6, hidden=32, **TINY)
     tensors, metrics, history = D.train_dreamer(config)
@@ -190,6 +191,7 @@ def test_dreamer_and_dqn_run_on_the_empty_room():
     assert metrics["updates"] >= 20 and 0.0 <= history[-1]["eval_return"] <= 1.0
 
 
+@pytest.mark.slow
 def test_one_dqn_iteration_is_finite_and_seeded():
     config = DQNConfig(updates_per_step=1.0, batch_size=8, hidden=32, **TINY)
     tensors, metrics, history = train_dqn(config)
@@ -229,6 +231,7 @@ def test_best_guess_codes_are_the_most_likely_classes_and_draw_nothing():
     assert torch.equal(guess.view(6, 4, 5).argmax(-1), post.argmax(-1))
 
 
+@pytest.mark.slow
 def test_imagination_accuracy_is_a_share_and_repeatable():
     torch.manual_seed(0)
     wm = D.WorldModel(D.DreamerConfig(), (1, 10, 5), 3)

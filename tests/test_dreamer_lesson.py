@@ -27,6 +27,7 @@ def tiny_agent():
 # ---------------------------------------------------------------- the shipped agent
 
 
+@pytest.mark.slow
 def test_shipped_agent_plays_well_and_dreams_accurately(agent):
     score = planning.play(agent, "actor", episodes=100, seed=321)["return"]  # fresh games, not the bench's
     assert score >= 0.9 > planning.random_return(episodes=300)
@@ -74,6 +75,7 @@ def room_agent():
     return analysis.load_agent(analysis.ROOM_NAME)
 
 
+@pytest.mark.slow
 def test_shipped_room_agent_walks_to_the_goal_and_dreams_a_step_ahead(room_agent):
     assert room_agent.c.env == "empty_room"
     score = evaluate(room_agent.policy(greedy=True), "empty_room", 100, seed=987)  # fresh games
@@ -121,6 +123,7 @@ def test_play_game_plays_given_moves_then_random_ones_on_either_game():
 # ---------------------------------------------------------------- planning
 
 
+@pytest.mark.slow
 def test_latent_planner_catches_and_costs_more_than_the_actor(agent):
     config = planning.PlannerConfig(candidates=32, iterations=2)
     actor = planning.play(agent, "actor", episodes=20, seed=11)
@@ -130,6 +133,7 @@ def test_latent_planner_catches_and_costs_more_than_the_actor(agent):
     assert latent["ms_per_move"] > actor["ms_per_move"]
 
 
+@pytest.mark.slow
 def test_planners_play_the_room_too(room_agent):
     assert planning.planner_config("empty_room").horizon == 12  # the longest shortest path
     config = planning.PlannerConfig(horizon=12, candidates=32, iterations=2)

@@ -103,6 +103,7 @@ def test_a_goal_is_paid_once_at_its_first_arrival(tiny_agent):
     assert alive.shape == (2, 1)
 
 
+@pytest.mark.slow
 def test_heads_learn_labels_from_features_and_say_how_well():
     generator = torch.Generator().manual_seed(0)
     feats = torch.randn(400, 6, generator=generator)
@@ -125,6 +126,7 @@ def test_game_features_read_and_dream_every_step(tiny_agent):
     assert data["rewards"].abs().sum() == 3 * 10  # each game's ending, once read and in 9 dreams
 
 
+@pytest.mark.slow
 @pytest.mark.slow
 def test_quick_heads_train_from_a_shipped_agent_and_load_back(tmp_path, monkeypatch):
     tensors, metrics = heads.train_heads(presets.DREAMER_CATCH_HEADS.smoke())
@@ -152,6 +154,7 @@ def test_planner_searches_only_for_games_still_going(tiny_agent):
     assert planner.imagined_steps == 3 * 9 * 4 * 3
 
 
+@pytest.mark.slow
 def test_success_rate_counts_games_that_reach_the_goal(room_agent):
     actor = room_agent.policy(greedy=True)
     assert success_rate(actor, "empty_room", 10, seed=3) >= 0.8  # its own goal
@@ -161,6 +164,7 @@ def test_success_rate_counts_games_that_reach_the_goal(room_agent):
 # ---------------------------------------------------------------- new goals: planner, viewer, DQN record
 
 
+@pytest.mark.slow
 def test_plan_and_walk_dreams_a_plan_then_walks_it(room_agent):
     ensemble, _ = heads.load_heads(analysis.ROOM_HEADS_NAME)
     run = goals.plan_and_walk(room_agent, ensemble, (1, 2), game=0)
@@ -171,6 +175,7 @@ def test_plan_and_walk_dreams_a_plan_then_walks_it(room_agent):
         assert heads.frame_cell(run["frames"][-1]) == goals.cell_index(1, 2)
 
 
+@pytest.mark.slow
 def test_goal_viewer_moves_to_another_goal(room_agent):
     ensemble, _ = heads.load_heads(analysis.ROOM_HEADS_NAME)
     box = widgets.goal_viewer(room_agent, ensemble, goal=(1, 2), game=0)
@@ -186,6 +191,7 @@ def test_dqn_steps_for_a_success_read_the_recorded_curves():
     assert goals.dqn_steps_for(0.85, runs)["median"] == 500
 
 
+@pytest.mark.slow
 @pytest.mark.slow
 def test_dqn_record_is_resumable(tmp_path):
     path = tmp_path / "new_goal_dqn.json"

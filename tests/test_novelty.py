@@ -69,6 +69,7 @@ def test_an_embedding_that_ignores_the_noisy_tv_stops_rewarding_it():
     assert np.mean(raw_rewards[10:]) > 3 * np.mean(controlled_rewards[10:])
 
 
+@pytest.mark.slow
 def test_life_long_modulator_is_higher_for_unvisited_states():
     torch.manual_seed(0)
     rnd = RandomNetworkDistillation(obs_dim=8)
@@ -91,6 +92,7 @@ def test_intrinsic_reward_clips_the_modulator():
     assert np.allclose(out, [1.0, 2.0, CONFIG.max_modulation])
 
 
+@pytest.mark.slow
 def test_inverse_dynamics_learns_which_action_was_taken():
     """A one-dimensional corridor plus uncontrollable noise: actions move the agent left/right."""
     torch.manual_seed(0)

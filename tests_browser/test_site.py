@@ -87,7 +87,8 @@ _CHECK = """() => {
         const label = dropdown.querySelector(".widget-label")?.textContent.trim();
         const select = dropdown.querySelector("select");
         if (!select || select.selectedIndex < 0) continue;
-        const shown = select.options[select.selectedIndex].textContent.trim();
+        // (the renderer writes an option's spaces as no-break spaces)
+        const shown = select.options[select.selectedIndex].textContent.replace(/\u00a0/g, " ").trim();
         const saved = models.filter(m => m.model_name === "DropdownModel" && m.state.description === label);
         checked++;
         if (!saved.some(m => (m.state._options_labels || [])[m.state.index] === shown))
@@ -100,11 +101,14 @@ _CHECK = """() => {
         if (!savedTexts.has(html.textContent.trim()))
             problems.push(`HTML output not in the saved state: ${html.textContent.trim().slice(0, 80)}`);
     }
-    // images, in Image widgets and in Output widgets: drawn, not broken
-    for (const img of document.querySelectorAll(".jupyter-widgets img")) {
-        checked++;
-        if (!(img.complete && img.naturalWidth > 0)) problems.push(`an image did not load: ${img.src.slice(0, 60)}`);
-    }
+    // images, in Image widgets and in Output widgets: drawn, not broken (an Image widget saved
+    // with no bytes, such as an answer not asked for yet, draws nothing)
+    const empty = models.filter(m => m.model_name === "ImageModel"
+        && !(m.buffers || []).some(b => b.path[0] === "value" && b.data)).length;
+    const broken = [...document.querySelectorAll(".jupyter-widgets img")]
+        .filter(img => { checked++; return !(img.complete && img.naturalWidth > 0); });
+    if (broken.length > empty)
+        problems.push(`${broken.length - empty} image(s) did not load: ${broken[0].src.slice(0, 60)}`);
     if (document.body.textContent.includes("Error displaying widget")) problems.push("Error displaying widget");
     const labels = [...document.querySelectorAll(".jupyter-widgets .widget-label, .jupyter-widgets button")]
         .map(e => e.textContent.trim());

@@ -16,6 +16,7 @@ import contextlib
 import importlib
 import io
 import math
+import numbers
 import types
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -181,5 +182,5 @@ def hidden_answer(name: str, answer: Any, reference: Any, rel_tol: float = 0.0, 
     if isinstance(reference, str):
         assert str(answer).strip().lower().strip("()") == reference.strip().lower(), f"`{name}` is not the answer"
         return
-    assert isinstance(answer, (int, float)) and not isinstance(answer, bool), f"`{name}` should be a number"
+    assert isinstance(answer, numbers.Real) and not isinstance(answer, bool), f"`{name}` should be a number"
     assert math.isclose(float(answer), float(reference), rel_tol=rel_tol, abs_tol=abs_tol), f"`{name}` is off"

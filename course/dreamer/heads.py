@@ -33,6 +33,7 @@ from course.core.checkpoints import load_checkpoint
 from course.core.progress import progress
 from course.dreamer.dreamer import HeldRandomActions, WorldModel, mlp
 from course.dreamer.envs import make_env
+from course.dreamer.planning import imagined_features
 
 
 @dataclass
@@ -263,13 +264,9 @@ def trusted_returns(
     With `goal` (a floor cell y · 6 + x) the heads are cell heads: the reward of a step is the
     (pessimistic) probability that the agent stands on the goal, and a plan that has arrived is
     over — it is paid at its first arrival, sooner being worth more."""
-    n, steps = actions.shape
-    alive = torch.ones(n)
-    total = torch.zeros(n)
-    for t in range(steps):
-        a = F.one_hot(actions[:, t], wm.n_actions).float()
-        h, z, _ = wm.rssm.img_step(h, z, a, False)
-        feat = torch.cat([h, z], -1)
+    alive = torch.ones(len(actions))
+    total = torch.zeros(len(actions))
+    for t, feat in imagined_features(wm, h, z, actions):
         if goal is None:
             values = heads.reward(feat)  # (K, N)
             reward = values.mean(0) - kappa * values.std(0)

@@ -22,6 +22,7 @@ that knows where the model was taught (`heads.trusted_score`).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,21 @@ def planner_config(env_name: str = "catch") -> PlannerConfig:
     return PlannerConfig(horizon=ENVS[env_name].plan_horizon)
 
 
+def imagined_features(
+    wm: WorldModel, h: torch.Tensor, z: torch.Tensor, actions: torch.Tensor, sample: bool = False, pixels: bool = False
+) -> Iterator[tuple[int, torch.Tensor]]:
+    """Dream action sequences (N, T) forward from states h (N, H), z (N, S): yields (t, the
+    features [h, z] (N, F) after move t). `pixels`: each dreamed frame is decoded, snapped to 0/1
+    and read back in, as if it were seen."""
+    for t in range(actions.shape[1]):
+        a = F.one_hot(actions[:, t], wm.n_actions).float()
+        h, z, _ = wm.rssm.img_step(h, z, a, sample)
+        if pixels:
+            frame = (wm.decode(torch.cat([h, z], -1)) > 0.5).float()  # (N, 1, H, W)
+            z, _ = wm.rssm.latent(wm.rssm.post_net(torch.cat([h, wm.encoder(frame.flatten(1))], -1)), sample)
+        yield t, torch.cat([h, z], -1)
+
+
 def rollout_returns(
     wm: WorldModel, h: torch.Tensor, z: torch.Tensor, actions: torch.Tensor, space: str, sample: bool = False
 ) -> torch.Tensor:
@@ -62,16 +78,9 @@ def rollout_returns(
     dreams add noise that the planner would mistake for consequences of its actions)."""
     if space not in ("latent", "pixels"):
         raise ValueError(f"unknown planning space {space!r}: use 'latent' or 'pixels'")
-    n, steps = actions.shape
-    alive = torch.ones(n)
-    total = torch.zeros(n)
-    for t in range(steps):
-        a = F.one_hot(actions[:, t], wm.n_actions).float()
-        h, z, _ = wm.rssm.img_step(h, z, a, sample)
-        if space == "pixels":  # through pixel space: decode, snap to 0/1, read back in
-            frame = (wm.decode(torch.cat([h, z], -1)) > 0.5).float()  # (N, 1, H, W)
-            z, _ = wm.rssm.latent(wm.rssm.post_net(torch.cat([h, wm.encoder(frame.flatten(1))], -1)), sample)
-        feat = torch.cat([h, z], -1)
+    alive = torch.ones(len(actions))
+    total = torch.zeros(len(actions))
+    for t, feat in imagined_features(wm, h, z, actions, sample, pixels=space == "pixels"):
         total = total + wm.c.discount**t * alive * wm.predict_reward(feat)
         alive = alive * torch.sigmoid(wm.cont(feat).squeeze(-1))
     return total
