@@ -219,7 +219,7 @@ LESSONS: dict[str, Lesson] = {
                     # the goal square is drawn where it is: moving it always changes the picture
                     slider("goal column x", IMAGE, CAPTION),
                     slider("goal row y", IMAGE, CAPTION),
-                    slider("room game", IMAGE, CAPTION),
+                    slider("goal game", IMAGE, CAPTION),
                 ),
             ),
         ),

@@ -78,7 +78,8 @@ _CHECK = """() => {
         const saved = models.filter(m => /SliderModel$/.test(m.model_name) && m.state.description === label);
         const ok = saved.some(m => m.state._options_labels  // a selection slider shows its option's label
             ? m.state._options_labels[m.state.index] === readout.textContent.trim()
-            : Math.abs(m.state.value - shown) <= 0.5 * 10 ** -decimals + 1e-9);
+            // the slider snaps a value that is not a multiple of its step to the nearest one
+            : Math.abs(m.state.value - shown) <= Math.max(0.5 * 10 ** -decimals, 0.5 * (m.state.step || 0)) + 1e-9);
         checked++;
         if (!ok) problems.push(`slider ${label}: shows ${readout.textContent}, saved ${saved.map(m => m.state.value ?? m.state.index)}`);
     }

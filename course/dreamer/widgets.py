@@ -339,7 +339,7 @@ def goal_viewer(agent: Dreamer, heads, goal: tuple[int, int] = (1, 2), game: int
     style = {"description_width": "initial"}
     x = W.IntSlider(value=goal[0], min=0, max=FLOOR - 1, description="goal column x", style=style)
     y = W.IntSlider(value=goal[1], min=0, max=FLOOR - 1, description="goal row y", style=style)
-    game_slider = W.IntSlider(value=game, min=0, max=99, description="room game", style=style)
+    game_slider = W.IntSlider(value=game, min=0, max=99, description="goal game", style=style)
     image = W.Image(format="png")
     caption = W.HTML()
 
