@@ -33,6 +33,7 @@ from typing import Any
 import yaml
 
 from course.core.exercises import BEGIN, END, strip_solutions
+from course.core.files import atomic_write_text
 from course.core.paths import NOTEBOOKS_DIR, REPO_ROOT
 
 HIDDEN_TESTS_DIR = REPO_ROOT / "instructor" / "hidden_tests"
@@ -370,7 +371,5 @@ def assign(outdir: Path, sources: list[Path] | None = None) -> list[dict]:
             }
         )
     manifest = outdir / "assignments.json"
-    tmp = manifest.with_name(manifest.name + ".tmp")
-    tmp.write_text(json.dumps(summaries, indent=2) + "\n")
-    tmp.replace(manifest)
+    atomic_write_text(manifest, json.dumps(summaries, indent=2) + "\n")
     return summaries

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import psutil
 
+from course.core.files import atomic_write_text
 from course.core.paths import NOTEBOOKS_DIR, REPO_ROOT
 
 MIB = 2**20
@@ -189,9 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     result = measure(args.students, args.port, args.time_limit)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(json.dumps(result, indent=2) + "\n")
-    tmp.replace(out)
+    atomic_write_text(out, json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
     return 0
 

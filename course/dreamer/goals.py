@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 from dataclasses import replace
@@ -26,6 +25,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from course.core.files import atomic_write_text
 from course.core.runs import CPUTimeLimit
 from course.dreamer.envs import ENVS, EmptyRoom, goal_room, success_rate
 from course.dreamer.heads import HeadEnsemble, trusted_score
@@ -156,9 +156,7 @@ def read_dqn_runs(path: Path = DQN_RUNS) -> dict:
 
 
 def _write(path: Path, runs: dict) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(runs, indent=1) + "\n")
-    os.replace(tmp, path)  # a run cut off mid-write leaves the previous file whole
+    atomic_write_text(path, json.dumps(runs, indent=1) + "\n")  # a cut-off run leaves the previous file whole
 
 
 def record_dqn(seeds=DQN_SEEDS, path: Path = DQN_RUNS, quick: bool = False) -> dict:
