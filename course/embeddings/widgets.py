@@ -11,7 +11,7 @@ import ipywidgets as W
 import numpy as np
 import torch
 
-from course.core.widgets import redraw, to_png, widget_box
+from course.core.widgets import draw_into, figure_image, on_one_thread, to_png, widget_box
 from course.embeddings import metrics as M
 from course.embeddings.sprites import FACTOR_NAMES, FACTORS, SpriteDataset
 
@@ -88,6 +88,7 @@ def latent_traversal(model, z_start: np.ndarray, span: float = 3.0):
     ]
     image = W.Image(format="png", value=to_png(decode_latent(model, z_start)[0].transpose(1, 2, 0), 6))
 
+    @on_one_thread
     def update(_=None):
         z = np.array([s.value for s in sliders])
         image.value = to_png(decode_latent(model, z)[0].transpose(1, 2, 0), 6)
@@ -130,12 +131,12 @@ def umap_explorer(coords: np.ndarray, data: SpriteDataset, title: str = "UMAP of
     """A 2-D map of the embedding, coloured by the factor you choose."""
     factor = W.Dropdown(options=list(FACTOR_NAMES), value="shape", description="colour by")
     caption = W.HTML()
-    out = W.Output()
+    plot = figure_image()
 
     def update(_=None):
         colours = factor_colours(data, factor.value)
         caption.value = f"{len(coords)} sprites coloured by <b>{factor.value}</b>"
-        with redraw(out, figsize=(5.5, 4.5)) as (fig, ax):
+        with draw_into(plot, margin=1.0, figsize=(5.5, 4.5)) as (fig, ax):
             points = ax.scatter(coords[:, 0], coords[:, 1], c=colours, s=3, cmap="viridis")
             values = FACTORS[FACTOR_NAMES.index(factor.value)].values
             bar = fig.colorbar(points, ax=ax, ticks=range(len(values)))
@@ -145,7 +146,7 @@ def umap_explorer(coords: np.ndarray, data: SpriteDataset, title: str = "UMAP of
 
     factor.observe(update, "value")
     update()
-    return widget_box([factor, caption, out], [factor], [caption, out])
+    return widget_box([factor, caption, plot], [factor], [caption, plot])
 
 
 def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7):
@@ -160,15 +161,18 @@ def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7):
         layout=W.Layout(width="500px"),
     )
     readout = W.HTML()
-    out = W.Output()
+    plot = figure_image()
+    scores_at: dict[float, dict] = {}  # rotation amount → its scores: a setting seen before answers at once
 
     def update(_=None):
-        scores = rotation_scores(z, data, amount.value, seed)
+        if amount.value not in scores_at:
+            scores_at[amount.value] = rotation_scores(z, data, amount.value, seed)
+        scores = scores_at[amount.value]
         readout.value = (
             f"MIG <b>{scores['mig']:.3f}</b> · distance–factor Spearman <b>{scores['distance_spearman']:.3f}</b>"
             f" · distances vs unrotated <b>{scores['distance_agreement']:.4f}</b>"
         )
-        with redraw(out, figsize=(5, 4)) as (fig, ax):
+        with draw_into(plot, margin=1.0, figsize=(5, 4)) as (fig, ax):
             mi = scores["mutual_info"] / M.factor_entropy(data.factors)
             im = ax.imshow(mi, cmap="magma", vmin=0, vmax=1, aspect="auto")
             ax.set(
@@ -183,4 +187,4 @@ def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7):
 
     amount.observe(update, "value")
     update()
-    return widget_box([amount, readout, out], [amount], [readout, out])
+    return widget_box([amount, readout, plot], [amount], [readout, plot])
