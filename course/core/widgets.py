@@ -121,3 +121,88 @@ def draw_into(image: W.Image, margin: float = 0.0, **subplots: Any) -> Iterator[
     axes = fig.subplots(**subplots)
     yield fig, axes
     image.value = figure_png(fig)
+
+
+class Prepared:
+    """The results of a slow function of a widget's settings, kept once made, and made ahead, on a
+    background thread, for the settings one step away from the last one asked for: a learner
+    moves a slider a step at a time, and finds the next picture ready.
+
+    `compute(key)` makes the result for a setting (a hashable key); it must give the same result
+    whenever and on whichever thread it runs (seeded by the key, no shared random state).
+    `neighbours(key)` lists the keys one step away, most likely first. `get(key)` returns the
+    result: kept, or waited for if the thread is making it, or else made now. The thread works
+    only between moves (it starts a key only when `get` has been quiet for QUIET_S), at the lowest
+    scheduling priority the system gives it, and stops when nothing is left to make."""
+
+    QUIET_S = 0.5  # the thread starts a key only this long after the last `get`: a move's drawing comes first
+
+    def __init__(self, compute: Callable[[Any], Any], neighbours: Callable[[Any], list], ahead: bool = True):
+        import threading
+        import time
+
+        self.compute, self.neighbours, self.ahead = compute, neighbours, ahead
+        self._clock = time.monotonic
+        self._last_get = self._clock()
+        self.results: dict[Any, Any] = {}
+        self._lock = threading.Condition()
+        self._queue: list[Any] = []  # keys to make ahead, next first
+        self._making: Any = None  # the key the thread is making now
+        self._busy = False  # `get` is making a result itself: the thread waits
+        self._thread: threading.Thread | None = None
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            self._last_get = self._clock()
+            while key not in self.results and self._making == key:
+                self._lock.wait()  # the thread is making this one: wait for it rather than start again
+            if key not in self.results:
+                self._busy = True
+        if key not in self.results:
+            try:
+                result = self.compute(key)
+            finally:
+                with self._lock:
+                    self._busy = False
+                    self._lock.notify_all()
+            with self._lock:
+                self.results[key] = result
+        if self.ahead:
+            self._make_ahead([k for k in self.neighbours(key) if k not in self.results])
+        return self.results[key]
+
+    def _make_ahead(self, keys: list) -> None:
+        import threading
+
+        with self._lock:
+            self._queue = keys
+            self._lock.notify_all()
+            if keys and (self._thread is None or not self._thread.is_alive()):
+                self._thread = threading.Thread(target=self._work, name="widget-prepare", daemon=True)
+                self._thread.start()
+
+    def _work(self) -> None:
+        import os
+        import threading
+
+        with contextlib.suppress(AttributeError, OSError):  # lowest priority (Linux: per thread)
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        while True:
+            with self._lock:
+                while self._busy or self._clock() - self._last_get < self.QUIET_S:
+                    self._lock.wait(timeout=None if self._busy else self.QUIET_S - (self._clock() - self._last_get))
+                keys = [k for k in self._queue if k not in self.results]
+                if not keys:
+                    self._thread = None
+                    return
+                key = self._making = keys[0]
+                self._queue = keys[1:]
+            try:
+                result, made = self.compute(key), True
+            except Exception:  # made again by `get`, which reports the error, if it is ever asked for
+                result, made = None, False
+            with self._lock:
+                if made:
+                    self.results[key] = result
+                self._making = None
+                self._lock.notify_all()

@@ -13,7 +13,7 @@ import html
 import ipywidgets as W
 import numpy as np
 
-from course.core.widgets import figure_image, figure_png, on_one_thread, to_png, widget_box
+from course.core.widgets import Prepared, figure_image, figure_png, on_one_thread, to_png, widget_box
 from course.dreamer.analysis import dream, observe_episode, room_episode, room_picture
 from course.dreamer.dreamer import Dreamer
 from course.dreamer.envs import EmptyRoom
@@ -347,21 +347,39 @@ def goal_walk_caption(run: dict, goal: tuple[int, int]) -> str:
     )
 
 
-def goal_viewer(agent: Dreamer, heads, goal: tuple[int, int] = (1, 2), game: int = 0):
+def goal_viewer(agent: Dreamer, heads, goal: tuple[int, int] = (1, 2), game: int = 0, prepare: bool = True):
     """Pick a goal cell of the room (never rewarded in training) and a start: the plan the model
-    dreams in its latent space, then the walk the planner really makes, with zero new real steps."""
+    dreams in its latent space, then the walk the planner really makes, with zero new real steps.
+
+    A walk plans again at every move (many imagined games each), which takes a good part of a
+    second: each walk is kept once made, and with `prepare` the settings one step away from the
+    one shown are walked ahead, between moves (`Prepared`)."""
     from course.dreamer.goals import FLOOR, plan_and_walk
+
+    games = 100  # the game slider's range
+
+    def walk(key: tuple[int, int, int]) -> dict:
+        column, row, start = key
+        return plan_and_walk(agent, heads, (column, row), start)
+
+    def one_step_away(key: tuple[int, int, int]) -> list[tuple[int, int, int]]:
+        column, row, start = key
+        steps = [(column + 1, row, start), (column, row + 1, start), (column, row, start + 1)]
+        steps += [(column - 1, row, start), (column, row - 1, start), (column, row, start - 1)]
+        return [(c, r, g) for c, r, g in steps if 0 <= c < FLOOR and 0 <= r < FLOOR and 0 <= g < games]
+
+    walks = Prepared(walk, one_step_away, ahead=prepare)
 
     style = {"description_width": "initial"}
     x = W.IntSlider(value=goal[0], min=0, max=FLOOR - 1, description="goal column x", style=style)
     y = W.IntSlider(value=goal[1], min=0, max=FLOOR - 1, description="goal row y", style=style)
-    game_slider = W.IntSlider(value=game, min=0, max=99, description="goal game", style=style)
+    game_slider = W.IntSlider(value=game, min=0, max=games - 1, description="goal game", style=style)
     image = W.Image(format="png")
     caption = W.HTML()
 
     @on_one_thread
     def update(_=None):
-        run = plan_and_walk(agent, heads, (x.value, y.value), game_slider.value)
+        run = walks.get((x.value, y.value, game_slider.value))
         image.value = goal_walk_picture(run)
         caption.value = goal_walk_caption(run, (x.value, y.value))
 
@@ -369,4 +387,6 @@ def goal_viewer(agent: Dreamer, heads, goal: tuple[int, int] = (1, 2), game: int
         control.observe(update, "value")
     update()
     controls = [x, y, game_slider]
-    return widget_box([W.VBox(controls), image, caption], controls, [image, caption])
+    box = widget_box([W.VBox(controls), image, caption], controls, [image, caption])
+    box.walks = walks  # the walks made so far, by (x, y, game)
+    return box

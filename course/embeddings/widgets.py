@@ -11,7 +11,7 @@ import ipywidgets as W
 import numpy as np
 import torch
 
-from course.core.widgets import draw_into, figure_image, on_one_thread, to_png, widget_box
+from course.core.widgets import Prepared, draw_into, figure_image, on_one_thread, to_png, widget_box
 from course.embeddings import metrics as M
 from course.embeddings.sprites import FACTOR_NAMES, FACTORS, SpriteDataset
 
@@ -149,8 +149,9 @@ def umap_explorer(coords: np.ndarray, data: SpriteDataset, title: str = "UMAP of
     return widget_box([factor, caption, plot], [factor], [caption, plot])
 
 
-def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7):
-    """Rotate the latent space step by step: distances stay, the per-dimension story goes."""
+def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7, prepare: bool = True):
+    """Rotate the latent space step by step: distances stay, the per-dimension story goes.
+    `prepare`: make the scores a key press away ahead, between moves."""
     amount = W.FloatSlider(
         value=0.0,
         min=0.0,
@@ -162,12 +163,18 @@ def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7):
     )
     readout = W.HTML()
     plot = figure_image()
-    scores_at: dict[float, dict] = {}  # rotation amount → its scores: a setting seen before answers at once
+
+    def one_step_away(at: float) -> list[float]:
+        """An arrow key's step and a page key's (five steps) either way, nearest first."""
+        moves = [amount.step, -amount.step, 5 * amount.step, -5 * amount.step]
+        return [round(at + move, 6) for move in moves if amount.min <= round(at + move, 6) <= amount.max]
+
+    # the scores take a good part of a second (mutual information of every dimension and factor):
+    # kept per setting, and made ahead for the settings a key press away (`Prepared`)
+    scores_at = Prepared(lambda at: rotation_scores(z, data, at, seed), one_step_away, ahead=prepare)
 
     def update(_=None):
-        if amount.value not in scores_at:
-            scores_at[amount.value] = rotation_scores(z, data, amount.value, seed)
-        scores = scores_at[amount.value]
+        scores = scores_at.get(round(amount.value, 6))
         readout.value = (
             f"MIG <b>{scores['mig']:.3f}</b> · distance–factor Spearman <b>{scores['distance_spearman']:.3f}</b>"
             f" · distances vs unrotated <b>{scores['distance_agreement']:.4f}</b>"
@@ -187,4 +194,6 @@ def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7):
 
     amount.observe(update, "value")
     update()
-    return widget_box([amount, readout, plot], [amount], [readout, plot])
+    box = widget_box([amount, readout, plot], [amount], [readout, plot])
+    box.scores = scores_at  # the scores made so far, by rotation amount
+    return box
