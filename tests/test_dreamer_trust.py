@@ -1,6 +1,7 @@
 """Lesson 06: trusted planning (head ensembles on a frozen world model) and new goals in the room."""
 
 import json
+import time
 
 import numpy as np
 import pytest
@@ -182,6 +183,18 @@ def test_goal_viewer_moves_to_another_goal(room_agent):
     before = box.views[1].value
     box.controls[0].value = 4
     assert box.views[1].value != before and "(4, 2)" in box.views[1].value
+    # each walk is kept: coming back shows the same walk, not a new one
+    shown = box.views[0].value
+    box.controls[0].value = 1
+    box.controls[0].value = 4
+    assert box.views[0].value == shown
+    # and the settings a step away are walked ahead, on a thread, between moves
+    ahead = {(3, 2, 0), (4, 3, 0), (4, 2, 1), (4, 1, 0)}
+    deadline = time.monotonic() + 120
+    while not ahead <= set(box.walks.results) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert ahead <= set(box.walks.results)
+    assert all(len(box.walks.results[key]["frames"]) == len(box.walks.results[key]["actions"]) + 1 for key in ahead)
 
 
 def test_dqn_steps_for_a_success_read_the_recorded_curves():

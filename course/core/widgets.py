@@ -7,9 +7,11 @@ is shown changed, without a browser.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import io
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -123,6 +125,16 @@ def draw_into(image: W.Image, margin: float = 0.0, **subplots: Any) -> Iterator[
     image.value = figure_png(fig)
 
 
+def _stop_preparing() -> None:
+    """At exit: no thread may be inside PyTorch while the interpreter shuts down."""
+    for prepared in list(_PREPARING):
+        prepared.stop()
+
+
+_PREPARING: weakref.WeakSet = weakref.WeakSet()  # every Prepared whose thread may be running
+atexit.register(_stop_preparing)
+
+
 class Prepared:
     """The results of a slow function of a widget's settings, kept once made, and made ahead, on a
     background thread, for the settings one step away from the last one asked for: a learner
@@ -149,7 +161,18 @@ class Prepared:
         self._queue: list[Any] = []  # keys to make ahead, next first
         self._making: Any = None  # the key the thread is making now
         self._busy = False  # `get` is making a result itself: the thread waits
+        self._stopped = False
         self._thread: threading.Thread | None = None
+        _PREPARING.add(self)
+
+    def stop(self) -> None:
+        """Make nothing more ahead; wait for the key being made, if any."""
+        with self._lock:
+            self._stopped, self._queue = True, []
+            self._lock.notify_all()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout=60)
 
     def get(self, key: Any) -> Any:
         with self._lock:
@@ -167,7 +190,7 @@ class Prepared:
                     self._lock.notify_all()
             with self._lock:
                 self.results[key] = result
-        if self.ahead:
+        if self.ahead and not self._stopped:
             self._make_ahead([k for k in self.neighbours(key) if k not in self.results])
         return self.results[key]
 
@@ -189,10 +212,10 @@ class Prepared:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
         while True:
             with self._lock:
-                while self._busy or self._clock() - self._last_get < self.QUIET_S:
+                while not self._stopped and (self._busy or self._clock() - self._last_get < self.QUIET_S):
                     self._lock.wait(timeout=None if self._busy else self.QUIET_S - (self._clock() - self._last_get))
                 keys = [k for k in self._queue if k not in self.results]
-                if not keys:
+                if not keys or self._stopped:
                     self._thread = None
                     return
                 key = self._making = keys[0]

@@ -222,7 +222,7 @@ def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6,
     plot = figure_image()
 
     # Each game dreamed once, as far as the slider goes: a best-guess dream is made step by step,
-    # so its first k steps are the dream cut at horizon k.
+    # so its first k steps are the dream cut at horizon k (up to float rounding).
     views = [dream_vs_real(agent, 200 + g, 0, "random", longest) for g in range(games)]
 
     # One figure for the widget's lifetime: a move shifts the marker and swaps the dreamed frames.
@@ -377,8 +377,7 @@ def goal_viewer(agent: Dreamer, heads, goal: tuple[int, int] = (1, 2), game: int
     image = W.Image(format="png")
     caption = W.HTML()
 
-    @on_one_thread
-    def update(_=None):
+    def update(_=None):  # on the process's PyTorch threads, as the thread that walks ahead
         run = walks.get((x.value, y.value, game_slider.value))
         image.value = goal_walk_picture(run)
         caption.value = goal_walk_caption(run, (x.value, y.value))
