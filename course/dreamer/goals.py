@@ -186,9 +186,13 @@ def record_dqn(seeds=DQN_SEEDS, path: Path = DQN_RUNS, quick: bool = False) -> d
 
 def dqn_steps_for(success: float, runs: dict | None = None) -> dict:
     """Real steps each recorded DQN run needed to reach `success` (two evaluations in a row),
-    and their median (None for a run that never did; the median then counts it as never)."""
+    and their median (None for a run that never did; the median then counts it as never).
+
+    A recorded run stops once it reaches `DQN_SUCCESS`, so its curve cannot show a higher bar:
+    `success` above it is read as `DQN_SUCCESS`."""
     from course.dreamer.runs import solved_at_curve
 
+    success = min(success, DQN_SUCCESS)
     runs = read_dqn_runs() if runs is None else runs
     steps = [solved_at_curve(run["curve"], success) for _, run in sorted(runs["runs"].items())]
     known = [s if s is not None else float("inf") for s in steps]
