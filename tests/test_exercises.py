@@ -187,7 +187,9 @@ def test_unknown_question_and_bad_spec_are_clear(monkeypatch):
 
 def test_a_questions_file_is_read_and_a_malformed_one_is_named(tmp_path):
     path = tmp_path / "questions.toml"
-    path.write_text(f'[count]\nprompt = "how many"\ndigest = "{answer_digest("demo.count", "b")}"\nchoices = ["a", "b"]\n')
+    path.write_text(
+        f'[count]\nprompt = "how many"\ndigest = "{answer_digest("demo.count", "b")}"\nchoices = ["a", "b"]\n'
+    )
     assert exercises.read_questions(path)["count"].choices == ("a", "b")
     assert exercises.read_questions(tmp_path / "none.toml") == {}
     path.write_text('[count]\nprompt = "how many"\nchoices = ["a"]\n')

@@ -9,6 +9,7 @@ import numpy as np
 
 from course.core.checking import exercise_check, expect
 
+
 @exercise_check
 def check_gaussian_code_bits(gaussian_code_bits) -> None:
     """`gaussian_code_bits(mu, sigma)`: bits to send a code drawn from N(mu, sigma²) under a N(0, 1) prior."""

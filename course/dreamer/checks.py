@@ -99,5 +99,3 @@ def check_symlog_twohot(symlog_twohot) -> None:
         "a batch of any shape agrees with Dreamer's own symlog two-hot",
         "work on the last axis you add; every axis of x is a batch",
     )
-
-

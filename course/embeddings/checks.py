@@ -7,6 +7,7 @@ import numpy as np
 from course.core.checking import exercise_check, expect
 from course.embeddings import metrics as M
 
+
 @exercise_check
 def check_participation_ratio(participation_ratio) -> None:
     rng = np.random.default_rng(123)

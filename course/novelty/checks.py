@@ -7,6 +7,7 @@ import numpy as np
 from course.core.checking import exercise_check, expect
 from course.novelty.ngu import NGUConfig, kernel_sum_reward
 
+
 @exercise_check
 def check_episodic_reward(episodic_reward) -> None:
     c = NGUConfig()

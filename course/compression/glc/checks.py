@@ -8,6 +8,7 @@ import torch
 
 from course.core.checking import exercise_check, expect
 
+
 @exercise_check
 def check_rate_bits(rate_bits) -> None:
     """rate_bits(likelihoods) -> total bits, -Σ log2 p, of a tensor of probabilities."""
