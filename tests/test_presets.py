@@ -87,3 +87,9 @@ def test_every_config_dataclass_in_the_course_documents_its_fields():
                     and not lines[field.lineno - 2].strip().startswith("#")
                 ]
     assert not missing, f"document {', '.join(missing)}"
+
+
+def test_the_new_goal_dqn_stop_is_the_bar_its_curves_are_read_at():
+    from course.dreamer import goals, presets
+
+    assert presets.PRESETS["new_goal_dqn_run"].solve_return == goals.DQN_SUCCESS
