@@ -249,7 +249,7 @@ for name, share in neighbourhoods["parts"].items():
 # world model for one variable per factor; it was asked only to redraw and predict frames.
 
 # %%
-map_config = presets.DREAMER_CATCH_UMAP
+map_config = presets.PRESETS[analysis.UMAP_NAME]
 codes, code_states = analysis.latent_codes(agent, map_config.episodes, map_config.seed)  # the map's frames
 information = analysis.code_information(codes, code_states, agent.c.stoch)
 table = np.vstack([information["per_variable"], information["together"]])
