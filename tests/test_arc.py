@@ -376,7 +376,7 @@ def test_run_explorer_draws_a_new_task_once(quick_runs, monkeypatch):
     box = widgets.run_explorer(runs, tasks)
     drawn = []
     real = widgets.figure_png
-    monkeypatch.setattr(widgets, "figure_png", lambda fig: drawn.append(fig) or real(fig))
+    monkeypatch.setattr(widgets, "figure_png", lambda fig, **kw: drawn.append(fig) or real(fig, **kw))
     menu, step = box.controls
     step.value = 0
     assert len(drawn) == 1

@@ -129,10 +129,13 @@ def run_explorer(runs: dict, tasks: dict[str, Task]):
     image = W.Image(format="png")
     readout = W.HTML()
     plot = figure_image()
-    curves: dict[str, tuple[Any, Any]] = {}  # task → (its description-length figure, the step marker)
+    # task → (its description-length figure, the step marker, the picture without the marker and
+    # legend, what a drawing puts over the curves: the marker, the axes' frame and the legend)
+    curves: dict[str, tuple[Any, Any, Any, list]] = {}
 
-    def curve_figure(name: str) -> tuple[Any, Any]:
-        """The run's curves are drawn once per task; a move of the record slider moves the marker."""
+    def curve_figure(name: str) -> tuple[Any, Any, Any, list]:
+        """The run's curves are drawn once per task; a move of the record slider draws the marker,
+        and what lies over it, onto that picture."""
         if name not in curves:
             from matplotlib.backends.backend_agg import FigureCanvasAgg
             from matplotlib.figure import Figure
@@ -144,10 +147,17 @@ def run_explorer(runs: dict, tasks: dict[str, Task]):
             ax.plot(c["step"], c["answer_bits"], label="the true answer")
             marker = ax.axvline(0, color="grey", linestyle=":")
             ax.set(yscale="symlog", xlabel="training step", ylabel="bits", title=f"description length, {run.task}")
-            ax.legend(fontsize=8)
+            legend = ax.legend(fontsize=8)
             fig.tight_layout()
-            FigureCanvasAgg(fig).draw()  # once now: later drawings reuse the layout of its texts
-            curves[name] = fig, marker
+            canvas = FigureCanvasAgg(fig)
+            on_top = [marker, *ax.spines.values(), legend]
+            for artist in on_top:
+                artist.set_visible(False)
+            canvas.draw()
+            background = canvas.copy_from_bbox(fig.bbox)
+            for artist in on_top:
+                artist.set_visible(True)
+            curves[name] = fig, marker, background, on_top
         return curves[name]
 
     def draw(_=None):
@@ -164,9 +174,12 @@ def run_explorer(runs: dict, tasks: dict[str, Task]):
             f"train outputs given inputs <b>{frame['outputs_bits']:.1f}</b> bits "
             f"({frame['train_cells_wrong']} cells wrong) · the true answer <b>{frame['answer_bits']:.1f}</b> bits"
         )
-        fig, marker = curve_figure(task_menu.value)
+        fig, marker, background, on_top = curve_figure(task_menu.value)
         marker.set_xdata([frame["step"], frame["step"]])
-        plot.value = figure_png(fig)
+        fig.canvas.restore_region(background)
+        for artist in on_top:  # in the order a whole drawing draws them
+            fig.draw_artist(artist)
+        plot.value = figure_png(fig, drawn=True)
 
     def new_task(_=None):
         nonlocal switching

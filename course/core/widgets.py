@@ -64,18 +64,20 @@ def png_bytes(pixels: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def figure_png(fig, tight: bool = True) -> bytes:
+def figure_png(fig, tight: bool = True, drawn: bool = False) -> bytes:
     """A matplotlib figure as PNG bytes, at the figure's dpi. `tight`: cropped to what is drawn
     plus a 0.1-inch margin, as a notebook shows a figure inline.
 
     The figure is drawn once, then cropped: `savefig(bbox_inches="tight")` lays the whole figure
     out a second time to find the crop, which doubles the cost of a widget's redraw. Only when
-    something is drawn beyond the figure's edge is it drawn again, shifted, by savefig."""
+    something is drawn beyond the figure's edge is it drawn again, shifted, by savefig. `drawn`:
+    the figure's canvas holds the picture already (drawn in part over a saved background)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     # a figure drawn again keeps its canvas, whose renderer caches the layout of every text
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    canvas.draw()
+    if not drawn:
+        canvas.draw()
     pixels = np.asarray(canvas.buffer_rgba())  # (H, W, 4), row 0 at the top
     if tight:
         box = fig.get_tightbbox(canvas.get_renderer()).padded(TIGHT_PAD_INCHES)  # inches, from bottom left
@@ -97,11 +99,9 @@ def figure_image() -> W.Image:
     return W.Image(format="png").add_class(FIGURE_CLASS)
 
 
-@contextlib.contextmanager
-def draw_into(image: W.Image, margin: float = 0.0, **subplots: Any) -> Iterator[tuple[Any, Any]]:
-    """Draw a new figure into `image` (an `ipywidgets.Image`): yields (fig, axes) of
-    `subplots(**subplots)` on a figure of its own, outside pyplot (nothing is left for the
-    notebook to show again), and puts its PNG bytes (`figure_png`) into `image` when the block ends.
+def new_figure(margin: float = 0.0, **subplots: Any) -> tuple[Any, Any]:
+    """(fig, axes) of `subplots(**subplots)` on a figure of its own, outside pyplot (nothing is left
+    for the notebook to show again), to draw into a widget's `figure_image` with `figure_png`.
 
     `margin` (inches) adds room on every side of the figure that the axes do not take, so that
     labels drawn past the figure's edge are drawn in one pass (see `figure_png`): the axes keep
@@ -120,7 +120,15 @@ def draw_into(image: W.Image, margin: float = 0.0, **subplots: Any) -> Iterator[
         grid["bottom"] = (margin + side["bottom"] * height) / (height + 2 * margin)
         grid["top"] = (margin + side["top"] * height) / (height + 2 * margin)
     fig = Figure(figsize=(width + 2 * margin, height + 2 * margin))
-    axes = fig.subplots(**subplots)
+    return fig, fig.subplots(**subplots)
+
+
+@contextlib.contextmanager
+def draw_into(image: W.Image, margin: float = 0.0, **subplots: Any) -> Iterator[tuple[Any, Any]]:
+    """Draw a new figure into `image` (an `ipywidgets.Image`): yields (fig, axes) of
+    `new_figure(margin, **subplots)` and puts its PNG bytes (`figure_png`) into `image` when the
+    block ends."""
+    fig, axes = new_figure(margin, **subplots)
     yield fig, axes
     image.value = figure_png(fig)
 

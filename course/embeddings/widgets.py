@@ -11,7 +11,7 @@ import ipywidgets as W
 import numpy as np
 import torch
 
-from course.core.widgets import Prepared, draw_into, figure_image, on_one_thread, to_png, widget_box
+from course.core.widgets import Prepared, figure_image, figure_png, new_figure, on_one_thread, to_png, widget_box
 from course.embeddings import metrics as M
 from course.embeddings.sprites import FACTOR_NAMES, FACTORS, SpriteDataset
 
@@ -132,17 +132,22 @@ def umap_explorer(coords: np.ndarray, data: SpriteDataset, title: str = "UMAP of
     factor = W.Dropdown(options=list(FACTOR_NAMES), value="shape", description="colour by")
     caption = W.HTML()
     plot = figure_image()
+    # One figure for the widget's lifetime: a choice recolours the points and relabels the colour bar.
+    fig, ax = new_figure(margin=1.0, figsize=(5.5, 4.5))
+    points = ax.scatter(coords[:, 0], coords[:, 1], c=factor_colours(data, factor.value), s=3, cmap="viridis")
+    bar = fig.colorbar(points, ax=ax)
+    ax.set(title=title, xlabel="UMAP 1", ylabel="UMAP 2")
 
     def update(_=None):
         colours = factor_colours(data, factor.value)
         caption.value = f"{len(coords)} sprites coloured by <b>{factor.value}</b>"
-        with draw_into(plot, margin=1.0, figsize=(5.5, 4.5)) as (fig, ax):
-            points = ax.scatter(coords[:, 0], coords[:, 1], c=colours, s=3, cmap="viridis")
-            values = FACTORS[FACTOR_NAMES.index(factor.value)].values
-            bar = fig.colorbar(points, ax=ax, ticks=range(len(values)))
-            bar.ax.set_yticklabels([str(v) for v in values])
-            bar.set_label(factor.value)
-            ax.set(title=title, xlabel="UMAP 1", ylabel="UMAP 2")
+        points.set_array(colours)
+        points.autoscale()  # the colours span this factor's values, as a new scatter's would
+        values = FACTORS[FACTOR_NAMES.index(factor.value)].values
+        bar.set_ticks(range(len(values)))
+        bar.ax.set_yticklabels([str(v) for v in values])
+        bar.set_label(factor.value)
+        plot.value = figure_png(fig)
 
     factor.observe(update, "value")
     update()
@@ -173,24 +178,28 @@ def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7, prepare
     # kept per setting, and made ahead for the settings a key press away (`Prepared`)
     scores_at = Prepared(lambda at: rotation_scores(z, data, at, seed), one_step_away, ahead=prepare)
 
+    # One figure for the widget's lifetime: a move swaps the matrix and the title.
+    entropy = M.factor_entropy(data.factors)  # (K,)
+    fig, ax = new_figure(margin=1.0, figsize=(5, 4))
+    matrix = ax.imshow(np.zeros((z.shape[1], len(FACTOR_NAMES))), cmap="magma", vmin=0, vmax=1, aspect="auto")
+    ax.set(
+        xticks=range(len(FACTOR_NAMES)),
+        xticklabels=FACTOR_NAMES,
+        xlabel="true factor",
+        yticks=range(z.shape[1]),
+        ylabel="latent dimension",
+    )
+    fig.colorbar(matrix, ax=ax, label="normalised mutual information")
+
     def update(_=None):
         scores = scores_at.get(round(amount.value, 6))
         readout.value = (
             f"MIG <b>{scores['mig']:.3f}</b> · distance–factor Spearman <b>{scores['distance_spearman']:.3f}</b>"
             f" · distances vs unrotated <b>{scores['distance_agreement']:.4f}</b>"
         )
-        with draw_into(plot, margin=1.0, figsize=(5, 4)) as (fig, ax):
-            mi = scores["mutual_info"] / M.factor_entropy(data.factors)
-            im = ax.imshow(mi, cmap="magma", vmin=0, vmax=1, aspect="auto")
-            ax.set(
-                xticks=range(len(FACTOR_NAMES)),
-                xticklabels=FACTOR_NAMES,
-                xlabel="true factor",
-                yticks=range(mi.shape[0]),
-                ylabel="latent dimension",
-                title=f"I(z_j; factor) / H(factor), rotation {amount.value:.2f}",
-            )
-            fig.colorbar(im, ax=ax, label="normalised mutual information")
+        matrix.set_data(scores["mutual_info"] / entropy)  # (D, K)
+        ax.set_title(f"I(z_j; factor) / H(factor), rotation {amount.value:.2f}")
+        plot.value = figure_png(fig)
 
     amount.observe(update, "value")
     update()

@@ -12,7 +12,7 @@ import dataclasses
 import ipywidgets as W
 import numpy as np
 
-from course.core.widgets import draw_into, figure_image, to_png, widget_box
+from course.core.widgets import figure_image, figure_png, new_figure, to_png, widget_box
 from course.novelty.analysis import Episode, episode_rewards
 from course.novelty.ngu import NGUConfig
 
@@ -89,6 +89,23 @@ def novelty_explorer(episode: Episode, embeddings: dict[str, np.ndarray], mean_s
     log_eps = W.FloatSlider(value=-4.0, min=-6.0, max=0.0, step=0.5, description="log10 ε", continuous_update=False)
     readout = W.HTML()
     plot = figure_image()
+    # One figure for the widget's lifetime: the TV's steps and the labels stay, a move redraws the curve.
+    fig, ax = new_figure(margin=1.0, figsize=(8, 2.8))
+    t = np.arange(len(episode.obs))
+    ax.fill_between(
+        t,
+        0,
+        1,
+        where=episode.tv,
+        transform=ax.get_xaxis_transform(),
+        color="tab:orange",
+        alpha=0.2,
+        step="mid",
+        label="TV in view",
+    )
+    (curve,) = ax.plot(t, np.zeros(len(t)), color="tab:blue", lw=1.2, label="r_episodic")
+    ax.set(xlabel="step of the episode", ylabel="r_episodic")
+    ax.legend(loc="upper right")
 
     def update(_=None):
         trace = reward_trace(
@@ -99,22 +116,11 @@ def novelty_explorer(episode: Episode, embeddings: dict[str, np.ndarray], mean_s
             f"{trace['rewarded_steps']} of {len(episode.obs)} steps rewarded; "
             f"<b>{trace['tv_reward_share']:.0%}</b> of the reward earned with the TV in view"
         )
-        with draw_into(plot, margin=1.0, figsize=(8, 2.8)) as (fig, ax):
-            t = np.arange(len(episode.obs))
-            ax.fill_between(
-                t,
-                0,
-                1,
-                where=episode.tv,
-                transform=ax.get_xaxis_transform(),
-                color="tab:orange",
-                alpha=0.2,
-                step="mid",
-                label="TV in view",
-            )
-            ax.plot(t, trace["episodic"], color="tab:blue", lw=1.2, label="r_episodic")
-            ax.set(xlabel="step of the episode", ylabel="r_episodic", title=f"episodic novelty in {space.value}")
-            ax.legend(loc="upper right")
+        curve.set_ydata(trace["episodic"])
+        ax.relim()  # the curve's range, as a new plot's (the TV's band spans the height whatever it is)
+        ax.autoscale_view()
+        ax.set_title(f"episodic novelty in {space.value}")
+        plot.value = figure_png(fig)
 
     for control in (space, k, log_eps):
         control.observe(update, "value")

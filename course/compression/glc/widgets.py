@@ -210,6 +210,8 @@ def bit_map_explorer(images: dict, model) -> W.VBox:
     FigureCanvasAgg(fig)  # kept: its renderer remembers the layout of every text
     image_ax, blocks_ax, channels_ax = fig.axes[:3]
     picture, blocks, bars = image_ax.images[0], blocks_ax.images[0], channels_ax.patches
+    tick_axes = [blocks.colorbar.ax.yaxis, channels_ax.yaxis]  # the labels that move with the bits
+    laid_out_for: list = []  # their texts when the figure was last laid out
 
     def update(*_):
         image = images[picker.value]
@@ -222,10 +224,14 @@ def bit_map_explorer(images: dict, model) -> W.VBox:
         channels_ax.relim()
         channels_ax.autoscale_view()
         channels_ax.set_title(f"{allocation['total_bits']:.0f} bits in all ({allocation['side_bits']:.0f} side)")
-        # laid out as bit_map_figure lays out a new figure: from the default margins, at the default dpi
-        fig.subplots_adjust(**layout)
-        fig.set_dpi(plt.rcParams["figure.dpi"])
-        fig.tight_layout()
+        # Laid out as bit_map_figure lays out a new figure (from the default margins, at the default
+        # dpi), but only when a tick label changed: the same labels give the same layout.
+        labels = [axis.major.formatter.format_ticks(axis.get_majorticklocs()) for axis in tick_axes]
+        if labels != laid_out_for:
+            fig.subplots_adjust(**layout)
+            fig.set_dpi(plt.rcParams["figure.dpi"])
+            fig.tight_layout()
+            laid_out_for[:] = labels
         view.value = figure_png(fig)
 
     return _builder([W.HBox([picker, rate]), view], [picker, rate], [view], update)
