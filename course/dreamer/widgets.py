@@ -347,28 +347,30 @@ def goal_walk_caption(run: dict, goal: tuple[int, int]) -> str:
     )
 
 
-def goal_viewer(agent: Dreamer, heads, goal: tuple[int, int] = (1, 2), game: int = 0, prepare: bool = True):
+def goal_viewer(agent: Dreamer, heads, goal: tuple[int, int] = (1, 2), game: int = 0):
     """Pick a goal cell of the room (never rewarded in training) and a start: the plan the model
     dreams in its latent space, then the walk the planner really makes, with zero new real steps.
 
-    A walk plans again at every move (many imagined games each), which takes a good part of a
-    second: each walk is kept once made, and with `prepare` the settings one step away from the
-    one shown are walked ahead, between moves (`Prepared`)."""
+    A walk plans again at every move (many imagined games each) and takes a good part of a
+    second: each is kept once made, so a setting seen before answers at once. The belief a walk
+    plans from samples its codes; each walk draws them from PyTorch's generator seeded by its
+    game, and puts the generator back as it was, so a setting always shows the same walk and the
+    notebook's later draws do not depend on how the widget was moved."""
+    import torch
+
     from course.dreamer.goals import FLOOR, plan_and_walk
 
     games = 100  # the game slider's range
 
     def walk(key: tuple[int, int, int]) -> dict:
         column, row, start = key
-        return plan_and_walk(agent, heads, (column, row), start)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(start)
+            return plan_and_walk(agent, heads, (column, row), start)
 
-    def one_step_away(key: tuple[int, int, int]) -> list[tuple[int, int, int]]:
-        column, row, start = key
-        steps = [(column + 1, row, start), (column, row + 1, start), (column, row, start + 1)]
-        steps += [(column - 1, row, start), (column, row - 1, start), (column, row, start - 1)]
-        return [(c, r, g) for c, r, g in steps if 0 <= c < FLOOR and 0 <= r < FLOOR and 0 <= g < games]
-
-    walks = Prepared(walk, one_step_away, ahead=prepare)
+    # kept, but not made ahead on a thread (`Prepared`): a walk draws from PyTorch's one generator,
+    # which the notebook's own cells draw from too
+    walks = Prepared(walk, lambda key: [], ahead=False)
 
     style = {"description_width": "initial"}
     x = W.IntSlider(value=goal[0], min=0, max=FLOOR - 1, description="goal column x", style=style)
@@ -377,7 +379,8 @@ def goal_viewer(agent: Dreamer, heads, goal: tuple[int, int] = (1, 2), game: int
     image = W.Image(format="png")
     caption = W.HTML()
 
-    def update(_=None):  # on the process's PyTorch threads, as the thread that walks ahead
+    @on_one_thread
+    def update(_=None):
         run = walks.get((x.value, y.value, game_slider.value))
         image.value = goal_walk_picture(run)
         caption.value = goal_walk_caption(run, (x.value, y.value))
