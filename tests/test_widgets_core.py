@@ -86,3 +86,12 @@ def test_prepared_reports_an_error_to_whoever_asks():
     assert 2 not in prepared.results
     with pytest.raises(ValueError, match="no such setting"):
         prepared.get(2)
+
+
+def test_prepared_alone_makes_nothing_ahead_outside_a_notebook():
+    """A computation drawing from a generator the notebook's cells share is made ahead only
+    between a notebook's cells; with no notebook around, only what is asked for is made."""
+    prepared = Prepared(lambda k: k, lambda k: [k + 1], alone=True)
+    assert prepared.get(1) == 1
+    time.sleep(2 * Prepared.QUIET_S)
+    assert set(prepared.results) == {1}

@@ -133,6 +133,16 @@ def draw_into(image: W.Image, margin: float = 0.0, **subplots: Any) -> Iterator[
     image.value = figure_png(fig)
 
 
+def _notebook_shell():
+    """The IPython kernel's shell this code runs in, or None outside a notebook."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    return shell if shell is not None and hasattr(shell, "kernel") else None
+
+
 def _stop_preparing() -> None:
     """At exit: no thread may be inside PyTorch while the interpreter shuts down."""
     for prepared in list(_PREPARING):
@@ -153,15 +163,32 @@ class Prepared:
     `neighbours(key)` lists the keys one step away, most likely first. `get(key)` returns the
     result: kept, or waited for if the thread is making it, or else made now. The thread works
     only between moves (it starts a key only when `get` has been quiet for QUIET_S), at the lowest
-    scheduling priority the system gives it, and stops when nothing is left to make."""
+    scheduling priority the system gives it, and stops when nothing is left to make.
+
+    `alone`: for a `compute` that draws from a generator the notebook's cells share (PyTorch's),
+    seeded by the key and put back as it was. Then no two results are made at once, and the
+    thread makes results only between cells (it waits while a cell runs, and a cell waits for the
+    result being made), so the cells draw what they would draw without the widget; with no
+    notebook around, nothing is made ahead."""
 
     QUIET_S = 0.5  # the thread starts a key only this long after the last `get`: a move's drawing comes first
 
-    def __init__(self, compute: Callable[[Any], Any], neighbours: Callable[[Any], list], ahead: bool = True):
+    def __init__(
+        self, compute: Callable[[Any], Any], neighbours: Callable[[Any], list], ahead: bool = True, alone: bool = False
+    ):
         import threading
         import time
 
-        self.compute, self.neighbours, self.ahead = compute, neighbours, ahead
+        self.compute, self.neighbours, self.ahead, self.alone = compute, neighbours, ahead, alone
+        self._in_cell = False  # a notebook cell is running (known only with `alone`)
+        if alone and ahead:
+            shell = _notebook_shell()
+            if shell is None:
+                self.ahead = False
+            else:  # made inside a cell: its end lets the thread start
+                self._in_cell = True
+                shell.events.register("pre_run_cell", self._cell_starts)
+                shell.events.register("post_run_cell", self._cell_ends)
         self._clock = time.monotonic
         self._last_get = self._clock()
         self.results: dict[Any, Any] = {}
@@ -182,11 +209,22 @@ class Prepared:
         if thread is not None:
             thread.join(timeout=60)
 
+    def _cell_starts(self, *_) -> None:
+        with self._lock:
+            self._in_cell = True
+            while self._making is not None:
+                self._lock.wait()
+
+    def _cell_ends(self, *_) -> None:
+        with self._lock:
+            self._in_cell = False
+            self._lock.notify_all()
+
     def get(self, key: Any) -> Any:
         with self._lock:
             self._last_get = self._clock()
-            while key not in self.results and self._making == key:
-                self._lock.wait()  # the thread is making this one: wait for it rather than start again
+            while key not in self.results and self._making is not None and (self._making == key or self.alone):
+                self._lock.wait()  # the thread is making this one (or, `alone`, any): wait for it
             if key not in self.results:
                 self._busy = True
         if key not in self.results:
@@ -220,8 +258,11 @@ class Prepared:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
         while True:
             with self._lock:
-                while not self._stopped and (self._busy or self._clock() - self._last_get < self.QUIET_S):
-                    self._lock.wait(timeout=None if self._busy else self.QUIET_S - (self._clock() - self._last_get))
+                while not self._stopped and (
+                    self._busy or self._in_cell or self._clock() - self._last_get < self.QUIET_S
+                ):
+                    waiting = self._busy or self._in_cell
+                    self._lock.wait(timeout=None if waiting else self.QUIET_S - (self._clock() - self._last_get))
                 keys = [k for k in self._queue if k not in self.results]
                 if not keys or self._stopped:
                     self._thread = None

@@ -347,15 +347,16 @@ def goal_walk_caption(run: dict, goal: tuple[int, int]) -> str:
     )
 
 
-def goal_viewer(agent: Dreamer, heads, goal: tuple[int, int] = (1, 2), game: int = 0):
+def goal_viewer(agent: Dreamer, heads, goal: tuple[int, int] = (1, 2), game: int = 0, prepare: bool = True):
     """Pick a goal cell of the room (never rewarded in training) and a start: the plan the model
     dreams in its latent space, then the walk the planner really makes, with zero new real steps.
 
     A walk plans again at every move (many imagined games each) and takes a good part of a
-    second: each is kept once made, so a setting seen before answers at once. The belief a walk
-    plans from samples its codes; each walk draws them from PyTorch's generator seeded by its
-    game, and puts the generator back as it was, so a setting always shows the same walk and the
-    notebook's later draws do not depend on how the widget was moved."""
+    second: each is kept once made, and with `prepare`, in a notebook, the settings one step away
+    are walked ahead between moves (`Prepared`). The belief a walk plans from samples its codes:
+    each walk draws them from PyTorch's generator seeded by its game and puts the generator back
+    as it was, so a setting always shows the same walk and the notebook's own cells draw what they
+    would draw without the widget."""
     import torch
 
     from course.dreamer.goals import FLOOR, plan_and_walk
@@ -368,9 +369,13 @@ def goal_viewer(agent: Dreamer, heads, goal: tuple[int, int] = (1, 2), game: int
             torch.manual_seed(start)
             return plan_and_walk(agent, heads, (column, row), start)
 
-    # kept, but not made ahead on a thread (`Prepared`): a walk draws from PyTorch's one generator,
-    # which the notebook's own cells draw from too
-    walks = Prepared(walk, lambda key: [], ahead=False)
+    def one_step_away(key: tuple[int, int, int]) -> list[tuple[int, int, int]]:
+        column, row, start = key
+        steps = [(column + 1, row, start), (column, row + 1, start), (column, row, start + 1)]
+        steps += [(column - 1, row, start), (column, row - 1, start), (column, row, start - 1)]
+        return [(c, r, g) for c, r, g in steps if 0 <= c < FLOOR and 0 <= r < FLOOR and 0 <= g < games]
+
+    walks = Prepared(walk, one_step_away, ahead=prepare, alone=True)
 
     style = {"description_width": "initial"}
     x = W.IntSlider(value=goal[0], min=0, max=FLOOR - 1, description="goal column x", style=style)
