@@ -107,8 +107,8 @@ def _builder(rows: list, controls: list, views: list, update) -> W.VBox:
     return widget_box(rows, controls, views)
 
 
-def _panel(image: np.ndarray, caption: str) -> W.VBox:
-    return W.VBox([W.Image(value=to_png(image, scale=2), format="png"), W.HTML(f"<small>{caption}</small>")])
+def _panel(image: np.ndarray, caption: str, scale: int = 2) -> W.VBox:
+    return W.VBox([W.Image(value=to_png(image, scale=scale), format="png"), W.HTML(f"<small>{caption}</small>")])
 
 
 def rate_explorer(images: dict, model) -> W.VBox:
@@ -185,3 +185,70 @@ def bit_map_explorer(images: dict, model) -> W.VBox:
         view.value = figure_png(bit_map_figure(model, images[picker.value], rate.value))
 
     return _builder([W.HBox([picker, rate]), view], [picker, rate], [view], update)
+
+
+# ---------------------------------------------------------------- rate, distortion, perception
+
+
+def face_recovery(reader, original: np.ndarray, decoded: np.ndarray) -> tuple[float, list[str]]:
+    """One face: the share of its parameters read at the same level as in the original, and the
+    names of those read differently."""
+    from course.compression.glc.domains import FACE_PARAMETERS
+    from course.compression.glc.perception import read_levels
+
+    a, b = read_levels(reader, np.stack([original, decoded]))
+    same = a == b
+    return float(same.mean()), [p.name for p, ok in zip(FACE_PARAMETERS, same) if not ok]
+
+
+def two_decoders(image: np.ndarray, model, quality: int, reader=None) -> dict:
+    """One file at rate point `quality`, decoded by the MSE and the generative decoder, and JPEG's
+    file nearest its size: {'bytes', 'bpp', 'mse', 'generative', 'jpeg'}, each decoded entry with
+    'decoded', 'psnr' and, given a face reader, 'recovery' and 'misread'."""
+    from course.compression.glc.generative import decode_with
+
+    data = encode(image, model, quality)
+    result: dict[str, Any] = {"bytes": len(data), "bpp": bits_per_pixel(data, *image.shape[:2])}
+    for decoder in ("mse", "generative"):
+        decoded = decode_with(data, model, decoder)
+        result[decoder] = {"decoded": decoded, "psnr": psnr(image, decoded)}
+    result["jpeg"] = jpeg_nearest(image, result["bpp"])
+    if reader is not None:
+        for key in ("mse", "generative", "jpeg"):
+            result[key]["recovery"], result[key]["misread"] = face_recovery(reader, image, result[key]["decoded"])
+    return result
+
+
+def perception_explorer(images: dict, model, reader=None) -> W.VBox:
+    """Original | MSE decoder | generative decoder (the same file) | JPEG nearest in size."""
+    names = list(images)
+    picker = W.Dropdown(options=names, value=names[0], description="face")
+    rate = W.IntSlider(value=1, min=1, max=model.config.rate_points, description="rate point", continuous_update=False)
+    row = W.HBox()
+
+    def caption(name: str, entry: dict, size: str) -> str:
+        text = f"{name}: {size}, {entry['psnr']:.1f} dB"
+        if "recovery" in entry:
+            text += f", {entry['recovery']:.0%} of parameters read the same"
+        return text
+
+    def update(*_):
+        image = images[picker.value]
+        result = two_decoders(image, model, rate.value, reader)
+        size = f"{result['bytes']} bytes ({result['bpp']:.4f} bpp)"
+        row.children = [  # what changes comes first: the decoded images, then the original
+            _panel(result["mse"]["decoded"], caption("MSE decoder", result["mse"], size), scale=1),
+            _panel(
+                result["generative"]["decoded"],
+                caption("generative decoder, same file", result["generative"], size),
+                scale=1,
+            ),
+            _panel(
+                result["jpeg"]["decoded"],
+                caption(f"JPEG q{result['jpeg']['quality']}", result["jpeg"], f"{result['jpeg']['bytes']} bytes"),
+                scale=1,
+            ),
+            _panel(image, "original", scale=1),
+        ]
+
+    return _builder([W.HBox([picker, rate]), row], [picker, rate], [row], update)
