@@ -365,3 +365,20 @@ def test_cli_rejects_all_for_lessons_without_it():
         [sys.executable, "-m", "course", "bench", "chunking", "--all"], cwd=REPO_ROOT, capture_output=True, text=True
     )
     assert result.returncode == 2 and "has no --all" in result.stderr
+
+
+def test_run_explorer_draws_a_new_task_once(quick_runs, monkeypatch):
+    """Choosing a task moves the record slider to its end: one drawing, not one per change."""
+    from course.arc import widgets
+
+    _, runs = quick_runs
+    tasks = {name: D.load_task(name) for name in runs}
+    box = widgets.run_explorer(runs, tasks)
+    drawn = []
+    real = widgets.figure_png
+    monkeypatch.setattr(widgets, "figure_png", lambda fig: drawn.append(fig) or real(fig))
+    menu, step = box.controls
+    step.value = 0
+    assert len(drawn) == 1
+    menu.value = "d037b0a7"
+    assert len(drawn) == 2 and step.value == step.max == len(runs["d037b0a7"].guesses) - 1

@@ -1,5 +1,7 @@
 """Lesson 03's views: JPEG matched by rate, and every widget control changes what is shown."""
 
+import io
+
 import numpy as np
 import pytest
 import torch
@@ -68,3 +70,17 @@ def test_bit_map_explorer_controls(model, images):
         before = box.views[0].value
         control.value = value
         assert box.views[0].value != before
+
+
+def test_bit_map_explorer_redraws_the_figure_a_new_one_would_be(model, images):
+    """The widget keeps one figure and draws each setting into it: the picture is the one a new
+    `bit_map_figure` gives, pixel for pixel."""
+    from PIL import Image
+
+    box = widgets.bit_map_explorer(images, model)
+    picker, rate = box.controls
+    for name, quality in [("face 1", 1), ("face 1", 3), ("face 0", 2)]:
+        picker.value, rate.value = name, quality
+        shown = np.asarray(Image.open(io.BytesIO(box.views[0].value)))
+        fresh = widgets.figure_png(widgets.bit_map_figure(model, images[name], quality, pyplot=False))
+        assert np.array_equal(shown, np.asarray(Image.open(io.BytesIO(fresh)))), (name, quality)

@@ -559,3 +559,24 @@ def test_catch_state_matches_the_game():
     env = Catch(seed=0)
     env.reset()
     assert analysis.catch_state(env) == (0, env.ball_col, 2)
+
+
+def test_drift_explorer_cuts_one_long_dream_as_a_shorter_dream_would_end(agent):
+    """The drift explorer dreams each game once, as far as its slider goes, and shows step k of
+    it: a best-guess dream is made step by step, so that is where a dream of k steps ends (up to
+    float rounding, which differs from one call to the next as well)."""
+    longest = 5
+    full = widgets.dream_vs_real(agent, 200, 0, "random", longest)
+    for k in (1, 3, longest):
+        cut = widgets.dream_vs_real(agent, 200, 0, "random", k)
+        assert np.allclose(cut["imagined"][-1], full["imagined"][k - 1], atol=1e-3)
+        assert np.array_equal(cut["real"][-1], full["real"][k - 1])
+        assert cut["matches"][-1] == full["matches"][k - 1]
+    drift = widgets.drift_explorer(agent, np.linspace(1.0, 0.5, longest), games=2)
+    (horizon,), (caption, picture) = drift.controls, drift.views
+    shown = {}
+    for k in (4, 2, 4):
+        horizon.value = k
+        shown.setdefault(k, picture.value)
+        assert picture.value == shown[k] and f"at step {k}:" in caption.value  # the same step, the same picture
+    assert shown[4] != shown[2]

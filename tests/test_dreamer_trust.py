@@ -1,6 +1,7 @@
 """Lesson 06: trusted planning (head ensembles on a frozen world model) and new goals in the room."""
 
 import json
+import time
 
 import numpy as np
 import pytest
@@ -127,7 +128,6 @@ def test_game_features_read_and_dream_every_step(tiny_agent):
 
 
 @pytest.mark.slow
-@pytest.mark.slow
 def test_quick_heads_train_from_a_shipped_agent_and_load_back(tmp_path, monkeypatch):
     tensors, metrics = heads.train_heads(presets.DREAMER_CATCH_HEADS.smoke())
     assert metrics["real_steps"] == 8 * 9 and "held_out_reward_error" in metrics
@@ -182,6 +182,18 @@ def test_goal_viewer_moves_to_another_goal(room_agent):
     before = box.views[1].value
     box.controls[0].value = 4
     assert box.views[1].value != before and "(4, 2)" in box.views[1].value
+    # each walk is kept: coming back shows the same walk, not a new one
+    shown = box.views[0].value
+    box.controls[0].value = 1
+    box.controls[0].value = 4
+    assert box.views[0].value == shown
+    # and the settings a step away are walked ahead, on a thread, between moves
+    ahead = {(3, 2, 0), (4, 3, 0), (4, 2, 1), (4, 1, 0)}
+    deadline = time.monotonic() + 120
+    while not ahead <= set(box.walks.results) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert ahead <= set(box.walks.results)
+    assert all(len(box.walks.results[key]["frames"]) == len(box.walks.results[key]["actions"]) + 1 for key in ahead)
 
 
 def test_dqn_steps_for_a_success_read_the_recorded_curves():
@@ -191,7 +203,12 @@ def test_dqn_steps_for_a_success_read_the_recorded_curves():
     assert goals.dqn_steps_for(0.85, runs)["median"] == 500
 
 
-@pytest.mark.slow
+def test_dqn_steps_for_a_bar_above_the_runs_stop_reads_their_stop():
+    # a run stops once two evaluations in a row reach DQN_SUCCESS: a higher bar is read as that one
+    stopped = {"runs": {"0": {"curve": [[250, 0.5], [500, goals.DQN_SUCCESS], [750, goals.DQN_SUCCESS]]}}}
+    assert goals.dqn_steps_for(1.0, stopped)["per_seed"] == [500]  # the first of the two
+
+
 @pytest.mark.slow
 def test_dqn_record_is_resumable(tmp_path):
     path = tmp_path / "new_goal_dqn.json"

@@ -111,3 +111,17 @@ def test_moving_each_widget_control_changes_its_output(lesson, data):
     before = umap_view.views[0].value
     umap_view.controls[0].value = "x"
     assert umap_view.views[0].value != before
+
+
+def test_rotation_explorer_keeps_the_scores_of_each_setting(lesson, data):
+    z = lesson["disentangled"]
+    box = widgets.rotation_explorer(z, data, prepare=False)
+    (amount,), (readout, picture) = box.controls, box.views
+    amount.value = 0.25
+    first = (readout.value, picture.value)
+    assert set(box.scores.results) == {0.0, 0.25}  # without `prepare`, only what was shown
+    expected = widgets.rotation_scores(z, data, 0.25)
+    assert box.scores.results[0.25]["mig"] == expected["mig"] and f"{expected['mig']:.3f}" in readout.value
+    amount.value = 0.0
+    amount.value = 0.25
+    assert (readout.value, picture.value) == first

@@ -185,6 +185,21 @@ def test_unknown_question_and_bad_spec_are_clear(monkeypatch):
         Question("both", "0" * 64, choices=("a",), tolerance=1.0)
 
 
+def test_a_questions_file_is_read_and_a_malformed_one_is_named(tmp_path):
+    path = tmp_path / "questions.toml"
+    path.write_text(
+        f'[count]\nprompt = "how many"\ndigest = "{answer_digest("demo.count", "b")}"\nchoices = ["a", "b"]\n'
+    )
+    assert exercises.read_questions(path)["count"].choices == ("a", "b")
+    assert exercises.read_questions(tmp_path / "none.toml") == {}
+    path.write_text('[count]\nprompt = "how many"\nchoices = ["a"]\n')
+    with pytest.raises(ExerciseFormatError, match=r"\[count\].*digest"):
+        exercises.read_questions(path)
+    path.write_text("[count\n")
+    with pytest.raises(ExerciseFormatError, match="not valid TOML"):
+        exercises.read_questions(path)
+
+
 def test_hash_command_prints_the_digest(capsys):
     assert exercises.main(["hash", "demo.count", "b"]) == 0
     assert capsys.readouterr().out.strip() == answer_digest("demo.count", "b")
@@ -199,7 +214,7 @@ def test_every_question_in_a_lesson_is_registered_and_its_reference_answer_passe
     key = exercises.lesson_key_of(source)
     questions = exercises.lesson_questions(key)
     answers = question_answers(source.read_text())
-    assert set(answers) == set(questions), f"{source.name}: questions in the notebook and in its checks.QUESTIONS"
+    assert set(answers) == set(questions), f"{source.name}: questions in the notebook and in its questions.toml"
     for name, code in answers.items():
         namespace = {}
         exec(code, namespace)

@@ -87,3 +87,87 @@ def test_every_config_dataclass_in_the_course_documents_its_fields():
                     and not lines[field.lineno - 2].strip().startswith("#")
                 ]
     assert not missing, f"document {', '.join(missing)}"
+
+
+def test_the_new_goal_dqn_stop_is_the_bar_its_curves_are_read_at():
+    from course.dreamer import goals, presets
+
+    assert presets.PRESETS["new_goal_dqn_run"].solve_return == goals.DQN_SUCCESS
+
+
+# ---------------------------------------------------------------- the presets reader on bad files
+
+
+@dataclasses.dataclass
+class _Inner:
+    k: int  # a count
+    eps: float  # a small number
+
+
+@dataclasses.dataclass
+class _Demo:
+    name: str  # a name
+    steps: int  # how many
+    lr: float  # a rate
+    levels: tuple  # numbers or null
+    tasks: tuple[str, ...]  # names
+    limit: int | None  # at most, or null for none
+    inner: _Inner  # a nested config
+    fast: bool = False  # a switch
+
+
+_GOOD = """
+_Demo:
+  # a comment
+  demo:
+    name: "x"
+    steps: 10
+    lr: 0.001
+    levels: [0, 30, null]
+    tasks: ["a", "b"]
+    limit: null
+    inner: {k: 3, eps: 1}
+    fast: true
+"""
+
+
+def _read(tmp_path, text):
+    from course.core.presets import read_presets
+
+    (tmp_path / "presets.yaml").write_text(text)
+    return read_presets(tmp_path / "presets.py", _Demo)
+
+
+def test_presets_are_read_whole_and_typed(tmp_path):
+    demo = _read(tmp_path, _GOOD)["demo"]
+    assert demo == _Demo("x", 10, 0.001, (0, 30, None), ("a", "b"), None, _Inner(3, 1.0), True)
+    assert isinstance(demo.inner.eps, float) and isinstance(demo.levels, tuple)
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (("    fast: true\n", ""), "missing: fast"),
+        (("    fast: true\n", "    fast: true\n    speed: 2\n"), "unknown: speed"),
+        (("lr: 0.001", "lr: 1e-3"), r"demo.lr: expected float, got '1e-3'"),
+        (("steps: 10", "steps: 10.5"), "demo.steps: expected int"),
+        (("steps: 10", "steps: true"), "demo.steps: expected int"),
+        (("limit: null", "limit: many"), "demo.limit"),
+        (('tasks: ["a", "b"]', "tasks: [1]"), "demo.tasks: expected str"),
+        (("inner: {k: 3, eps: 1}", "inner: {k: 3}"), "demo.inner.*missing: eps"),
+        (("_Demo:", "Other:"), "sections must be config classes.*unknown: Other"),
+        (("  demo:", "  demo: [1"), "not valid YAML"),
+    ],
+)
+def test_a_bad_presets_file_names_the_preset_and_field(tmp_path, edit, message):
+    from course.core.presets import PresetError
+
+    with pytest.raises(PresetError, match=message):
+        _read(tmp_path, _GOOD.replace(*edit))
+
+
+def test_a_missing_presets_file_says_how_to_restore_it(tmp_path):
+    from course.core.presets import PresetError, read_presets
+
+    with pytest.raises(PresetError, match="git checkout"):
+        read_presets(tmp_path / "presets.py", _Demo)

@@ -19,7 +19,7 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 # What a control's output can be, as CSS selectors inside the widget.
 IMAGE = "img.widget-image"  # an ipywidgets Image
 CAPTION = ".widget-html-content"  # an ipywidgets HTML
-PLOT = ".widget-output img"  # a matplotlib figure drawn into an ipywidgets Output
+PLOT = "img.course-figure"  # a matplotlib figure drawn into an ipywidgets Image (course.core.widgets.figure_image)
 BOARD = ".widget-html-content:has(svg)"  # an ipywidgets HTML holding a drawing (SVG)
 READOUT = ".widget-html-content:not(:has(svg))"  # an ipywidgets HTML holding text only
 

@@ -8,21 +8,6 @@ import math
 import numpy as np
 
 from course.core.checking import exercise_check, expect
-from course.core.exercises import Question
-
-# The lesson's question exercises; digests from `python -m course.core.exercises hash arc.ID ANSWER`.
-QUESTIONS = {
-    "failed_curves": Question(
-        "what the bits do on a failed puzzle",
-        "3c5c3aeb4ff490e070239ee0a0761ac298683b47cc67e5b41aeaeac4fd924824",
-        choices=("a", "b", "c"),
-    ),
-    "rate_zero": Question(
-        "why the rate ends near zero on solved puzzles",
-        "55be69d6f09384911fd6d8c0acfd1866401caf6335e861ff139010cd33993367",
-        choices=("a", "b", "c"),
-    ),
-}
 
 
 @exercise_check

@@ -16,7 +16,7 @@ from matplotlib.colors import ListedColormap
 
 from course.arc.data import Task, task_from_dict
 from course.arc.solver import SolverConfig, solve
-from course.core.widgets import redraw, to_png, widget_box
+from course.core.widgets import figure_image, figure_png, to_png, widget_box
 
 # ARC's usual palette: 0 black, 1 blue, 2 red, 3 green, 4 yellow, 5 grey, 6 magenta, 7 orange, 8 azure, 9 maroon
 PALETTE = ["#000000", "#0074D9", "#FF4136", "#2ECC40", "#FFDC00", "#AAAAAA", "#F012BE", "#FF851B", "#7FDBFF", "#870C25"]
@@ -128,9 +128,31 @@ def run_explorer(runs: dict, tasks: dict[str, Task]):
     )
     image = W.Image(format="png")
     readout = W.HTML()
-    out = W.Output()
+    plot = figure_image()
+    curves: dict[str, tuple[Any, Any]] = {}  # task → (its description-length figure, the step marker)
+
+    def curve_figure(name: str) -> tuple[Any, Any]:
+        """The run's curves are drawn once per task; a move of the record slider moves the marker."""
+        if name not in curves:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+            from matplotlib.figure import Figure
+
+            run, c = runs[name], runs[name].curves
+            fig = Figure(figsize=(6, 2.8))
+            ax = fig.subplots()
+            ax.plot(c["step"], c["rate_bits"] + c["outputs_bits"], label="examples: rate + outputs")
+            ax.plot(c["step"], c["answer_bits"], label="the true answer")
+            marker = ax.axvline(0, color="grey", linestyle=":")
+            ax.set(yscale="symlog", xlabel="training step", ylabel="bits", title=f"description length, {run.task}")
+            ax.legend(fontsize=8)
+            fig.tight_layout()
+            FigureCanvasAgg(fig).draw()  # once now: later drawings reuse the layout of its texts
+            curves[name] = fig, marker
+        return curves[name]
 
     def draw(_=None):
+        if switching:
+            return
         run, task = runs[task_menu.value], tasks[task_menu.value]
         frame = run_frame(run, step.value)
         truth = task.test_outputs[0]
@@ -142,24 +164,27 @@ def run_explorer(runs: dict, tasks: dict[str, Task]):
             f"train outputs given inputs <b>{frame['outputs_bits']:.1f}</b> bits "
             f"({frame['train_cells_wrong']} cells wrong) · the true answer <b>{frame['answer_bits']:.1f}</b> bits"
         )
-        with redraw(out, figsize=(6, 2.8)) as (fig, ax):
-            c = run.curves
-            ax.plot(c["step"], c["rate_bits"] + c["outputs_bits"], label="examples: rate + outputs")
-            ax.plot(c["step"], c["answer_bits"], label="the true answer")
-            ax.axvline(frame["step"], color="grey", linestyle=":")
-            ax.set(yscale="symlog", xlabel="training step", ylabel="bits", title=f"description length, {run.task}")
-            ax.legend(fontsize=8)
-            fig.tight_layout()
+        fig, marker = curve_figure(task_menu.value)
+        marker.set_xdata([frame["step"], frame["step"]])
+        plot.value = figure_png(fig)
 
     def new_task(_=None):
-        step.max = len(runs[task_menu.value].guesses) - 1
-        step.value = step.max
+        nonlocal switching
+        switching = True  # one drawing for the new task, not one per change of the slider's range
+        try:
+            step.max = len(runs[task_menu.value].guesses) - 1
+            step.value = step.max
+        finally:
+            switching = False
         draw()
 
+    switching = False
+    for name in names:  # every task's curves now: choosing a task then answers at once
+        curve_figure(name)
     task_menu.observe(new_task, "value")
     step.observe(draw, "value")
     new_task()
-    return widget_box([task_menu, step, image, readout, out], [task_menu, step], [image, readout, out])
+    return widget_box([task_menu, step, image, readout, plot], [task_menu, step], [image, readout, plot])
 
 
 class GridEditor:

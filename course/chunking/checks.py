@@ -8,21 +8,6 @@ import math
 import numpy as np
 
 from course.core.checking import exercise_check, expect
-from course.core.exercises import Question
-
-# The lesson's question exercises; digests from `python -m course.core.exercises hash chunking.ID ANSWER`.
-QUESTIONS = {
-    "random_recall": Question(
-        "the master's recall of random positions",
-        "35afc1dad68ad3d7d2f89f19b0b6417c70bba2016bf53ee32e1aa38937e29bff",
-        choices=("a", "b", "c"),
-    ),
-    "random_bits": Question(
-        "a random position's bits under the master's code",
-        "c2e614996456e64fe021c5506728d0ac1485bdea83a082a8ccf8393883feee16",
-        choices=("a", "b", "c"),
-    ),
-}
 
 A, B, C, D, E = (frozenset([i]) for i in range(5))  # lone pieces
 PAIR, TRIPLE, BIG = frozenset([10, 11]), frozenset([20, 21, 22]), frozenset(range(30, 42))

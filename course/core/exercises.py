@@ -37,7 +37,7 @@ letter for a multiple-choice question or a number, with the explanation as comme
 
 The student version reads `answer_rotation = None  # your answer: "a", "b" or "c"`. The next cell,
 tagged `check`, calls `check_answer("embeddings.rotation", answer_rotation)`, which looks the
-question up in the lesson's `checks.QUESTIONS` (a dict id -> `Question`; the prefix is the
+question up in the lesson's `questions.toml` (a table per question id; the prefix is the
 lesson's key in `course.lessons.LESSONS`). The package never holds the plain answer, only a
 salted SHA-256 of it: of the normalised letter, or, for a number, of the bucket it falls in
 (`tolerance` wide), so that any answer within ± tolerance of the reference is accepted. Authors
@@ -60,10 +60,16 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)# BEGIN SOLUTION\s*$")
 END = re.compile(r"^[ \t]*# END SOLUTION\s*$")
 ANSWER = re.compile(r"^(?P<indent>[ \t]*)answer_(?P<id>\w+)\s*=")
 STUB = 'raise NotImplementedError("Exercise: replace this line with your solution")'
+QUESTIONS_FILE = "questions.toml"  # in each lesson's package, beside checks.py
 SALT = "thinking-in-latent-space"  # with the question's id: equal answers hash differently per question
 
 
@@ -136,14 +142,35 @@ def answer_digest(qualified_id: str, answer, tolerance: float | None = None) -> 
 
 
 def lesson_questions(lesson_key: str) -> dict[str, Question]:
-    """The `QUESTIONS` of a lesson's `checks` module (empty if it has none)."""
+    """The question exercises of a lesson: its package's `questions.toml` (none if it has none)."""
     lesson = _table_of_contents().get_lesson(lesson_key)
     package = lesson.presets.rpartition(".")[0]  # the lesson's package: `course.X` of `course.X.presets`
-    try:
-        checks = importlib.import_module(f"{package}.checks")
-    except ModuleNotFoundError:
+    spec = importlib.util.find_spec(package)
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    return read_questions(Path(folders[0]) / QUESTIONS_FILE) if folders else {}
+
+
+def read_questions(path: Path) -> dict[str, Question]:
+    """A `questions.toml`: one table per question id, with `prompt`, `digest` and either `choices`
+    (allowed letters) or `tolerance` (for a number)."""
+    if not path.exists():
         return {}
-    return dict(getattr(checks, "QUESTIONS", {}))
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ExerciseFormatError(f"{path} is not valid TOML ({err}): fix the file") from None
+    questions = {}
+    for question_id, fields in table.items():
+        unknown = set(fields) - {"prompt", "digest", "choices", "tolerance"}
+        if unknown or not {"prompt", "digest"} <= set(fields):
+            raise ExerciseFormatError(
+                f"{path} [{question_id}]: a question has `prompt`, `digest` and `choices` or `tolerance`"
+                + (f" (unknown: {', '.join(sorted(unknown))})" if unknown else "")
+            )
+        questions[question_id] = Question(
+            fields["prompt"], fields["digest"], tuple(fields.get("choices", ())), fields.get("tolerance")
+        )
+    return questions
 
 
 def get_question(qualified_id: str) -> Question:
@@ -210,7 +237,7 @@ def _stub_block(block: list[str], indent: str, questions: dict[str, Question]) -
 def strip_solutions(source: str, origin: str = "notebook", questions: dict[str, Question] | None = None) -> str:
     """Return `source` with every solution block replaced by a stub: `raise NotImplementedError`,
     or `answer_<id> = None` for a block that only assigns a question's answer (`questions`, the
-    lesson's `QUESTIONS`, lists the allowed answers in the stub's comment)."""
+    lesson's questions, lists the allowed answers in the stub's comment)."""
     out: list[str] = []
     block: list[str] | None = None
     indent = ""

@@ -44,53 +44,48 @@ def syllabus_table() -> str:
     return "\n".join(lines)
 
 
+# The generated tables of docs/instructors.md, filled from the recorded benches (`str.format_map`)
+COSTS_TABLE = """\
+| step | measured |
+|---|---|
+| assign all {lessons} lessons (`make assign`) | {assign_seconds:.0f} s |
+| grade one submission, 2 at once (mean, wall clock) | {grade_seconds_per_submission:.0f} s \
+(slowest {grade_seconds_per_submission_max:.0f} s) |
+| CPU time per graded submission (otter's runner + kernel) | {grade_cpu_seconds_per_submission:.0f} s |
+| a class of N on this machine, 2 at once | about N × {half_grade_seconds:.0f} s |
+| exercises graded, all with hidden tests | {exercises_with_hidden_tests} of {exercises_total} |
+| solutions / untouched copies / partial exact | {instructor_score_pct:g} % / {student_stub_score_pct:g} % / \
+{partial_submission_score_exact} |
+| shortcut exercises tried / their points | {shortcut_exercises_tried} / {shortcut_submissions_points:g} |
+| kinds of broken submission tried / grader crashes | {bad_submissions_tried} / {bad_submissions_crashed_grader} |"""
+
+HUB_TABLE = """\
+| | measured |
+|---|---|
+| students at once | {students} (on {cores} cores) |
+| a server ready after start (median / all {students} ready) | {server_ready_seconds[median]:.0f} s / \
+{all_servers_ready_seconds:.0f} s |
+| Lesson 01 up to the explorer, all at once (median / slowest) | {explorer_seconds_all_at_once[median]:.0f} s / \
+{explorer_seconds_all_at_once[max]:.0f} s |
+| memory of a student: server only / busy (peak) / kernel idle after the lesson | \
+{server_idle_mib_per_student:.0f} / {peak_mib_per_busy_student:.0f} / {idle_mib_per_student_after_lesson:.0f} MiB |
+| hub and proxy | {hub_and_proxy_mib:.0f} MiB |
+| students a 24 GiB machine holds, every kernel busy / idle | {capacity_24gib[busy]} / {capacity_24gib[idle]} \
+({capacity_24gib[rule]}) |
+| limits set (hub config and Helm values) | memory {limits[mem_limit_mib]} MiB (guarantee \
+{limits[mem_guarantee_mib]}), CPU {limits[cpu_limit]:g} (guarantee {limits[cpu_guarantee]:g}), at most \
+{limits[active_servers]} servers |"""
+
+
 def costs_table(bench: dict) -> str:
-    lessons = bench["grade_wall_seconds_per_lesson"]
-    return "\n".join(
-        [
-            "| step | measured |",
-            "|---|---|",
-            f"| assign all {len(lessons)} lessons (`make assign`) | {bench['assign_seconds']:.0f} s |",
-            f"| grade one submission, 2 at once (mean, wall clock) | {bench['grade_seconds_per_submission']:.0f} s "
-            f"(slowest {bench['grade_seconds_per_submission_max']:.0f} s) |",
-            f"| CPU time per graded submission (otter's runner + kernel) | "
-            f"{bench['grade_cpu_seconds_per_submission']:.0f} s |",
-            f"| a class of N on this machine, 2 at once | about N × "
-            f"{bench['grade_seconds_per_submission'] / 2:.0f} s |",
-            f"| exercises graded, all with hidden tests | {bench['exercises_with_hidden_tests']} of "
-            f"{bench['exercises_total']} |",
-            f"| solutions / untouched copies / partial exact | {bench['instructor_score_pct']:g} % / "
-            f"{bench['student_stub_score_pct']:g} % / {bench['partial_submission_score_exact']} |",
-            f"| shortcut exercises tried / their points | {bench['shortcut_exercises_tried']} / "
-            f"{bench['shortcut_submissions_points']:g} |",
-            f"| kinds of broken submission tried / grader crashes | {bench['bad_submissions_tried']} / "
-            f"{bench['bad_submissions_crashed_grader']} |",
-        ]
+    lessons = len(bench["grade_wall_seconds_per_lesson"])
+    return COSTS_TABLE.format_map(
+        bench | {"lessons": lessons, "half_grade_seconds": bench["grade_seconds_per_submission"] / 2}
     )
 
 
 def hub_table(hub: dict) -> str:
-    limits = hub["limits"]
-    return "\n".join(
-        [
-            "| | measured |",
-            "|---|---|",
-            f"| students at once | {hub['students']} (on {hub['cores']} cores) |",
-            f"| a server ready after start (median / all {hub['students']} ready) | "
-            f"{hub['server_ready_seconds']['median']:.0f} s / {hub['all_servers_ready_seconds']:.0f} s |",
-            f"| Lesson 01 up to the explorer, all at once (median / slowest) | "
-            f"{hub['explorer_seconds_all_at_once']['median']:.0f} s / {hub['explorer_seconds_all_at_once']['max']:.0f} s |",
-            f"| memory of a student: server only / busy (peak) / kernel idle after the lesson | "
-            f"{hub['server_idle_mib_per_student']:.0f} / {hub['peak_mib_per_busy_student']:.0f} / "
-            f"{hub['idle_mib_per_student_after_lesson']:.0f} MiB |",
-            f"| hub and proxy | {hub['hub_and_proxy_mib']:.0f} MiB |",
-            f"| students a 24 GiB machine holds, every kernel busy / idle | {hub['capacity_24gib']['busy']} / "
-            f"{hub['capacity_24gib']['idle']} ({hub['capacity_24gib']['rule']}) |",
-            f"| limits set (hub config and Helm values) | memory {limits['mem_limit_mib']} MiB "
-            f"(guarantee {limits['mem_guarantee_mib']}), CPU {limits['cpu_limit']:g} "
-            f"(guarantee {limits['cpu_guarantee']:g}), at most {limits['active_servers']} servers |",
-        ]
-    )
+    return HUB_TABLE.format_map(hub)
 
 
 def render(doc: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import torch
 
 from course.core.checking import exercise_check, expect
-from course.core.exercises import Question
 from course.dreamer.dreamer import lambda_returns as reference_lambda_returns
 from course.dreamer.dreamer import make_bins, symexp, symlog, twohot_encode
 
@@ -100,18 +99,3 @@ def check_symlog_twohot(symlog_twohot) -> None:
         "a batch of any shape agrees with Dreamer's own symlog two-hot",
         "work on the last axis you add; every axis of x is a batch",
     )
-
-
-# question exercises: the answers are stored only as salted digests (`course.core.exercises`)
-QUESTIONS = {
-    "trusted_catch": Question(
-        prompt="how CEM valued by the trusted heads plays Catch",
-        digest="2ac8b943739ae1b5021c88851765a9af37a9296befbd1c984afec877efd34ef3",
-        choices=("a", "b", "c"),
-    ),
-    "old_actor": Question(
-        prompt="how often the old actor reaches a moved goal",
-        digest="fe3db624ba2d0de3d9f5ca328504de279241ba067febebe343398fd1fefc33bb",
-        choices=("a", "b", "c"),
-    ),
-}

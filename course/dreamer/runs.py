@@ -152,7 +152,7 @@ def _curve(history: list[dict]) -> list[list[float]]:
 def train_agent(config: DreamerConfig, guide=None, stop=None) -> tuple[dict, dict]:
     """One Dreamer run: its tensors, and its figures with the training curve and how well it dreams.
 
-    `python -m course train dreamer_catch` trains the shipped agent with it (`presets.DREAMER_CATCH`)."""
+    `python -m course train dreamer_catch` trains the shipped agent with it (preset `dreamer_catch`)."""
     tensors, metrics, history = train_dreamer(config, guide=guide, stop=stop)
     agent = make_agent(config)
     agent.load_state_dict(tensors)

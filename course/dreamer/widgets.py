@@ -11,10 +11,9 @@ from __future__ import annotations
 import html
 
 import ipywidgets as W
-import matplotlib.pyplot as plt
 import numpy as np
 
-from course.core.widgets import redraw, to_png, widget_box
+from course.core.widgets import Prepared, figure_image, figure_png, on_one_thread, to_png, widget_box
 from course.dreamer.analysis import dream, observe_episode, room_episode, room_picture
 from course.dreamer.dreamer import Dreamer
 from course.dreamer.envs import EmptyRoom
@@ -191,6 +190,7 @@ def dream_viewer(agent: Dreamer, game: int = 0):
     image = W.Image(format="png")
     caption = W.HTML()
 
+    @on_one_thread
     def update(_=None):
         view = dream_vs_real(agent, game_slider.value, start.value, plan.value, horizon.value)
         image.value = dream_picture(view)
@@ -206,45 +206,60 @@ def dream_viewer(agent: Dreamer, game: int = 0):
 def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6, sampled_by_step=None):
     """A horizon slider: the share of exact imagined frames up to that step (best-guess dreams, and
     sampled ones if given), and several best-guess dreams cut at that horizon next to reality."""
+    from matplotlib.figure import Figure
+
+    longest = len(accuracy_by_step)
     horizon = W.IntSlider(
         value=3,
         min=1,
-        max=len(accuracy_by_step),
+        max=longest,
         description="steps dreamed",
         style={"description_width": "initial"},
         continuous_update=False,
         layout=W.Layout(width="420px"),
     )
     caption = W.HTML()
-    out = W.Output()
+    plot = figure_image()
+
+    # Each game dreamed once, as far as the slider goes: a best-guess dream is made step by step,
+    # so its first k steps are the dream cut at horizon k (up to float rounding).
+    views = [dream_vs_real(agent, 200 + g, 0, "random", longest) for g in range(games)]
+
+    # One figure for the widget's lifetime: a move shifts the marker and swaps the dreamed frames.
+    fig = Figure(figsize=(8.5, 2.8))
+    axes = fig.subplots(ncols=2, gridspec_kw={"width_ratios": [1.3, 1]})
+    steps = np.arange(1, longest + 1)
+    axes[0].plot(steps, accuracy_by_step, "o-", label="best guess")
+    if sampled_by_step is not None:
+        axes[0].plot(steps, sampled_by_step, "s--", color="tab:gray", label="codes sampled (training)")
+        axes[0].legend(loc="lower left", fontsize=8)
+    marker = axes[0].axvline(horizon.value, color="tab:red", ls="--")
+    axes[0].set(xlabel="open-loop imagined step", ylabel="share of exact frames", ylim=(0, 1.05))
+    axes[0].set_title("how far dreams stay true")
+
+    def pairs_at(k: int) -> np.ndarray:
+        """Real | imagined frame at step k, game after game: (H, games·2W)."""
+        return np.concatenate([np.concatenate([v["real"][k - 1], v["imagined"][k - 1]], -1) for v in views], -1)[0]
+
+    shown = axes[1].imshow(pairs_at(horizon.value), cmap="gray", vmin=0, vmax=1)
+    for g in range(1, games):
+        axes[1].axvline(g * 10 - 0.5, color="tab:orange")
+    title = axes[1].set_title("")
+    axes[1].set(xticks=[], yticks=[])
+
+    def show(k: int) -> None:
+        marker.set_xdata([k, k])
+        shown.set_data(pairs_at(k))
+        title.set_text(f"step {k}: real | imagined, {games} games")
+
+    show(horizon.value)
+    fig.tight_layout()  # once: what moves never changes the layout
 
     def update(_=None):
         k = horizon.value
-        rows = []
-        wrong = 0
-        for g in range(games):
-            view = dream_vs_real(agent, 200 + g, 0, "random", k)
-            rows.append((view["real"][-1], view["imagined"][-1]))
-            wrong += not view["matches"][-1]
-        with redraw(out, ncols=2, figsize=(8.5, 2.8), gridspec_kw={"width_ratios": [1.3, 1]}) as (fig, axes):
-            steps = np.arange(1, len(accuracy_by_step) + 1)
-            axes[0].plot(steps, accuracy_by_step, "o-", label="best guess")
-            if sampled_by_step is not None:
-                axes[0].plot(steps, sampled_by_step, "s--", color="tab:gray", label="codes sampled (training)")
-                axes[0].legend(loc="lower left", fontsize=8)
-            axes[0].axvline(k, color="tab:red", ls="--")
-            axes[0].set(
-                xlabel="open-loop imagined step",
-                ylabel="share of exact frames",
-                ylim=(0, 1.05),
-                title="how far dreams stay true",
-            )
-            pairs = np.concatenate([np.concatenate([r, i], -1) for r, i in rows], -1)  # (1, H, games·2W)
-            axes[1].imshow(pairs[0], cmap="gray", vmin=0, vmax=1)
-            for g in range(1, games):
-                axes[1].axvline(g * 10 - 0.5, color="tab:orange")
-            axes[1].set(title=f"step {k}: real | imagined, {games} games", xticks=[], yticks=[])
-            plt.tight_layout()
+        show(k)
+        plot.value = figure_png(fig)
+        wrong = sum(not v["matches"][k - 1] for v in views)
         caption.value = (
             f"at step {k}: {accuracy_by_step[k - 1]:.0%} of imagined frames are exact "
             f"(here {games - wrong} of {games} games)"
@@ -252,7 +267,7 @@ def drift_explorer(agent: Dreamer, accuracy_by_step: np.ndarray, games: int = 6,
 
     horizon.observe(update, "value")
     update()
-    return widget_box([horizon, caption, out], [horizon], [caption, out])
+    return widget_box([horizon, caption, plot], [horizon], [caption, plot])
 
 
 def room_viewer(agent: Dreamer, game: int = 3, plan: str = "the agent's", typed: str = "FFRFFF"):
@@ -273,6 +288,7 @@ def room_viewer(agent: Dreamer, game: int = 3, plan: str = "the agent's", typed:
     image = W.Image(format="png")
     caption = W.HTML()
 
+    @on_one_thread
     def update(_=None):
         try:
             moves = room_plan(plan_menu.value, game_slider.value, typed_box.value)
@@ -331,20 +347,38 @@ def goal_walk_caption(run: dict, goal: tuple[int, int]) -> str:
     )
 
 
-def goal_viewer(agent: Dreamer, heads, goal: tuple[int, int] = (1, 2), game: int = 0):
+def goal_viewer(agent: Dreamer, heads, goal: tuple[int, int] = (1, 2), game: int = 0, prepare: bool = True):
     """Pick a goal cell of the room (never rewarded in training) and a start: the plan the model
-    dreams in its latent space, then the walk the planner really makes, with zero new real steps."""
+    dreams in its latent space, then the walk the planner really makes, with zero new real steps.
+
+    A walk plans again at every move (many imagined games each), which takes a good part of a
+    second: each walk is kept once made, and with `prepare` the settings one step away from the
+    one shown are walked ahead, between moves (`Prepared`)."""
     from course.dreamer.goals import FLOOR, plan_and_walk
+
+    games = 100  # the game slider's range
+
+    def walk(key: tuple[int, int, int]) -> dict:
+        column, row, start = key
+        return plan_and_walk(agent, heads, (column, row), start)
+
+    def one_step_away(key: tuple[int, int, int]) -> list[tuple[int, int, int]]:
+        column, row, start = key
+        steps = [(column + 1, row, start), (column, row + 1, start), (column, row, start + 1)]
+        steps += [(column - 1, row, start), (column, row - 1, start), (column, row, start - 1)]
+        return [(c, r, g) for c, r, g in steps if 0 <= c < FLOOR and 0 <= r < FLOOR and 0 <= g < games]
+
+    walks = Prepared(walk, one_step_away, ahead=prepare)
 
     style = {"description_width": "initial"}
     x = W.IntSlider(value=goal[0], min=0, max=FLOOR - 1, description="goal column x", style=style)
     y = W.IntSlider(value=goal[1], min=0, max=FLOOR - 1, description="goal row y", style=style)
-    game_slider = W.IntSlider(value=game, min=0, max=99, description="goal game", style=style)
+    game_slider = W.IntSlider(value=game, min=0, max=games - 1, description="goal game", style=style)
     image = W.Image(format="png")
     caption = W.HTML()
 
-    def update(_=None):
-        run = plan_and_walk(agent, heads, (x.value, y.value), game_slider.value)
+    def update(_=None):  # on the process's PyTorch threads, as the thread that walks ahead
+        run = walks.get((x.value, y.value, game_slider.value))
         image.value = goal_walk_picture(run)
         caption.value = goal_walk_caption(run, (x.value, y.value))
 
@@ -352,4 +386,6 @@ def goal_viewer(agent: Dreamer, heads, goal: tuple[int, int] = (1, 2), game: int
         control.observe(update, "value")
     update()
     controls = [x, y, game_slider]
-    return widget_box([W.VBox(controls), image, caption], controls, [image, caption])
+    box = widget_box([W.VBox(controls), image, caption], controls, [image, caption])
+    box.walks = walks  # the walks made so far, by (x, y, game)
+    return box

@@ -5,22 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from course.core.checking import exercise_check, expect
-from course.core.exercises import Question
 from course.embeddings import metrics as M
-
-# The lesson's question exercises; digests from `python -m course.core.exercises hash embeddings.ID ANSWER`.
-QUESTIONS = {
-    "standardise": Question(
-        "what standardising does to the β-TCVAE's distance–factor correlation",
-        "99cfd41ab8aba522f49b5c4fac7b94b40b065c58f330104eb426a2b46a540726",
-        choices=("a", "b", "c"),
-    ),
-    "rotation": Question(
-        "what a rotation does to MIG and to the distance–factor correlation",
-        "1e395d6f6b6d1af6c47f0fc6e1a072f88d56a81e9b2a2571236225e2c750a606",
-        choices=("a", "b", "c", "d"),
-    ),
-}
 
 
 @exercise_check

@@ -11,7 +11,7 @@ import ipywidgets as W
 import numpy as np
 import torch
 
-from course.core.widgets import redraw, to_png, widget_box
+from course.core.widgets import Prepared, draw_into, figure_image, on_one_thread, to_png, widget_box
 from course.embeddings import metrics as M
 from course.embeddings.sprites import FACTOR_NAMES, FACTORS, SpriteDataset
 
@@ -88,6 +88,7 @@ def latent_traversal(model, z_start: np.ndarray, span: float = 3.0):
     ]
     image = W.Image(format="png", value=to_png(decode_latent(model, z_start)[0].transpose(1, 2, 0), 6))
 
+    @on_one_thread
     def update(_=None):
         z = np.array([s.value for s in sliders])
         image.value = to_png(decode_latent(model, z)[0].transpose(1, 2, 0), 6)
@@ -130,12 +131,12 @@ def umap_explorer(coords: np.ndarray, data: SpriteDataset, title: str = "UMAP of
     """A 2-D map of the embedding, coloured by the factor you choose."""
     factor = W.Dropdown(options=list(FACTOR_NAMES), value="shape", description="colour by")
     caption = W.HTML()
-    out = W.Output()
+    plot = figure_image()
 
     def update(_=None):
         colours = factor_colours(data, factor.value)
         caption.value = f"{len(coords)} sprites coloured by <b>{factor.value}</b>"
-        with redraw(out, figsize=(5.5, 4.5)) as (fig, ax):
+        with draw_into(plot, margin=1.0, figsize=(5.5, 4.5)) as (fig, ax):
             points = ax.scatter(coords[:, 0], coords[:, 1], c=colours, s=3, cmap="viridis")
             values = FACTORS[FACTOR_NAMES.index(factor.value)].values
             bar = fig.colorbar(points, ax=ax, ticks=range(len(values)))
@@ -145,11 +146,12 @@ def umap_explorer(coords: np.ndarray, data: SpriteDataset, title: str = "UMAP of
 
     factor.observe(update, "value")
     update()
-    return widget_box([factor, caption, out], [factor], [caption, out])
+    return widget_box([factor, caption, plot], [factor], [caption, plot])
 
 
-def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7):
-    """Rotate the latent space step by step: distances stay, the per-dimension story goes."""
+def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7, prepare: bool = True):
+    """Rotate the latent space step by step: distances stay, the per-dimension story goes.
+    `prepare`: make the scores a key press away ahead, between moves."""
     amount = W.FloatSlider(
         value=0.0,
         min=0.0,
@@ -160,15 +162,24 @@ def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7):
         layout=W.Layout(width="500px"),
     )
     readout = W.HTML()
-    out = W.Output()
+    plot = figure_image()
+
+    def one_step_away(at: float) -> list[float]:
+        """An arrow key's step and a page key's (five steps) either way, nearest first."""
+        moves = [amount.step, -amount.step, 5 * amount.step, -5 * amount.step]
+        return [round(at + move, 6) for move in moves if amount.min <= round(at + move, 6) <= amount.max]
+
+    # the scores take a good part of a second (mutual information of every dimension and factor):
+    # kept per setting, and made ahead for the settings a key press away (`Prepared`)
+    scores_at = Prepared(lambda at: rotation_scores(z, data, at, seed), one_step_away, ahead=prepare)
 
     def update(_=None):
-        scores = rotation_scores(z, data, amount.value, seed)
+        scores = scores_at.get(round(amount.value, 6))
         readout.value = (
             f"MIG <b>{scores['mig']:.3f}</b> · distance–factor Spearman <b>{scores['distance_spearman']:.3f}</b>"
             f" · distances vs unrotated <b>{scores['distance_agreement']:.4f}</b>"
         )
-        with redraw(out, figsize=(5, 4)) as (fig, ax):
+        with draw_into(plot, margin=1.0, figsize=(5, 4)) as (fig, ax):
             mi = scores["mutual_info"] / M.factor_entropy(data.factors)
             im = ax.imshow(mi, cmap="magma", vmin=0, vmax=1, aspect="auto")
             ax.set(
@@ -183,4 +194,6 @@ def rotation_explorer(z: np.ndarray, data: SpriteDataset, seed: int = 7):
 
     amount.observe(update, "value")
     update()
-    return widget_box([amount, readout, out], [amount], [readout, out])
+    box = widget_box([amount, readout, plot], [amount], [readout, plot])
+    box.scores = scores_at  # the scores made so far, by rotation amount
+    return box

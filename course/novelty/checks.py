@@ -5,27 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from course.core.checking import exercise_check, expect
-from course.core.exercises import Question
 from course.novelty.ngu import NGUConfig, kernel_sum_reward
-
-# The lesson's question exercises; digests from `python -m course.core.exercises hash ngu.ID ANSWER`.
-QUESTIONS = {
-    "twins": Question(
-        "r_episodic for ten neighbours at distance 0",
-        "eeb3c7d9e3c98fbfdcf076bcd70f915179a880f25ba93168a7d3961709ad7704",
-        tolerance=0.01,
-    ),
-    "tv": Question(
-        "which agent watches the TV most",
-        "cfe55c33a00a2cb2e0fafe4832d62abd2ddb7b54046795954a80de98765c146c",
-        choices=("a", "b", "c"),
-    ),
-    "why": Question(
-        "why watching the TV pays so little in f(x)",
-        "833a478fb2acf06d524c3ba6bd4ab96e9acc6ca442fe648198df6f2ac3ac92c2",
-        choices=("a", "b", "c", "d"),
-    ),
-}
 
 
 @exercise_check

@@ -12,7 +12,7 @@ import dataclasses
 import ipywidgets as W
 import numpy as np
 
-from course.core.widgets import redraw, to_png, widget_box
+from course.core.widgets import draw_into, figure_image, to_png, widget_box
 from course.novelty.analysis import Episode, episode_rewards
 from course.novelty.ngu import NGUConfig
 
@@ -88,7 +88,7 @@ def novelty_explorer(episode: Episode, embeddings: dict[str, np.ndarray], mean_s
     k = W.IntSlider(value=10, min=1, max=30, description="k", continuous_update=False)
     log_eps = W.FloatSlider(value=-4.0, min=-6.0, max=0.0, step=0.5, description="log10 ε", continuous_update=False)
     readout = W.HTML()
-    out = W.Output()
+    plot = figure_image()
 
     def update(_=None):
         trace = reward_trace(
@@ -99,7 +99,7 @@ def novelty_explorer(episode: Episode, embeddings: dict[str, np.ndarray], mean_s
             f"{trace['rewarded_steps']} of {len(episode.obs)} steps rewarded; "
             f"<b>{trace['tv_reward_share']:.0%}</b> of the reward earned with the TV in view"
         )
-        with redraw(out, figsize=(8, 2.8)) as (fig, ax):
+        with draw_into(plot, margin=1.0, figsize=(8, 2.8)) as (fig, ax):
             t = np.arange(len(episode.obs))
             ax.fill_between(
                 t,
@@ -119,4 +119,4 @@ def novelty_explorer(episode: Episode, embeddings: dict[str, np.ndarray], mean_s
     for control in (space, k, log_eps):
         control.observe(update, "value")
     update()
-    return widget_box([space, W.HBox([k, log_eps]), readout, out], [space, k, log_eps], [readout, out])
+    return widget_box([space, W.HBox([k, log_eps]), readout, plot], [space, k, log_eps], [readout, plot])

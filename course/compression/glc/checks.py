@@ -7,26 +7,6 @@ import numpy as np
 import torch
 
 from course.core.checking import exercise_check, expect
-from course.core.exercises import Question
-
-# The lesson's question exercises; digests from `python -m course.core.exercises hash glc.ID ANSWER`.
-QUESTIONS = {
-    "ratio_bpp": Question(
-        "bits per pixel of a 2.7:1 file",
-        "ffcd254554f0d83f3b7d88979366fb663b036e3dfdb45e84b438ad0a4e996587",
-        tolerance=0.15,
-    ),
-    "vq_or_tc": Question(
-        "which needs fewer bits at the VQ's quality",
-        "0b62c1b2a8e73d30fa6ac178593a29cf73ed06489aaf6d2026e0e5c79ad9e521",
-        choices=("a", "b", "c"),
-    ),
-    "experience": Question(
-        "the faces codec on a flower, against the flowers codec",
-        "69fc8ab5791808ee26d419d5e17080ebae9fa5463969d8ba4932083f8146cb04",
-        choices=("a", "b", "c"),
-    ),
-}
 
 
 @exercise_check

@@ -17,8 +17,10 @@ Every generator is seeded: `faces(count, seed)` gives the same images on every m
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -94,70 +96,12 @@ def _palette(hues: int, saturation: float, light: float) -> np.ndarray:
     return np.stack([light - a * np.clip(np.minimum(k(n) - 3, 9 - k(n)), -1, 1) for n in (0, 8, 4)], axis=1)
 
 
-SKIN = np.array(
-    [
-        [0.98, 0.86, 0.74],
-        [0.95, 0.8, 0.67],
-        [0.92, 0.74, 0.6],
-        [0.87, 0.69, 0.54],
-        [0.8, 0.6, 0.45],
-        [0.72, 0.53, 0.38],
-        [0.64, 0.45, 0.32],
-        [0.55, 0.38, 0.26],
-        [0.47, 0.32, 0.22],
-        [0.4, 0.27, 0.18],
-        [0.99, 0.9, 0.8],
-        [0.9, 0.77, 0.7],
-        [0.83, 0.66, 0.58],
-        [0.76, 0.58, 0.5],
-        [0.6, 0.47, 0.4],
-        [0.5, 0.4, 0.33],
-    ]
-)
-HAIR = np.array(
-    [
-        [0.08, 0.06, 0.05],
-        [0.2, 0.13, 0.08],
-        [0.35, 0.22, 0.12],
-        [0.5, 0.33, 0.18],
-        [0.7, 0.5, 0.25],
-        [0.9, 0.78, 0.5],
-        [0.6, 0.25, 0.1],
-        [0.8, 0.35, 0.15],
-        [0.55, 0.55, 0.55],
-        [0.85, 0.85, 0.85],
-        [0.15, 0.15, 0.3],
-        [0.3, 0.1, 0.35],
-        [0.1, 0.35, 0.3],
-        [0.75, 0.2, 0.4],
-        [0.25, 0.25, 0.25],
-        [0.45, 0.28, 0.2],
-    ]
-)
-IRIS = np.array(
-    [
-        [0.35, 0.2, 0.1],
-        [0.2, 0.4, 0.7],
-        [0.25, 0.55, 0.35],
-        [0.45, 0.45, 0.5],
-        [0.15, 0.1, 0.05],
-        [0.5, 0.35, 0.15],
-        [0.3, 0.6, 0.65],
-        [0.55, 0.3, 0.55],
-    ]
-)
-LIPS = np.array(
-    [
-        [0.75, 0.35, 0.35],
-        [0.65, 0.25, 0.3],
-        [0.85, 0.45, 0.45],
-        [0.55, 0.2, 0.2],
-        [0.8, 0.3, 0.45],
-        [0.6, 0.35, 0.3],
-        [0.9, 0.55, 0.5],
-        [0.45, 0.15, 0.2],
-    ]
-)
+# The faces' colours (RGB in [0, 1]): 16 skin tones, 16 hair colours, 8 irises, 8 lips.
+PALETTES = {
+    name: np.array(colours)
+    for name, colours in json.loads((Path(__file__).with_name("face_palettes.json")).read_text()).items()
+}
+SKIN, HAIR, IRIS, LIPS = PALETTES["skin"], PALETTES["hair"], PALETTES["iris"], PALETTES["lips"]
 BACKGROUND_HUES = _palette(16, 0.55, 0.5)
 
 

@@ -7,7 +7,6 @@ ipywidgets builder calls it when a control moves; builders return the container,
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import ipywidgets as W
@@ -16,7 +15,8 @@ import numpy as np
 from course.compression.baselines import jpeg
 from course.compression.coding import bits_per_pixel, decode, encode
 from course.compression.metrics import psnr
-from course.core.widgets import to_png, widget_box
+from course.core.widgets import figure_png as core_figure_png
+from course.core.widgets import on_one_thread, to_png, widget_box
 
 # ---------------------------------------------------------------- plain functions
 
@@ -65,14 +65,18 @@ def cross_domain(model, image: np.ndarray, quality: int) -> dict:
     }
 
 
-def bit_map_figure(model, image: np.ndarray, quality: int):
-    """A figure: the image, and where the bits go (bits per 16×16 block, per latent channel)."""
+def bit_map_figure(model, image: np.ndarray, quality: int, pyplot: bool = True):
+    """A figure: the image, and where the bits go (bits per 16×16 block, per latent channel).
+    `pyplot=False`: a figure of its own, outside pyplot, for a widget to turn into PNG bytes."""
     import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     from course.compression.glc.analysis import bit_allocation
 
     allocation = bit_allocation(model, image, quality)
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3.3))
+    size = (11, 3.3)
+    fig = plt.figure(figsize=size) if pyplot else Figure(figsize=size)
+    axes = fig.subplots(1, 3)
     axes[0].imshow(image)
     axes[0].set_title("image")
     axes[0].axis("off")
@@ -101,6 +105,7 @@ def middle_rate(model) -> int:
 def _builder(rows: list, controls: list, views: list, update) -> W.VBox:
     """The lesson's widget: `update` runs now and whenever a control moves; tests reach the
     controls and views through `.controls` and `.views`."""
+    update = on_one_thread(update)
     for control in controls:
         control.observe(update, "value")
     update()
@@ -111,6 +116,18 @@ def _panel(image: np.ndarray, caption: str, scale: int = 2) -> W.VBox:
     return W.VBox([W.Image(value=to_png(image, scale=scale), format="png"), W.HTML(f"<small>{caption}</small>")])
 
 
+def _empty_panel() -> W.VBox:
+    """A panel to fill with `_fill`: a move of a control then changes its picture and caption in
+    place, where a new panel would be a new widget for the page to build."""
+    return W.VBox([W.Image(format="png"), W.HTML()])
+
+
+def _fill(panel: W.VBox, image: np.ndarray, caption: str) -> None:
+    picture, text = panel.children
+    picture.value = to_png(image, scale=2)
+    text.value = f"<small>{caption}</small>"
+
+
 def rate_explorer(images: dict, model) -> W.VBox:
     """Ours | JPEG at the nearest rate | original, for a chosen image and rate point."""
     names = list(images)
@@ -118,20 +135,20 @@ def rate_explorer(images: dict, model) -> W.VBox:
     rate = W.IntSlider(
         value=middle_rate(model), min=1, max=model.config.rate_points, description="rate point", continuous_update=False
     )
-    row = W.HBox()
+    row = W.HBox([_empty_panel() for _ in range(3)])  # what changes comes first: ours, JPEG, then the original
 
     def update(*_):
         image = images[picker.value]
         result = rate_comparison(image, model, rate.value)
         ours, other = result["ours"], result["jpeg"]
-        row.children = [  # what changes comes first: the decoded images, then the original
-            _panel(ours["decoded"], f"ours: {ours['bytes']} bytes, {ours['bpp']:.3f} bpp, {ours['psnr']:.1f} dB"),
-            _panel(
-                other["decoded"],
-                f"JPEG q{other['quality']}: {other['bytes']} bytes, {other['bpp']:.3f} bpp, {other['psnr']:.1f} dB",
-            ),
-            _panel(image, f"original: {image.shape[0] * image.shape[1] * 3:,} bytes of pixels"),
-        ]
+        mine, theirs, original = row.children
+        _fill(mine, ours["decoded"], f"ours: {ours['bytes']} bytes, {ours['bpp']:.3f} bpp, {ours['psnr']:.1f} dB")
+        _fill(
+            theirs,
+            other["decoded"],
+            f"JPEG q{other['quality']}: {other['bytes']} bytes, {other['bpp']:.3f} bpp, {other['psnr']:.1f} dB",
+        )
+        _fill(original, image, f"original: {image.shape[0] * image.shape[1] * 3:,} bytes of pixels")
 
     return _builder([W.HBox([picker, rate]), row], [picker, rate], [row], update)
 
@@ -148,15 +165,14 @@ def experience_explorer(codecs: dict, test_sets: dict) -> W.VBox:
         description="rate point",
         continuous_update=False,
     )
-    row = W.HBox()
+    row = W.HBox([_empty_panel(), _empty_panel()])
 
     def update(*_):
         image = test_sets[tested.value][index.value]
         result = cross_domain(codecs[trained.value], image, rate.value)
-        row.children = [
-            _panel(result["decoded"], f"{trained.value} codec: {result['bpp']:.3f} bpp, {result['psnr']:.1f} dB"),
-            _panel(image, f"the {tested.value} image"),
-        ]
+        decoded, original = row.children
+        _fill(decoded, result["decoded"], f"{trained.value} codec: {result['bpp']:.3f} bpp, {result['psnr']:.1f} dB")
+        _fill(original, image, f"the {tested.value} image")
 
     return _builder(
         [W.HBox([trained, tested]), W.HBox([index, rate]), row], [trained, tested, index, rate], [row], update
@@ -164,12 +180,13 @@ def experience_explorer(codecs: dict, test_sets: dict) -> W.VBox:
 
 
 def figure_png(fig) -> bytes:
+    """The whole figure at 80 dpi as PNG bytes; a pyplot figure is closed."""
     import matplotlib.pyplot as plt
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
+    fig.set_dpi(80)
+    data = core_figure_png(fig, tight=False)
     plt.close(fig)
-    return buffer.getvalue()
+    return data
 
 
 def bit_map_explorer(images: dict, model) -> W.VBox:
@@ -180,9 +197,36 @@ def bit_map_explorer(images: dict, model) -> W.VBox:
         value=middle_rate(model), min=1, max=model.config.rate_points, description="rate point", continuous_update=False
     )
     view = W.Image(format="png")
+    # One figure for the widget's lifetime, drawn again in place: a new figure's axes, ticks and
+    # colour bar cost more than drawing the new bits.
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from course.compression.glc.analysis import bit_allocation
+
+    sides = ("left", "right", "bottom", "top", "wspace", "hspace")
+    layout = {side: plt.rcParams[f"figure.subplot.{side}"] for side in sides}
+    fig = bit_map_figure(model, images[picker.value], rate.value, pyplot=False)
+    FigureCanvasAgg(fig)  # kept: its renderer remembers the layout of every text
+    image_ax, blocks_ax, channels_ax = fig.axes[:3]
+    picture, blocks, bars = image_ax.images[0], blocks_ax.images[0], channels_ax.patches
 
     def update(*_):
-        view.value = figure_png(bit_map_figure(model, images[picker.value], rate.value))
+        image = images[picker.value]
+        allocation = bit_allocation(model, image, rate.value)
+        picture.set_data(image)
+        blocks.set_data(allocation["per_position"])
+        blocks.autoscale()  # the colours span this map's range, as a new imshow's would (the colour bar follows)
+        for bar, bits in zip(bars, np.sort(allocation["per_channel"])[::-1]):
+            bar.set_height(bits)
+        channels_ax.relim()
+        channels_ax.autoscale_view()
+        channels_ax.set_title(f"{allocation['total_bits']:.0f} bits in all ({allocation['side_bits']:.0f} side)")
+        # laid out as bit_map_figure lays out a new figure: from the default margins, at the default dpi
+        fig.subplots_adjust(**layout)
+        fig.set_dpi(plt.rcParams["figure.dpi"])
+        fig.tight_layout()
+        view.value = figure_png(fig)
 
     return _builder([W.HBox([picker, rate]), view], [picker, rate], [view], update)
 
