@@ -80,3 +80,20 @@ def test_recovery_refuses_mismatched_sets():
     reader = P.FaceReader(P.ReaderConfig().smoke())
     with pytest.raises(ValueError, match="same shape"):
         P.param_recovery(reader, faces(2, 0, 128), faces(3, 0, 128))
+
+
+def test_perception_explorer_controls():
+    from course.compression.glc import widgets
+
+    model, reader = G.load_generative("glc_faces_generative"), P.load_reader()
+    images = {f"face {i}": face for i, face in enumerate(faces(2, seed=99, size=256))}
+    box = widgets.perception_explorer(images, model, reader)
+    shown = lambda: [panel.children[0].value for panel in box.views[0].children]  # noqa: E731
+    before = shown()
+    box.controls[1].value = 2  # a higher rate point: both decodings change, the original does not
+    after = shown()
+    assert after[0] != before[0] and after[1] != before[1] and after[3] == before[3]
+    box.controls[0].value = "face 1"
+    assert shown()[3] != after[3]
+    result = widgets.two_decoders(images["face 0"], model, 1, reader)
+    assert 0 <= result["generative"]["recovery"] <= 1 and result["mse"]["decoded"].shape == (256, 256, 3)

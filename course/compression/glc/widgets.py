@@ -122,9 +122,9 @@ def _empty_panel() -> W.VBox:
     return W.VBox([W.Image(format="png"), W.HTML()])
 
 
-def _fill(panel: W.VBox, image: np.ndarray, caption: str) -> None:
+def _fill(panel: W.VBox, image: np.ndarray, caption: str, scale: int = 2) -> None:
     picture, text = panel.children
-    picture.value = to_png(image, scale=2)
+    picture.value = to_png(image, scale=scale)
     text.value = f"<small>{caption}</small>"
 
 
@@ -268,7 +268,7 @@ def perception_explorer(images: dict, model, reader=None) -> W.VBox:
     names = list(images)
     picker = W.Dropdown(options=names, value=names[0], description="face")
     rate = W.IntSlider(value=1, min=1, max=model.config.rate_points, description="rate point", continuous_update=False)
-    row = W.HBox()
+    row = W.HBox([_empty_panel() for _ in range(4)])  # MSE, generative, JPEG, then the original
 
     def caption(name: str, entry: dict, size: str) -> str:
         text = f"{name}: {size}, {entry['psnr']:.1f} dB"
@@ -280,19 +280,14 @@ def perception_explorer(images: dict, model, reader=None) -> W.VBox:
         image = images[picker.value]
         result = two_decoders(image, model, rate.value, reader)
         size = f"{result['bytes']} bytes ({result['bpp']:.4f} bpp)"
-        row.children = [  # what changes comes first: the decoded images, then the original
-            _panel(result["mse"]["decoded"], caption("MSE decoder", result["mse"], size), scale=1),
-            _panel(
-                result["generative"]["decoded"],
-                caption("generative decoder, same file", result["generative"], size),
-                scale=1,
-            ),
-            _panel(
-                result["jpeg"]["decoded"],
-                caption(f"JPEG q{result['jpeg']['quality']}", result["jpeg"], f"{result['jpeg']['bytes']} bytes"),
-                scale=1,
-            ),
-            _panel(image, "original", scale=1),
+        jpeg_file = result["jpeg"]
+        shown = [
+            (result["mse"]["decoded"], caption("MSE decoder", result["mse"], size)),
+            (result["generative"]["decoded"], caption("generative decoder, same file", result["generative"], size)),
+            (jpeg_file["decoded"], caption(f"JPEG q{jpeg_file['quality']}", jpeg_file, f"{jpeg_file['bytes']} bytes")),
+            (image, "original"),
         ]
+        for panel, (picture, text) in zip(row.children, shown):
+            _fill(panel, picture, text, scale=1)
 
     return _builder([W.HBox([picker, rate]), row], [picker, rate], [row], update)
