@@ -116,6 +116,39 @@ def reader_features(reader: FaceReader, images: np.ndarray, batch: int = 64) -> 
     )
 
 
+@torch.no_grad()
+def read_faces(reader: FaceReader, images: np.ndarray, batch: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """One pass of the reader: ((N, 35) levels, (N, F) features) of (N, S, S, 3) uint8 faces."""
+    reader.eval()
+    levels, features = [], []
+    for i in range(0, len(images), batch):
+        f = reader.features(_tensor(images[i : i + batch]))
+        logits = reader.heads(f).split(LEVELS, dim=1)
+        levels.append(torch.stack([l.argmax(1) for l in logits], dim=1).numpy())
+        features.append(f.double().numpy())
+    return np.concatenate(levels), np.concatenate(features)
+
+
+class Yardstick:
+    """The perception figures of many decodings of the same originals, reading the originals once."""
+
+    def __init__(self, reader: FaceReader, originals: np.ndarray):
+        self.reader, self.shape = reader, originals.shape
+        self.levels, self.features = read_faces(reader, originals)
+
+    def measure(self, decoded: np.ndarray) -> dict:
+        """{'param_recovery' (exact levels), 'param_recovery_tolerant', 'fd'} of `decoded` against the originals."""
+        if decoded.shape != self.shape:
+            raise ValueError(f"originals {self.shape} and decoded faces {decoded.shape} must have the same shape")
+        levels, features = read_faces(self.reader, decoded)
+        difference = np.abs(levels - self.levels)
+        return {
+            "param_recovery": float(np.mean(difference == 0)),
+            "param_recovery_tolerant": float(np.mean(difference <= self.reader.tolerance.numpy()[None])),
+            "fd": gaussian_frechet(self.features, features),
+        }
+
+
 def param_recovery(reader: FaceReader, originals: np.ndarray, decoded: np.ndarray, tolerant: bool = False) -> float:
     """Share of (face, parameter) pairs read at exactly the same level from `decoded` as from
     `originals`; with `tolerant=True`, within the reader's own tolerance on clean faces."""

@@ -27,7 +27,7 @@ from course.compression.baselines import jpeg
 from course.compression.coding import bits_per_pixel, encode
 from course.compression.glc.domains import faces, natural
 from course.compression.glc.generative import decode_with
-from course.compression.glc.perception import FaceReader, frechet_distance, param_recovery
+from course.compression.glc.perception import FaceReader, Yardstick, frechet_distance, param_recovery
 from course.compression.metrics import psnr
 
 SIZE = 256  # the side of the faces and crops of this experiment
@@ -58,6 +58,7 @@ def _mean_psnr(images: np.ndarray, decoded: np.ndarray) -> float:
 def codec_points(model, images: np.ndarray, reader: FaceReader | None = None) -> list[dict]:
     """Per rate point, the same files decoded twice: {rate, bpp, bytes, psnr_mse, psnr_generative}
     and, with a reader, param_recovery_* (exact levels), param_recovery_tolerant_* and fd_* of each decoder."""
+    yardstick = None if reader is None else Yardstick(reader, images)
     points = []
     for q in range(1, model.config.rate_points + 1):
         files = [encode(image, model, q) for image in images]
@@ -65,21 +66,18 @@ def codec_points(model, images: np.ndarray, reader: FaceReader | None = None) ->
         for decoder in ("mse", "generative"):
             decoded = np.stack([decode_with(f, model, decoder) for f in files])
             point[f"psnr_{decoder}"] = _mean_psnr(images, decoded)
-            if reader is not None:
-                point |= perception(reader, images, decoded, decoder)
+            if yardstick is not None:
+                point |= perception(yardstick, decoded, decoder)
         points.append(point)
     return points
 
 
-def perception(reader: FaceReader, images: np.ndarray, decoded: np.ndarray, suffix: str) -> dict:
-    return {
-        f"param_recovery_{suffix}": param_recovery(reader, images, decoded),
-        f"param_recovery_tolerant_{suffix}": param_recovery(reader, images, decoded, tolerant=True),
-        f"fd_{suffix}": frechet_distance(reader, images, decoded),
-    }
+def perception(yardstick: Yardstick, decoded: np.ndarray, suffix: str) -> dict:
+    return {f"{key}_{suffix}": value for key, value in yardstick.measure(decoded).items()}
 
 
 def jpeg_points(images: np.ndarray, reader: FaceReader | None = None, qualities=JPEG_QUALITIES) -> list[dict]:
+    yardstick = None if reader is None else Yardstick(reader, images)
     points = []
     for quality in qualities:
         results = [jpeg(image, quality) for image in images]
@@ -89,8 +87,8 @@ def jpeg_points(images: np.ndarray, reader: FaceReader | None = None, qualities=
             "bpp": _mean_bpp([f for f, _ in results], images),
             "psnr": _mean_psnr(images, decoded),
         }
-        if reader is not None:
-            point |= perception(reader, images, decoded, "jpeg")
+        if yardstick is not None:
+            point |= perception(yardstick, decoded, "jpeg")
         points.append(point)
     return points
 
