@@ -38,20 +38,20 @@ def tiny_models(tmp_path_factory):
     os.environ["COURSE_KODAK_DIR"] = str(kodak)
     torch.manual_seed(0)
     torch.set_num_threads(1)
-    for preset in (presets.GLC_FACES, presets.GLC_FLOWERS, presets.GLC_NATURAL):
+    for preset in (presets.PRESETS["glc_faces"], presets.PRESETS["glc_flowers"], presets.PRESETS["glc_natural"]):
         config = preset.smoke()
         tensors, metrics = train_glc(config)
         save_checkpoint(config.name, tensors, config=asdict(config), seed=0, train_seconds=0, metrics=metrics)
-    config = presets.VQ_FACES.smoke()
+    config = presets.PRESETS["vq_faces"].smoke()
     tensors, metrics = train_vq(config)
     save_checkpoint(config.name, tensors, config=asdict(config), seed=0, train_seconds=0, metrics=metrics)
-    config = presets.TC_FACES.smoke()
+    config = presets.PRESETS["tc_faces"].smoke()
     tensors, metrics = train_vq_twin(config)
     save_checkpoint(config.name, tensors, config=asdict(config), seed=0, train_seconds=0, metrics=metrics)
     for config, train in (
-        (presets.FACE_READER.smoke(), train_reader),
-        (presets.GLC_FACES_GENERATIVE.smoke(), train_generative),
-        (replace(presets.GLC_NATURAL_GENERATIVE.smoke(), images=4), train_generative),
+        (presets.PRESETS["face_reader"].smoke(), train_reader),
+        (presets.PRESETS["glc_faces_generative"].smoke(), train_generative),
+        (replace(presets.PRESETS["glc_natural_generative"].smoke(), images=4), train_generative),
     ):
         tensors, metrics = train(config)
         save_checkpoint(config.name, tensors, config=asdict(config), seed=0, train_seconds=0, metrics=metrics)

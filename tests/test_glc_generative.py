@@ -11,14 +11,14 @@ from course.compression.coding import decode, encode
 from course.compression.glc import generative as G
 from course.compression.glc import perception as P
 from course.compression.glc.domains import faces
-from course.compression.glc.presets import GLC_FACES_GENERATIVE
+from course.compression.glc.presets import PRESETS
 
 
 @pytest.fixture(scope="module")
 def trained():
     torch.manual_seed(0)
     torch.set_num_threads(1)
-    config = GLC_FACES_GENERATIVE.smoke()
+    config = PRESETS["glc_faces_generative"].smoke()
     return config, *G.train_generative(config)
 
 

@@ -40,12 +40,12 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-from course.compression.coding import decode, padded_size
+from course.compression.coding import decode
 from course.compression.entropy import FactorizedPrior, GaussianConditional, quantize, rate_bpp
 from course.compression.glc.domains import faces, natural
 from course.compression.glc.glc import random_crop
 from course.compression.metrics import ssim_terms
-from course.compression.models import RateGains, transform
+from course.compression.models import MeanScaleCoding, RateGains, transform
 from course.compression.transforms import analysis as base_analysis
 from course.compression.transforms import conv, deconv
 from course.compression.transforms import synthesis as base_synthesis
@@ -92,22 +92,9 @@ class GenerativeConfig:
     label: str = ""  # the model's name, if not glc_<domain>_generative
 
     def smoke(self) -> GenerativeConfig:
-        return replace(
-            self,
-            size=128,
-            n=8,
-            m=8,
-            images=12,
-            batch_size=2,
-            ae_crop=64,
-            ae_steps=3,
-            prior_steps=2,
-            joint_steps=3,
-            gan_steps=3,
-            critic_width=4,
-            critic_crop=64,
-            threads=1,
-        )
+        """A tiny codec, a few steps per stage, one thread: for tests and `train --quick`."""
+        tiny = replace(self, size=128, n=8, m=8, images=12, batch_size=2, ae_crop=64, critic_width=4, critic_crop=64)
+        return replace(tiny, ae_steps=3, prior_steps=2, joint_steps=3, gan_steps=3, threads=1)
 
     def __post_init__(self):
         self.target_bpp = tuple(float(t) for t in self.target_bpp)
@@ -115,12 +102,14 @@ class GenerativeConfig:
             raise ValueError(f"unknown domain {self.domain!r}; choose faces or natural")
 
     @property
-    def name(self) -> str:
-        return self.label or f"glc_{self.domain}_generative"
+    def rate_points(self) -> int:
+        """Rate points 1 … this: one per rate budget."""
+        return len(self.target_bpp)
 
     @property
-    def rate_points(self) -> int:
-        return len(self.target_bpp)
+    def name(self) -> str:
+        """The model's name in the manifest and in every file it writes."""
+        return self.label or f"glc_{self.domain}_generative"
 
     @property
     def bf16(self) -> bool:
@@ -175,20 +164,13 @@ def hyper_synthesis(n: int, m: int) -> nn.Sequential:
     )
 
 
-def _pad(x: torch.Tensor) -> torch.Tensor:
-    ph, pw = padded_size(x.shape[-2], x.shape[-1], HYPER_DOWNSAMPLING)
-    return F.pad(x, (0, pw - x.shape[-1], 0, ph - x.shape[-2]), mode="replicate")
-
-
-def _tensor(symbols: np.ndarray) -> torch.Tensor:
-    return torch.from_numpy(symbols.astype(np.float32))[None]
-
-
-class GenerativeCodec(nn.Module):
+class GenerativeCodec(MeanScaleCoding):
     """A mean-scale hyperprior codec with two synthesis transforms over one latent; `decoder`
     ('mse' or 'generative') says which one `synthesise` (and so `coding.decode`) uses."""
 
     log_lambda: torch.Tensor  # (Q,) each rate point's log λ, set by stage 3's dual ascent: a buffer
+    downsampling = DOWNSAMPLING
+    hyper_downsampling = HYPER_DOWNSAMPLING
 
     def __init__(self, config: GenerativeConfig):
         super().__init__()
@@ -204,18 +186,10 @@ class GenerativeCodec(nn.Module):
         self.register_buffer("log_lambda", torch.log(torch.full((config.rate_points,), 1e-5)))
         self.decoder = "generative"
 
-    @property
-    def name(self) -> str:
-        return self.config.name
-
     def synthesis_net(self) -> nn.Module:
         if self.decoder not in DECODERS:
             raise ValueError(f"unknown decoder {self.decoder!r}; choose one of {', '.join(DECODERS)}")
         return self.g_gen if self.decoder == "generative" else self.g_s
-
-    def mean_scale(self, z_hat: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        mean, scale = self.h_s(z_hat).chunk(2, dim=1)
-        return mean, scale
 
     def forward(self, x: torch.Tensor, quality: torch.Tensor) -> dict:
         """Training pass: x (B, 3, H, W), H and W multiples of 128; quality (B,) rate points."""
@@ -228,44 +202,6 @@ class GenerativeCodec(nn.Module):
             "y_dec": self.gains.unscale(y_dec, quality),
             "likelihoods": {"y": self.y_model.likelihood(y_hat, mean, scale), "z": self.z_prior.likelihood(z_hat)},
         }
-
-    # ---- the coding interface of `course.compression.coding`
-    @torch.no_grad()
-    def analyse(self, x: torch.Tensor, quality: int) -> dict[str, np.ndarray]:
-        self.gains.check(quality)
-        y = self.gains.scale(self.g_a(_pad(x)), torch.tensor([quality]))
-        z_hat = torch.round(self.h_a(y))
-        mean, _ = self.mean_scale(z_hat)
-        return {"z": z_hat[0].numpy().astype(np.int32), "y": torch.round(y - mean)[0].numpy().astype(np.int32)}
-
-    @torch.no_grad()
-    def write(self, symbols: dict[str, np.ndarray], coder) -> None:
-        _, scale = self.mean_scale(_tensor(symbols["z"]))
-        self.y_model.encode(coder, symbols["y"], self.y_model.coding_scales(scale))
-        self.z_prior.encode(coder, symbols["z"])
-
-    @torch.no_grad()
-    def information_bits(self, symbols: dict[str, np.ndarray]) -> float:
-        _, scale = self.mean_scale(_tensor(symbols["z"]))
-        y_bits = self.y_model.information_bits(symbols["y"], self.y_model.coding_scales(scale))
-        return y_bits + self.z_prior.information_bits(symbols["z"])
-
-    @torch.no_grad()
-    def read(self, coder, height: int, width: int) -> dict[str, np.ndarray]:
-        ph, pw = padded_size(height, width, HYPER_DOWNSAMPLING)
-        z = self.z_prior.decode(coder, (self.config.n, ph // HYPER_DOWNSAMPLING, pw // HYPER_DOWNSAMPLING))
-        _, scale = self.mean_scale(_tensor(z))
-        y = self.y_model.decode(
-            coder, self.y_model.coding_scales(scale), (self.config.m, ph // DOWNSAMPLING, pw // DOWNSAMPLING)
-        )
-        return {"z": z, "y": y}
-
-    @torch.no_grad()
-    def synthesise(self, symbols: dict[str, np.ndarray], quality: int) -> torch.Tensor:
-        self.gains.check(quality)
-        mean, _ = self.mean_scale(_tensor(symbols["z"]))
-        y_hat = self.gains.unscale(_tensor(symbols["y"]) + mean, torch.tensor([quality]))
-        return self.synthesis_net()(y_hat).clamp(0, 1)
 
 
 def decode_with(data: bytes, model: GenerativeCodec, decoder: str) -> np.ndarray:

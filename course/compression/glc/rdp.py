@@ -17,9 +17,7 @@ python -m course.compression.glc.rdp bench/glc.json docs/figures/03_perception_d
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
 import numpy as np
 
@@ -29,6 +27,7 @@ from course.compression.glc.domains import faces, natural
 from course.compression.glc.generative import decode_with
 from course.compression.glc.perception import FaceReader, Yardstick, frechet_distance, param_recovery
 from course.compression.metrics import psnr
+from course.core.figures import figure_command
 
 SIZE = 256  # the side of the faces and crops of this experiment
 TEST_SEED = 10_000  # as `analysis.TEST_SEED`: seeds no training set uses
@@ -190,25 +189,9 @@ def perception_distortion_figure(result: dict):
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print(
-            "usage: python -m course.compression.glc.rdp RESULT.json FIGURE.png  "
-            "(RESULT.json from `python -m course bench glc --json RESULT.json`)",
-            file=sys.stderr,
-        )
-        return 2
-    source = Path(argv[0])
-    if not source.is_file():
-        print(f"no bench result at {source}: run `python -m course bench glc --json {source}` first", file=sys.stderr)
-        return 2
-    result = json.loads(source.read_text())
-    if "faces_generative_points" not in result:
-        print(
-            f"{source} has no rate–distortion–perception figures: rerun `python -m course bench glc`", file=sys.stderr
-        )
-        return 2
-    perception_distortion_figure(result).savefig(argv[1], dpi=110)
-    return 0
+    return figure_command(
+        argv, "course.compression.glc.rdp", "glc", perception_distortion_figure, needs="faces_generative_points"
+    )
 
 
 if __name__ == "__main__":
