@@ -37,13 +37,15 @@
 #   quality in PSNR and SSIM, and a rule of thumb against those measurements;
 # - name GLC's three training stages and read, on a rate–distortion plot, what each one saves;
 # - compute the rate term a learned codec trains on (−Σ log₂ p) and check it against a file's size;
-# - compare vector quantization and transform coding on equal terms;
-# - show that a learned codec's skill is its experience: best on its own domain, poor on others.
+# - compare vector quantization and transform coding on equal terms, and show that a learned
+#   codec's skill is its experience: best on its own domain, poor on others;
+# - see the rate–distortion–perception trade-off: at equal bits a generative decoder gives up PSNR
+#   and keeps what a face *means*, measured by a parameter reader the course trains itself.
 #
 # **Prerequisites:** Lesson 01 (a latent space; KL in bits); a probability p costs −log₂ p bits;
 # PyTorch tensors.
 #
-# **Learner time:** about 60 minutes (reading + exercises), more if you explore the widgets.
+# **Learner time:** about 70 minutes (reading + exercises), more if you explore the widgets.
 #
 # ## Papers
 # - Z. Jia, J. Li, B. Li, H. Li, Y. Lu (2024). *Generative Latent Coding for Ultra-Low Bitrate
@@ -60,6 +62,15 @@
 #   error visibility to structural similarity* (SSIM). https://doi.org/10.1109/TIP.2003.819861
 # - G. K. Wallace (1992). *The JPEG still picture compression standard.*
 #   https://doi.org/10.1109/30.125072
+# - Y. Blau, T. Michaeli (2018). *The Perception-Distortion Tradeoff.* CVPR.
+#   https://arxiv.org/abs/1711.06077 — and (2019) *Rethinking Lossy Compression: The
+#   Rate-Distortion-Perception Tradeoff.* ICML. https://arxiv.org/abs/1901.07821
+# - T.-C. Wang et al. (2018). *High-Resolution Image Synthesis and Semantic Manipulation with
+#   Conditional GANs* (pix2pixHD: PatchGAN critic, feature matching). https://arxiv.org/abs/1711.11585
+# - T. Miyato, T. Kataoka, M. Koyama, Y. Yoshida (2018). *Spectral Normalization for Generative
+#   Adversarial Networks.* ICLR. https://arxiv.org/abs/1802.05957
+# - M. Heusel et al. (2017). *GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
+#   Equilibrium* (the Fréchet Inception Distance). https://arxiv.org/abs/1706.08500
 #
 # ## Glossary
 # - **bpp (bits per pixel)**: a file's size in bits divided by the image's pixels. A raw 8-bit
@@ -85,6 +96,13 @@
 #   against bits in training (loss = rate + λ · distortion).
 # - **Information content**: −log₂ p of one outcome; averaged, the entropy — the fewest bits any code
 #   can spend on average.
+# - **Generative decoder**: a decoder trained to make its output look *real* (here with a critic
+#   network that tells decoded from real images), not only close to the original; it draws sharp
+#   detail the bits do not pin down.
+# - **Perception** (Blau & Michaeli): how far the decoded images' distribution lies from that of real
+#   images; **Fréchet distance (FD)**: a number for that distance, ‖μ₁ − μ₂‖² + tr(Σ₁ + Σ₂ − 2(Σ₁Σ₂)^½)
+#   between Gaussians fitted to features of the two sets (FID uses a downloaded Inception network;
+#   we use our own face reader's features).
 
 # %%
 import matplotlib.pyplot as plt
@@ -451,7 +469,139 @@ fig = widgets.bit_map_figure(faces_codec, face, 3)
 plt.show()
 
 # %% [markdown]
-# ## 8. Explore
+# ## 8. Rate, distortion, perception: one file, two decoders
+# At a few dozen bytes the bits cannot pin down every detail of a face. An **MSE decoder** must
+# then hedge: it draws the *average* of every face those bits allow — a blur. A **generative
+# decoder** commits to one sharp, plausible face instead. Blau & Michaeli proved that this is a
+# trade-off, not a bug: at a fixed rate, the decoder with the best PSNR cannot also produce images
+# whose distribution matches the real one. To look real, a decoder must give up some PSNR.
+#
+# We measure it on the fairest terms there are: **the same file decoded twice**.
+# `glc_faces_generative` has one encoder and one code predictor and two decoders reading the same
+# symbols. Faces are 256×256 here, so that a whole file of ~70 bytes is below 0.01 bpp (at 128×128,
+# 0.01 bpp would be 20 bytes: the header and checksum alone take 17).
+#
+# **What is kept from GLC, and what is not.** Kept: the three stages (autoencoder, code predictor,
+# joint rate–distortion tuning) and a transform-coded latent, quantized and entropy-coded into real
+# files. Not kept: GLC's stage 1 is a VQGAN trained on millions of images, so its *latent* lives in a
+# generative model's space. Ours trains the encoder and code predictor for MSE and adds a fourth
+# stage in which only a second decoder becomes generative: MSE + **feature matching** (the critic's
+# features of the real and the decoded face should agree) + an adversarial hinge loss from a small
+# **PatchGAN critic** with spectral norm, its weight warmed up from zero — minutes on a CPU, no
+# downloaded weights.
+#
+# **Perception without anybody's pretrained network.** Our faces come from a known generator, so
+# "is it still the same face?" has an exact answer. The **face reader** (`face_reader`) is a small CNN
+# trained on clean faces to read each of the 35 parameters' level back.
+# - `param_recovery`: the share of parameters it reads at *exactly the same level* from the decoded
+#   face as from the original. Identity scores 1; noise scores near chance (the bench measures it).
+#   Our reader is coarse — trained for minutes, it reads only about a quarter of a clean face's
+#   levels exactly — so read these shares as "how much of what the reader sees survived", not as
+#   a human's judgement.
+# - `fd`: the Fréchet distance between the reader's features of the decoded and of the original
+#   test faces — a course-made FID. 0 for identity; large for noise.
+#
+# **What you should see:** the two decodings of the same files differ along the trade-off: the
+# generative one has the *lower* FD (its faces' features are distributed more like real ones) and
+# reads as the same face a little more often at the low rate points; its PSNR is lower at the
+# higher rate points and about equal at the lowest, where both decoders are far from the original.
+# JPEG cannot make files this small: its smallest is several times larger.
+
+# %%
+from course.compression.glc import rdp
+from course.compression.glc.generative import decode_with, load_generative
+from course.compression.glc.perception import load_reader
+
+reader = load_reader()
+generative_codec = load_generative("glc_faces_generative")
+big_faces = rdp.test_faces(24)
+rdp_result = {
+    "generative_image_side": rdp.SIZE,
+    "faces_generative_points": rdp.codec_points(generative_codec, big_faces, reader),
+    "jpeg_faces_256_points": rdp.jpeg_points(big_faces, reader, rdp.JPEG_QUALITIES[:4]),
+}
+fig = rdp.perception_distortion_figure(rdp_result)
+plt.show()
+rdp_lowest = rdp_result["faces_generative_points"][0]
+jpeg_smallest = rdp_result["jpeg_faces_256_points"][0]
+print(f"lowest rate point: {rdp_lowest['bytes']:.0f} bytes per file = {rdp_lowest['bpp']:.4f} bpp (whole files)")
+for decoder in ("mse", "generative"):
+    print(f"  {decoder:>10} decoder: {rdp_lowest[f'psnr_{decoder}']:.1f} dB, "
+          f"{rdp_lowest[f'param_recovery_{decoder}']:.0%} of parameters read the same, FD {rdp_lowest[f'fd_{decoder}']:.1f}")
+print(f"  JPEG's smallest file: {jpeg_smallest['bpp']:.3f} bpp, {jpeg_smallest['psnr']:.1f} dB, "
+      f"{jpeg_smallest['param_recovery_jpeg']:.0%} read the same, FD {jpeg_smallest['fd_jpeg']:.1f}")
+
+# %% [markdown]
+# ### What does the generative decoder invent?
+# The bits are the same; everything the generative decoder draws beyond the MSE decoder's blur is
+# its own guess. Below: four faces at the lowest rate point, and the parameters the reader reads
+# *differently* from the original — the details the bits did not carry and the decoder guessed.
+#
+# **What you should see:** firmer edges and contrasts where the MSE decoder has soft smudges, and
+# many misread parameters for both: at ~50 bytes most of a face's 35 parameters are not in the
+# file, and a misread parameter from the generative decoder is a confident, wrong detail.
+
+# %%
+fig, axes = plt.subplots(3, 4, figsize=(11, 8.6))
+for column, image in enumerate(big_faces[:4]):
+    result = widgets.two_decoders(image, generative_codec, 1, reader)
+    for row, (key, title) in enumerate((("original", "original"), ("mse", "MSE decoder"), ("generative", "generative"))):
+        shown = image if key == "original" else result[key]["decoded"]
+        axes[row, column].imshow(shown)
+        axes[row, column].axis("off")
+        if key != "original":
+            misread = ", ".join(result[key]["misread"][:3]) or "none"
+            title = f"{title}: {result[key]['psnr']:.1f} dB\nmisread: {misread}"
+        axes[row, column].set_title(title, fontsize=7)
+fig.suptitle(f"the same {result['bytes']}-byte files, decoded twice")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ### Natural crops at ≤ 0.05 bpp
+# The same recipe on 256×256 crops of the training photographs (`glc_natural_generative`), tested on
+# crops of photographs it never saw. No reader knows photographs, so here there are pictures and PSNR.
+#
+# **What you should see:** at a few hundred bytes the MSE decoder's crops are smooth washes of
+# colour; the generative decoder's differ in texture and contrast (whatever it adds is invented, not
+# the original's); JPEG's smallest file is larger and breaks into blocks.
+
+# %%
+natural_codec = load_generative("glc_natural_generative")
+crops = rdp.test_crops(3)
+fig, axes = plt.subplots(3, 4, figsize=(11, 8.4))
+for row, crop in enumerate(crops):
+    quality = max(q for q in range(1, natural_codec.config.rate_points + 1)
+                  if bits_per_pixel(encode(crop, natural_codec, q), *crop.shape[:2]) <= 0.05 or q == 1)
+    data = encode(crop, natural_codec, quality)
+    jpeg_file = widgets.jpeg_nearest(crop, bits_per_pixel(data, *crop.shape[:2]))
+    panels = [
+        (decode_with(data, natural_codec, "mse"), f"MSE decoder, {len(data)} B"),
+        (decode_with(data, natural_codec, "generative"), f"generative, same {len(data)} B"),
+        (jpeg_file["decoded"], f"JPEG q{jpeg_file['quality']}, {jpeg_file['bytes']} B"),
+        (crop, "original"),
+    ]
+    for column, (shown, title) in enumerate(panels):
+        axes[row, column].imshow(shown)
+        axes[row, column].axis("off")
+        detail = "" if column == 3 else f", {psnr(crop, shown):.1f} dB"
+        axes[row, column].set_title(title + detail, fontsize=8)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# **Perception explorer:** one file at a chosen rate point, decoded by both decoders, next to JPEG's
+# file nearest in size and the original; bytes, PSNR and the share of parameters read the same.
+#
+# **What you should see:** the same bytes for both decoders at every rate point; the generative
+# decoder's faces have firmer contrasts and, from the third rate point on, a lower PSNR; JPEG's
+# smallest file is several times larger.
+
+# %%
+display(widgets.perception_explorer({f"face {i}": f for i, f in enumerate(big_faces[:4])}, generative_codec, reader))
+
+# %% [markdown]
+# ## 9. Explore
 # **Rate explorer:** ours against JPEG at the nearest rate, with bytes and PSNR.
 #
 # **What you should see:** at every rate point our file is far smaller than JPEG's nearest one, or
@@ -483,7 +633,8 @@ display(widgets.bit_map_explorer({f"face {i}": f for i, f in enumerate(test_face
 # ## Summary
 # Can a generative model's latent compress images far better than JPEG — and only the images it
 # knows? The cell below answers from this run's measurements: the rule of thumb for JPEG, the faces
-# codec against JPEG, the duel of VQ and transform coding, and the experience matrix.
+# codec against JPEG, the duel of VQ and transform coding, the experience matrix, and what a
+# generative decoder buys at equal bits.
 
 # %% tags=["summary"]
 beats_jpeg = lowest["bpp"] < min(p["bpp"] for p in jpeg_faces)
@@ -504,4 +655,8 @@ print(f"""Can a generative latent compress far better than JPEG, and only what i
    its quality.
 4. Only what it knows: each domain is coded best by its own codec ({len(own_domain_best)} of {len(test_sets)}); on flowers the
    faces codec is {grid[1, 1] - grid[0, 1]:.1f} dB behind the flowers codec at {at_bpp} bpp.
+5. Rate, distortion, perception: at {rdp_lowest['bytes']:.0f} bytes per 256×256 face ({rdp_lowest['bpp']:.4f} bpp, whole files) the same files decoded
+   by the generative decoder score {rdp_lowest['psnr_generative']:.1f} dB against the MSE decoder's {rdp_lowest['psnr_mse']:.1f} dB ({"lower, as the trade-off says" if rdp_lowest['psnr_generative'] < rdp_lowest['psnr_mse'] else "not lower on this run"}),
+   FD {rdp_lowest['fd_generative']:.1f} against {rdp_lowest['fd_mse']:.1f}, and {rdp_lowest['param_recovery_generative']:.0%} of the parameters read the same against {rdp_lowest['param_recovery_mse']:.0%};
+   JPEG's smallest file ({jpeg_smallest['bpp']:.3f} bpp) keeps {jpeg_smallest['param_recovery_jpeg']:.0%}.
 """)

@@ -6,14 +6,14 @@ import torch
 
 from course.compression.coding import decode, encode
 from course.compression.glc import glc as G
-from course.compression.glc.presets import GLC_FACES, TC_FACES
+from course.compression.glc.presets import PRESETS
 
 
 @pytest.fixture(scope="module")
 def trained():
     torch.manual_seed(0)
     torch.set_num_threads(1)
-    config = GLC_FACES.smoke()
+    config = PRESETS["glc_faces"].smoke()
     return config, *G.train_glc(config)
 
 
@@ -134,12 +134,12 @@ def test_random_crops_are_windows_of_their_images():
 def test_the_vq_twin_differs_from_glc_faces_only_in_its_rate_points():
     from dataclasses import asdict
 
-    from course.compression.glc.presets import VQ_FACES
+    from course.compression.glc.presets import PRESETS
 
-    twin, faces = asdict(TC_FACES), asdict(GLC_FACES)
+    twin, faces = asdict(PRESETS["tc_faces"]), asdict(PRESETS["glc_faces"])
     assert {k for k in twin if twin[k] != faces[k]} == {"lambdas", "label"}
-    assert TC_FACES.name == "tc_faces" and len(twin["lambdas"]) < len(faces["lambdas"])
-    vq = VQ_FACES
+    assert PRESETS["tc_faces"].name == "tc_faces" and len(twin["lambdas"]) < len(faces["lambdas"])
+    vq = PRESETS["vq_faces"]
     assert (vq.n, vq.m, vq.domain) == (twin["n"], twin["m"], twin["domain"])  # the same transforms as the VQ's
 
 
@@ -147,7 +147,7 @@ def test_the_vq_twin_differs_from_glc_faces_only_in_its_rate_points():
 def test_the_vq_twin_keeps_only_final_weights():
     from course.compression.models import HyperpriorCodec
 
-    tensors, _ = G.train_vq_twin(TC_FACES.smoke())
+    tensors, _ = G.train_vq_twin(PRESETS["tc_faces"].smoke())
     assert tensors and not any(k.startswith("stage") for k in tensors)
-    model = HyperpriorCodec(TC_FACES.smoke().codec())
+    model = HyperpriorCodec(PRESETS["tc_faces"].smoke().codec())
     model.load_state_dict(tensors)

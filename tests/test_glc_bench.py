@@ -8,12 +8,14 @@ import torch
 @pytest.fixture(scope="module")
 def tiny_models(tmp_path_factory):
     import os
-    from dataclasses import asdict
+    from dataclasses import asdict, replace
 
     from PIL import Image
 
     from course.compression.glc import presets
+    from course.compression.glc.generative import train_generative
     from course.compression.glc.glc import train_glc, train_vq_twin
+    from course.compression.glc.perception import train_reader
     from course.compression.glc.vq import train_vq
     from course.core.checkpoints import save_checkpoint, sha256_file
     from course.core.paths import REPO_ROOT
@@ -29,23 +31,30 @@ def tiny_models(tmp_path_factory):
     lines = []
     for i in range(2):
         path = kodak / f"kodim{i:02d}.png"
-        smooth = np.cumsum(rng.normal(0, 4, (160, 200, 3)), axis=1) + 120
+        smooth = np.cumsum(rng.normal(0, 4, (272, 320, 3)), axis=1) + 120  # room for 256-pixel crops
         Image.fromarray(np.clip(smooth, 0, 255).astype(np.uint8)).save(path)
         lines.append(f"{sha256_file(path)}  {path.name}")
     (kodak / "SHA256SUMS").write_text("\n".join(lines) + "\n")
     os.environ["COURSE_KODAK_DIR"] = str(kodak)
     torch.manual_seed(0)
     torch.set_num_threads(1)
-    for preset in (presets.GLC_FACES, presets.GLC_FLOWERS, presets.GLC_NATURAL):
+    for preset in (presets.PRESETS["glc_faces"], presets.PRESETS["glc_flowers"], presets.PRESETS["glc_natural"]):
         config = preset.smoke()
         tensors, metrics = train_glc(config)
         save_checkpoint(config.name, tensors, config=asdict(config), seed=0, train_seconds=0, metrics=metrics)
-    config = presets.VQ_FACES.smoke()
+    config = presets.PRESETS["vq_faces"].smoke()
     tensors, metrics = train_vq(config)
     save_checkpoint(config.name, tensors, config=asdict(config), seed=0, train_seconds=0, metrics=metrics)
-    config = presets.TC_FACES.smoke()
+    config = presets.PRESETS["tc_faces"].smoke()
     tensors, metrics = train_vq_twin(config)
     save_checkpoint(config.name, tensors, config=asdict(config), seed=0, train_seconds=0, metrics=metrics)
+    for config, train in (
+        (presets.PRESETS["face_reader"].smoke(), train_reader),
+        (presets.PRESETS["glc_faces_generative"].smoke(), train_generative),
+        (replace(presets.PRESETS["glc_natural_generative"].smoke(), images=4), train_generative),
+    ):
+        tensors, metrics = train(config)
+        save_checkpoint(config.name, tensors, config=asdict(config), seed=0, train_seconds=0, metrics=metrics)
     yield
     for key, value in old.items():
         if value is None:
@@ -80,6 +89,25 @@ def test_bench_glc_has_every_key(tiny_models):
     for key in ("glc_faces_bpp_at_vq_psnr", "vq_uniform_bits_ratio_vs_glc_faces", "vq_prior_bits_ratio_vs_glc_faces"):
         assert key in result, key
     assert result["notebook_seconds"] is None  # quick runs do not time the lesson
+    # rate, distortion, perception: the same files decoded twice, JPEG's smallest file beside them
+    for key in (
+        "faces_generative_lowest_bpp",
+        "param_recovery_generative_at_lowest",
+        "param_recovery_mse",
+        "fd_generative",
+        "fd_mse",
+        "psnr_generative",
+        "psnr_mse",
+        "jpeg_param_recovery_smallest_file",
+        "jpeg_smallest_file_bpp",
+    ):
+        assert key in result, key
+    lowest = result["faces_generative_points"][0]
+    assert result["faces_generative_lowest_bpp"] == min(p["bpp"] for p in result["faces_generative_points"])
+    assert result["param_recovery_mse"] == lowest["param_recovery_mse"]  # the same file: exactly matched bits
+    assert result["jpeg_smallest_file_bpp"] == min(p["bpp"] for p in result["jpeg_faces_256_points"])
+    assert all(0 <= p["param_recovery_generative"] <= 1 for p in result["faces_generative_points"])
+    assert len(result["natural_generative_points"]) == 4
 
 
 def test_natural_test_crops_come_from_kodak_or_a_packaged_photo(tiny_models, monkeypatch, tmp_path):

@@ -8,14 +8,14 @@ import torch
 
 from course.compression.bitstream import WrongModelError
 from course.compression.glc import vq as V
-from course.compression.glc.presets import VQ_FACES
+from course.compression.glc.presets import PRESETS
 
 
 @pytest.fixture(scope="module")
 def trained():
     torch.manual_seed(0)
     torch.set_num_threads(1)
-    config = VQ_FACES.smoke()
+    config = PRESETS["vq_faces"].smoke()
     tensors, metrics = V.train_vq(config)
     usage = tensors.pop("usage")
     model = V.VQAutoencoder(config)
@@ -24,7 +24,7 @@ def trained():
 
 
 def test_indices_are_the_nearest_codewords():
-    model = V.VQAutoencoder(VQ_FACES.smoke())
+    model = V.VQAutoencoder(PRESETS["vq_faces"].smoke())
     y = torch.randn(2, model.config.m, 3, 4)
     idx = model.indices(y)
     brute = ((y.permute(0, 2, 3, 1)[..., None, :] - model.codebook) ** 2).sum(-1).argmin(-1)

@@ -144,6 +144,14 @@ LESSONS: dict[str, Lesson] = {
                     slider("rate point", IMAGE),
                 ),
             ),
+            # one file, two decoders: the MSE and generative decodings, JPEG's nearest file, the original
+            Widget(
+                "perception_explorer",
+                (
+                    dropdown("face", "face 1", IMAGE, CAPTION),
+                    slider("rate point", IMAGE, CAPTION),
+                ),
+            ),
         ),
         gallery=("rate_explorer", "experience_explorer", "bit_map_explorer"),
     ),

@@ -51,6 +51,8 @@ KNOWN_MODELS = (
     "vq_faces-uniform",
     "vq_faces-prior",
     "tc_faces",
+    "glc_faces_generative",
+    "glc_natural_generative",
 )
 MAX_NAME = 64
 FINGERPRINT_BYTES = 4

@@ -26,6 +26,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from course.compression.coding import pad
 from course.compression.entropy import FactorizedPrior, GaussianConditional, quantize
 from course.compression.transforms import (
     DOWNSAMPLING,
@@ -129,48 +130,42 @@ def _qualities(quality, batch: int) -> torch.Tensor:
     return q.expand(batch) if q.dim() == 0 else q
 
 
-class HyperpriorCodec(nn.Module):
-    def __init__(self, config: CodecConfig):
-        super().__init__()
-        self.config = config
-        n, m = config.n, config.m
-        self.g_a, self.g_s = analysis(n, m), synthesis(n, m)
-        self.h_a, self.h_s = hyper_analysis(n, m), hyper_synthesis(n, m)
-        self.gains = RateGains(config.lambdas, m)
-        self.z_prior = FactorizedPrior(n)
-        self.y_model = GaussianConditional()
+class MeanScaleCoding(nn.Module):
+    """The coding steps of a mean-scale hyperprior codec (`analyse`, `write`, `read`, `synthesise`),
+    shared by every codec that has its modules: g_a, h_a, h_s, gains, z_prior, y_model and a
+    synthesis transform (`synthesis_net`). `downsampling` and `hyper_downsampling` are how many
+    pixels per side one position of y and of z stands for."""
+
+    downsampling = DOWNSAMPLING
+    hyper_downsampling = HYPER_DOWNSAMPLING
+    config: Any
+    g_a: nn.Module
+    g_s: nn.Module
+    h_a: nn.Module
+    h_s: nn.Module
+    gains: RateGains
+    z_prior: FactorizedPrior
+    y_model: GaussianConditional
 
     @property
     def name(self) -> str:
         return self.config.name
 
-    def mean_scale(self, z_hat: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        mean, scale = self.h_s(z_hat).chunk(2, dim=1)  # each (B, M, H/16, W/16)
-        return mean, scale
+    def synthesis_net(self) -> nn.Module:
+        """The transform `synthesise` decodes with."""
+        return self.g_s
 
-    def forward(self, x: torch.Tensor, quality) -> dict:
-        """x (B, 3, H, W) in [0, 1], H and W multiples of 64; quality: a rate point, or one per image."""
-        q = _qualities(quality, x.shape[0])
-        self.gains.check(q)
-        y = self.gains.scale(transform(self, self.g_a, x), q)  # (B, M, H/16, W/16)
-        z = transform(self, self.h_a, y)  # (B, N, H/64, W/64)
-        z_hat = quantize(z, self.training)
-        mean, scale = transform(self, self.h_s, z_hat).chunk(2, dim=1)  # each (B, M, H/16, W/16)
-        y_hat = quantize(y - mean, self.training) + mean
-        y_dec = y_hat
-        if self.training and self.config.rounded_synthesis:
-            y_dec = y + (torch.round(y - mean) + mean - y).detach()  # rounded forward, identity backward
-        return {
-            "x_hat": transform(self, self.g_s, self.gains.unscale(y_dec, q)),
-            "likelihoods": {"y": self.y_model.likelihood(y_hat, mean, scale), "z": self.z_prior.likelihood(z_hat)},
-        }
+    def mean_scale(self, z_hat: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        mean, scale = self.h_s(z_hat).chunk(2, dim=1)  # each (B, M, H/d, W/d), d = downsampling
+        return mean, scale
 
     @torch.no_grad()
     def analyse(self, x: torch.Tensor, quality: int) -> dict[str, np.ndarray]:
-        """x (1, 3, H, W) -> {'z': (N, H/64, W/64), 'y': (M, H/16, W/16)} integer symbols;
-        y's symbols are the residuals round(y - mean)."""
+        """x (1, 3, H, W) -> {'z': (N, H/D, W/D), 'y': (M, H/d, W/d)} integer symbols (D, d: the
+        hyper and latent downsampling; x is padded to a multiple of D); y's symbols are the
+        residuals round(y - mean)."""
         self.gains.check(quality)
-        y = self.gains.scale(self.g_a(x), _qualities(quality, 1))
+        y = self.gains.scale(self.g_a(pad(x, self.hyper_downsampling)), _qualities(quality, 1))
         z_hat = torch.round(self.h_a(y))
         mean, _ = self.mean_scale(z_hat)
         return {"z": _int(z_hat[0]), "y": _int(torch.round(y - mean)[0])}
@@ -190,11 +185,13 @@ class HyperpriorCodec(nn.Module):
 
     @torch.no_grad()
     def read(self, coder, height: int, width: int) -> dict[str, np.ndarray]:
-        """Symbols of a padded image of height × width (multiples of 64)."""
-        z = self.z_prior.decode(coder, (self.config.n, height // HYPER_DOWNSAMPLING, width // HYPER_DOWNSAMPLING))
+        """Symbols of an image of height × width, padded to a multiple of `hyper_downsampling`."""
+        hyper, latent = self.hyper_downsampling, self.downsampling
+        height, width = -(-height // hyper) * hyper, -(-width // hyper) * hyper
+        z = self.z_prior.decode(coder, (self.config.n, height // hyper, width // hyper))
         _, scale = self.mean_scale(_tensor(z))
         y = self.y_model.decode(
-            coder, self.y_model.coding_scales(scale), (self.config.m, height // DOWNSAMPLING, width // DOWNSAMPLING)
+            coder, self.y_model.coding_scales(scale), (self.config.m, height // latent, width // latent)
         )
         return {"z": z, "y": y}
 
@@ -203,7 +200,36 @@ class HyperpriorCodec(nn.Module):
         self.gains.check(quality)
         mean, _ = self.mean_scale(_tensor(symbols["z"]))
         y_hat = self.gains.unscale(_tensor(symbols["y"]) + mean, _qualities(quality, 1))
-        return self.g_s(y_hat).clamp(0, 1)  # (1, 3, H, W)
+        return self.synthesis_net()(y_hat).clamp(0, 1)  # (1, 3, H, W)
+
+
+class HyperpriorCodec(MeanScaleCoding):
+    def __init__(self, config: CodecConfig):
+        super().__init__()
+        self.config = config
+        n, m = config.n, config.m
+        self.g_a, self.g_s = analysis(n, m), synthesis(n, m)
+        self.h_a, self.h_s = hyper_analysis(n, m), hyper_synthesis(n, m)
+        self.gains = RateGains(config.lambdas, m)
+        self.z_prior = FactorizedPrior(n)
+        self.y_model = GaussianConditional()
+
+    def forward(self, x: torch.Tensor, quality) -> dict:
+        """x (B, 3, H, W) in [0, 1], H and W multiples of 64; quality: a rate point, or one per image."""
+        q = _qualities(quality, x.shape[0])
+        self.gains.check(q)
+        y = self.gains.scale(transform(self, self.g_a, x), q)  # (B, M, H/16, W/16)
+        z = transform(self, self.h_a, y)  # (B, N, H/64, W/64)
+        z_hat = quantize(z, self.training)
+        mean, scale = transform(self, self.h_s, z_hat).chunk(2, dim=1)  # each (B, M, H/16, W/16)
+        y_hat = quantize(y - mean, self.training) + mean
+        y_dec = y_hat
+        if self.training and self.config.rounded_synthesis:
+            y_dec = y + (torch.round(y - mean) + mean - y).detach()  # rounded forward, identity backward
+        return {
+            "x_hat": transform(self, self.g_s, self.gains.unscale(y_dec, q)),
+            "likelihoods": {"y": self.y_model.likelihood(y_hat, mean, scale), "z": self.z_prior.likelihood(z_hat)},
+        }
 
 
 class FactorizedCodec(nn.Module):

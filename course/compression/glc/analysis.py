@@ -182,6 +182,7 @@ def vq_bits_ratios(point: dict, tc_curve: list[dict]) -> dict:
 
 def bench(quick: bool = False) -> dict:
     """The figures of the GLC issue, from the shipped checkpoints."""
+    from course.compression.glc import rdp
     from course.compression.glc.glc import load_glc
     from course.compression.glc.vq import load_vq
 
@@ -226,6 +227,8 @@ def bench(quick: bool = False) -> dict:
         "vq_prior_bits_ratio_vs_glc_faces": one_codec["vq_prior_bits_ratio"],
         # the lesson's wall time as the last `make test` measured it (quick: tiny test models, no lesson to time)
         "notebook_seconds": None if quick else recorded_notebook_seconds("03_compression"),
+        # rate, distortion and perception: 256×256 faces, one file decoded by two decoders
+        **rdp.bench_keys(quick),
     }
 
 

@@ -31,7 +31,7 @@ from course.core.seeding import torch_threads
 
 @dataclass
 class VQConfig:
-    """The VQ autoencoder and its training run (the shipped one: `glc.presets.VQ_FACES`)."""
+    """The VQ autoencoder and its training run (the shipped one: preset `vq_faces` in `glc/presets.yaml`)."""
 
     domain: str = "faces"  # the image domain it learns (`domains.DOMAINS`)
     n: int = 32  # hidden channels (as the GLC codec's transforms)

@@ -112,8 +112,8 @@ def _builder(rows: list, controls: list, views: list, update) -> W.VBox:
     return widget_box(rows, controls, views)
 
 
-def _panel(image: np.ndarray, caption: str) -> W.VBox:
-    return W.VBox([W.Image(value=to_png(image, scale=2), format="png"), W.HTML(f"<small>{caption}</small>")])
+def _panel(image: np.ndarray, caption: str, scale: int = 2) -> W.VBox:
+    return W.VBox([W.Image(value=to_png(image, scale=scale), format="png"), W.HTML(f"<small>{caption}</small>")])
 
 
 def _empty_panel() -> W.VBox:
@@ -122,9 +122,9 @@ def _empty_panel() -> W.VBox:
     return W.VBox([W.Image(format="png"), W.HTML()])
 
 
-def _fill(panel: W.VBox, image: np.ndarray, caption: str) -> None:
+def _fill(panel: W.VBox, image: np.ndarray, caption: str, scale: int = 2) -> None:
     picture, text = panel.children
-    picture.value = to_png(image, scale=2)
+    picture.value = to_png(image, scale=scale)
     text.value = f"<small>{caption}</small>"
 
 
@@ -235,3 +235,65 @@ def bit_map_explorer(images: dict, model) -> W.VBox:
         view.value = figure_png(fig)
 
     return _builder([W.HBox([picker, rate]), view], [picker, rate], [view], update)
+
+
+# ---------------------------------------------------------------- rate, distortion, perception
+
+
+def face_recovery(reader, original: np.ndarray, decoded: np.ndarray) -> tuple[float, list[str]]:
+    """One face: the share of its parameters read at the same level as in the original, and the
+    names of those read differently."""
+    from course.compression.glc.domains import FACE_PARAMETERS
+    from course.compression.glc.perception import read_levels
+
+    a, b = read_levels(reader, np.stack([original, decoded]))
+    same = a == b
+    return float(same.mean()), [p.name for p, ok in zip(FACE_PARAMETERS, same) if not ok]
+
+
+def two_decoders(image: np.ndarray, model, quality: int, reader=None) -> dict:
+    """One file at rate point `quality`, decoded by the MSE and the generative decoder, and JPEG's
+    file nearest its size: {'bytes', 'bpp', 'mse', 'generative', 'jpeg'}, each decoded entry with
+    'decoded', 'psnr' and, given a face reader, 'recovery' and 'misread'."""
+    from course.compression.glc.generative import decode_with
+
+    data = encode(image, model, quality)
+    result: dict[str, Any] = {"bytes": len(data), "bpp": bits_per_pixel(data, *image.shape[:2])}
+    for decoder in ("mse", "generative"):
+        decoded = decode_with(data, model, decoder)
+        result[decoder] = {"decoded": decoded, "psnr": psnr(image, decoded)}
+    result["jpeg"] = jpeg_nearest(image, result["bpp"])
+    if reader is not None:
+        for key in ("mse", "generative", "jpeg"):
+            result[key]["recovery"], result[key]["misread"] = face_recovery(reader, image, result[key]["decoded"])
+    return result
+
+
+def perception_explorer(images: dict, model, reader=None) -> W.VBox:
+    """Original | MSE decoder | generative decoder (the same file) | JPEG nearest in size."""
+    names = list(images)
+    picker = W.Dropdown(options=names, value=names[0], description="face")
+    rate = W.IntSlider(value=1, min=1, max=model.config.rate_points, description="rate point", continuous_update=False)
+    row = W.HBox([_empty_panel() for _ in range(4)])  # MSE, generative, JPEG, then the original
+
+    def caption(name: str, entry: dict, size: str) -> str:
+        text = f"{name}: {size}, {entry['psnr']:.1f} dB"
+        if "recovery" in entry:
+            text += f", {entry['recovery']:.0%} of parameters read the same"
+        return text
+
+    def update(*_):
+        image = images[picker.value]
+        result = two_decoders(image, model, rate.value, reader)
+        size = f"{result['bytes']} bytes ({result['bpp']:.4f} bpp)"
+        jpeg_file = result["jpeg"]
+        shown = [
+            (result["mse"]["decoded"], caption("MSE decoder", result["mse"], size)),
+            (result["generative"]["decoded"], caption("generative decoder, same file", result["generative"], size)),
+            (jpeg_file["decoded"], caption(f"JPEG q{jpeg_file['quality']}", jpeg_file, f"{jpeg_file['bytes']} bytes")),
+            (image, "original"),
+        ]
+        for panel, (picture, text) in zip(row.children, shown):
+            _fill(panel, picture, text, scale=1)
+
+    return _builder([W.HBox([picker, rate]), row], [picker, rate], [row], update)
