@@ -128,7 +128,7 @@ def test_game_features_read_and_dream_every_step(tiny_agent):
 
 @pytest.mark.slow
 def test_quick_heads_train_from_a_shipped_agent_and_load_back(tmp_path, monkeypatch):
-    tensors, metrics = heads.train_heads(presets.DREAMER_CATCH_HEADS.smoke())
+    tensors, metrics = heads.train_heads(presets.PRESETS["dreamer_catch_heads"].smoke())
     assert metrics["real_steps"] == 8 * 9 and "held_out_reward_error" in metrics
     assert sum(t.numel() for t in tensors.values()) < 200_000  # small: a few hundred kB
 

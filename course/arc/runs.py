@@ -28,7 +28,7 @@ FIELDS = ("step", "seconds", "rate_bits", "outputs_bits", "answer_bits", "train_
 
 @dataclass
 class RunsConfig:
-    """Which solver runs are recorded, and how (the shipped record: `presets.ARC_RUNS`)."""
+    """Which solver runs are recorded, and how (the shipped record: preset `arc_runs` in `arc/presets.yaml`)."""
 
     tasks: tuple[str, ...] = RUN_TASKS  # ARC task names, one solver run each
     steps: int = 400  # solver steps per task (a step count, never a time budget)

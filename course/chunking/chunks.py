@@ -36,7 +36,7 @@ EXPERTISE = {"novice": 100, "class A": 3000, "master": None}
 
 @dataclass
 class ChunkConfig:
-    """The chunk learner and the snapshots it ships (the shipped one: `presets.CHESS_CHUNKS`)."""
+    """The chunk learner and the snapshots it ships (the shipped one: preset `chess_chunks` in `chunking/presets.yaml`)."""
 
     theta: int = 2  # a pattern becomes a chunk once it has been noticed in this many games
     view_radius: int = 2  # field of view: squares within 2 king steps of the fixation (5×5)

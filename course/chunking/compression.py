@@ -70,7 +70,7 @@ class ChunkCode:
 
 @dataclass
 class MadeConfig:
-    """MADE on middle-game positions (the shipped one: `presets.CHESS_MADE`)."""
+    """MADE on middle-game positions (the shipped one: preset `chess_made` in `chunking/presets.yaml`)."""
 
     hidden: int = 256  # units of the masked hidden layer
     steps: int = 3000  # optimiser steps (the run stops on this count)
