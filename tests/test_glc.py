@@ -7,14 +7,12 @@ import torch
 from course.compression.coding import decode, encode
 from course.compression.glc import glc as G
 from course.compression.glc.presets import PRESETS
+from tests.smoke import train_smoke
 
 
 @pytest.fixture(scope="module")
 def trained():
-    torch.manual_seed(0)
-    torch.set_num_threads(1)
-    config = PRESETS["glc_faces"].smoke()
-    return config, *G.train_glc(config)
+    return train_smoke("glc_faces", G.train_glc)
 
 
 def test_checkpoint_keeps_every_stage(trained):

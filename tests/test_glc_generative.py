@@ -11,15 +11,12 @@ from course.compression.coding import decode, encode
 from course.compression.glc import generative as G
 from course.compression.glc import perception as P
 from course.compression.glc.domains import faces
-from course.compression.glc.presets import PRESETS
+from tests.smoke import train_smoke
 
 
 @pytest.fixture(scope="module")
 def trained():
-    torch.manual_seed(0)
-    torch.set_num_threads(1)
-    config = PRESETS["glc_faces_generative"].smoke()
-    return config, *G.train_generative(config)
+    return train_smoke("glc_faces_generative", G.train_generative)
 
 
 def test_four_stages_train_and_the_file_loads(trained, tmp_data_dir):

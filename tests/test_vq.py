@@ -9,14 +9,12 @@ import torch
 from course.compression.bitstream import WrongModelError
 from course.compression.glc import vq as V
 from course.compression.glc.presets import PRESETS
+from tests.smoke import train_smoke
 
 
 @pytest.fixture(scope="module")
 def trained():
-    torch.manual_seed(0)
-    torch.set_num_threads(1)
-    config = PRESETS["vq_faces"].smoke()
-    tensors, metrics = V.train_vq(config)
+    config, tensors, metrics = train_smoke("vq_faces", V.train_vq)
     usage = tensors.pop("usage")
     model = V.VQAutoencoder(config)
     model.load_state_dict(tensors)
