@@ -43,8 +43,7 @@ from torch.nn.utils.parametrizations import spectral_norm
 from course.compression.coding import decode
 from course.compression.entropy import FactorizedPrior, GaussianConditional, quantize, rate_bpp
 from course.compression.glc.domains import faces, natural
-from course.compression.glc.glc import random_crop
-from course.compression.metrics import ssim_terms
+from course.compression.glc.glc import batch, decay_learning_rate, descend, random_crop, structural_loss
 from course.compression.models import MeanScaleCoding, RateGains, transform
 from course.compression.transforms import analysis as base_analysis
 from course.compression.transforms import conv, deconv
@@ -245,27 +244,8 @@ def training_images(config: GenerativeConfig) -> torch.Tensor:
     )
 
 
-def _batch(images: torch.Tensor, size: int, generator: torch.Generator) -> torch.Tensor:
-    picks = torch.randint(len(images), (size,), generator=generator)
-    x = images[picks].float() / 255.0
-    flip = torch.rand(size, generator=generator) < 0.5
-    return torch.where(flip[:, None, None, None], x.flip(-1), x)
-
-
 def _adam(parameters, lr: float, betas=(0.9, 0.999)) -> torch.optim.Adam:
     return torch.optim.Adam(parameters, lr=lr, betas=betas)
-
-
-def _step(optimizer: torch.optim.Optimizer, loss: torch.Tensor) -> None:
-    optimizer.zero_grad(set_to_none=True)
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_([p for g in optimizer.param_groups for p in g["params"]], 1.0)
-    optimizer.step()
-
-
-def _decay(optimizer: torch.optim.Optimizer, lr: float, step: int, steps: int) -> None:
-    for group in optimizer.param_groups:  # a tenth of the rate for the last 10 %
-        group["lr"] = lr * (0.1 if step >= 0.9 * steps else 1.0)
 
 
 def train_generative(config: GenerativeConfig) -> tuple[dict, dict]:
@@ -288,23 +268,23 @@ def _train(config: GenerativeConfig) -> tuple[dict, dict]:
     # stage 1: the autoencoder at the middle rate point, through the quantization noise it will face
     optimizer = _adam([*model.g_a.parameters(), *model.g_s.parameters()], config.lr)
     for step in progress(range(config.ae_steps), desc=f"{config.name}: 1 autoencoder"):
-        _decay(optimizer, config.lr, step, config.ae_steps)
-        x = random_crop(_batch(images, config.batch_size, generator), config.ae_crop, generator)
+        decay_learning_rate(optimizer, config.lr, step, config.ae_steps)
+        x = random_crop(batch(images, config.batch_size, generator), config.ae_crop, generator)
         y = model.gains.scale(transform(model, model.g_a, x), middle)
         x_hat = decoded(model.g_s, model.gains.unscale(y + torch.empty_like(y).uniform_(-0.5, 0.5), middle))
-        loss = F.mse_loss(x_hat, x) + config.ssim_weight * (1 - ssim_terms(x_hat * 255, x * 255)[0].mean())
-        _step(optimizer, loss)
+        loss = F.mse_loss(x_hat, x) + config.ssim_weight * structural_loss(x_hat, x)
+        descend(optimizer, loss)
     metrics["stage1_loss"] = loss.item()
 
     # stage 2: the code predictor, the autoencoder frozen
     predictor = [*model.h_a.parameters(), *model.h_s.parameters(), *model.z_prior.parameters()]
     optimizer = _adam(predictor, config.lr)
     for step in progress(range(config.prior_steps), desc=f"{config.name}: 2 code predictor"):
-        _decay(optimizer, config.lr, step, config.prior_steps)
+        decay_learning_rate(optimizer, config.lr, step, config.prior_steps)
         q = torch.randint(1, points + 1, (config.batch_size,), generator=generator)
-        x = _batch(images, config.batch_size, generator)
+        x = batch(images, config.batch_size, generator)
         loss = rate_bpp(model(x, q)["likelihoods"], x).mean()
-        _step(optimizer, loss)
+        descend(optimizer, loss)
     metrics["stage2_bpp"] = loss.item()
 
     # stage 3: joint R + λ_q·255²·MSE; λ_q follows the rate budget of point q (dual ascent on log λ)
@@ -313,14 +293,14 @@ def _train(config: GenerativeConfig) -> tuple[dict, dict]:
     optimizer = _adam(trained, config.joint_lr)
     running = targets.clone()  # each point's recent rate (an exponential average)
     for step in progress(range(config.joint_steps), desc=f"{config.name}: 3 joint"):
-        _decay(optimizer, config.joint_lr, step, config.joint_steps)
+        decay_learning_rate(optimizer, config.joint_lr, step, config.joint_steps)
         q = torch.randint(1, points + 1, (config.batch_size,), generator=generator)
-        x = _batch(images, config.batch_size, generator)
+        x = batch(images, config.batch_size, generator)
         out = model(x, q)
         rate = rate_bpp(out["likelihoods"], x)  # (B,)
         mse = torch.mean((decoded(model.g_s, out["y_dec"]) - x) ** 2, dim=(1, 2, 3))
         loss = torch.mean(rate + torch.exp(model.log_lambda[q - 1]) * 255**2 * mse)
-        _step(optimizer, loss)
+        descend(optimizer, loss)
         with torch.no_grad():
             for point in q.unique():
                 running[point - 1] = 0.9 * running[point - 1] + 0.1 * rate[q == point].mean()
@@ -342,7 +322,7 @@ def _train(config: GenerativeConfig) -> tuple[dict, dict]:
     crop = min(config.critic_crop, config.size)
     for step in progress(range(config.gan_steps), desc=f"{config.name}: 4 generative decoder"):
         q = torch.randint(1, points + 1, (config.batch_size,), generator=generator)
-        x = _batch(images, config.batch_size, generator)
+        x = batch(images, config.batch_size, generator)
         with torch.no_grad():
             model.eval()  # rounded latents, exactly as decoded from a file
             y_dec = model(x, q)["y_dec"]
@@ -354,7 +334,7 @@ def _train(config: GenerativeConfig) -> tuple[dict, dict]:
         window = (..., slice(top, top + crop), slice(left, left + crop))
         real_score, real_features = critic(x[window])
         fake_score, _ = critic(fake.detach()[window])
-        _step(d_opt, F.relu(1 - real_score).mean() + F.relu(1 + fake_score).mean())
+        descend(d_opt, F.relu(1 - real_score).mean() + F.relu(1 + fake_score).mean())
         # the decoder: stay near the image (MSE), match the critic's features of the real image
         # (pix2pixHD's feature matching: a perceptual term from a network trained here), and fool
         # the critic. The adversarial weight ramps up from 0 so the critic first learns what a
@@ -367,7 +347,7 @@ def _train(config: GenerativeConfig) -> tuple[dict, dict]:
             + config.feature_weight * matching
             - ramp * config.adversarial_weight * fake_score.mean()
         )
-        _step(g_opt, loss)
+        descend(g_opt, loss)
     metrics["stage4_loss"] = loss.item()
     tensors = {k: v.detach().clone() for k, v in model.state_dict().items()}
     return tensors, {k: round(v, 6) for k, v in metrics.items()}

@@ -146,17 +146,27 @@ def stage3_loss(model: HyperpriorCodec, x: torch.Tensor, quality: torch.Tensor) 
     return torch.mean(rate_bpp(out["likelihoods"], x) + lam * 255**2 * mse)
 
 
+def decay_learning_rate(optimizer: torch.optim.Optimizer, lr: float, step: int, steps: int) -> None:
+    """`lr` for the first 90 % of `steps`, a tenth of it for the last 10 %."""
+    for group in optimizer.param_groups:
+        group["lr"] = lr * (0.1 if step >= 0.9 * steps else 1.0)
+
+
+def descend(optimizer: torch.optim.Optimizer, loss: torch.Tensor) -> None:
+    """One step down `loss`, its gradient clipped to norm 1."""
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_([p for g in optimizer.param_groups for p in g["params"]], 1.0)
+    optimizer.step()
+
+
 def _optimise(parameters, steps: int, lr: float, loss_of_batch, desc: str) -> float:
     optimizer = torch.optim.Adam(parameters, lr=lr)
     loss = float("nan")
     for step in progress(range(steps), desc=desc):
-        for group in optimizer.param_groups:  # a tenth of the rate for the last 10 %
-            group["lr"] = lr * (0.1 if step >= 0.9 * steps else 1.0)
+        decay_learning_rate(optimizer, lr, step, steps)
         value = loss_of_batch()
-        optimizer.zero_grad(set_to_none=True)
-        value.backward()
-        torch.nn.utils.clip_grad_norm_([p for g in optimizer.param_groups for p in g["params"]], 1.0)
-        optimizer.step()
+        descend(optimizer, value)
         loss = value.item()
     return loss
 
