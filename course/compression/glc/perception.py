@@ -97,26 +97,6 @@ def _faces(levels: np.ndarray, size: int) -> np.ndarray:
 
 
 @torch.no_grad()
-def read_levels(reader: FaceReader, images: np.ndarray, batch: int = 64) -> np.ndarray:
-    """(N, S, S, 3) uint8 faces -> (N, 35) levels as the reader reads them."""
-    reader.eval()
-    out = []
-    for i in range(0, len(images), batch):
-        logits = reader(_tensor(images[i : i + batch]))
-        out.append(torch.stack([l.argmax(1) for l in logits], dim=1).numpy())
-    return np.concatenate(out)
-
-
-@torch.no_grad()
-def reader_features(reader: FaceReader, images: np.ndarray, batch: int = 64) -> np.ndarray:
-    """(N, S, S, 3) uint8 faces -> (N, F) float64 features of the reader's last hidden layer."""
-    reader.eval()
-    return np.concatenate(
-        [reader.features(_tensor(images[i : i + batch])).double().numpy() for i in range(0, len(images), batch)]
-    )
-
-
-@torch.no_grad()
 def read_faces(reader: FaceReader, images: np.ndarray, batch: int = 64) -> tuple[np.ndarray, np.ndarray]:
     """One pass of the reader: ((N, 35) levels, (N, F) features) of (N, S, S, 3) uint8 faces."""
     reader.eval()
@@ -127,6 +107,16 @@ def read_faces(reader: FaceReader, images: np.ndarray, batch: int = 64) -> tuple
         levels.append(torch.stack([l.argmax(1) for l in logits], dim=1).numpy())
         features.append(f.double().numpy())
     return np.concatenate(levels), np.concatenate(features)
+
+
+def read_levels(reader: FaceReader, images: np.ndarray) -> np.ndarray:
+    """(N, S, S, 3) uint8 faces -> (N, 35) levels as the reader reads them."""
+    return read_faces(reader, images)[0]
+
+
+def reader_features(reader: FaceReader, images: np.ndarray) -> np.ndarray:
+    """(N, S, S, 3) uint8 faces -> (N, F) float64 features of the reader's last hidden layer."""
+    return read_faces(reader, images)[1]
 
 
 class Yardstick:
