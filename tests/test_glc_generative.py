@@ -41,6 +41,37 @@ def test_four_stages_train_and_the_file_loads(trained, tmp_data_dir):
         decode(bytes(broken), model)
 
 
+def test_a_global_codec_codes_one_vector_and_refuses_larger_images(trained):
+    config, tensors, _ = trained
+    assert config.latent == "global"  # the faces' codec: one vector per face
+    model = G.GenerativeCodec(config)
+    model.load_state_dict(tensors)
+    model.eval()
+    small = faces(1, seed=11, size=100)[0]  # smaller images are padded up to the codec's side
+    assert decode(encode(small, model, 2), model).shape == small.shape
+    symbols = model.analyse(torch.rand(1, 3, config.size, config.size), 1)
+    assert symbols["y"].shape == (config.m, 1, 1) and symbols["z"].shape == (config.n, 1, 1)
+    with pytest.raises(ValueError, match=f"Crop or resize it to {config.size}×{config.size}"):
+        encode(faces(1, seed=11, size=2 * config.size)[0], model, 1)
+    with pytest.raises(CorruptBitstreamError, match="header claims an image"):
+        model.read(None, 2 * config.size, config.size)  # checked before a symbol is read
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(latent="grid"), "unknown latent 'grid'"),
+        (dict(latent="global", size=96, ae_crop=96), "power of two"),
+        (dict(latent="global", ae_crop=128), "set ae_crop to size"),
+    ],
+)
+def test_latent_settings_are_checked(change, message):
+    from dataclasses import replace
+
+    with pytest.raises(ValueError, match=message):
+        replace(G.GenerativeConfig(), **change)
+
+
 def test_stage4_trains_only_the_generative_decoder(trained):
     config, tensors, _ = trained
     model = G.GenerativeCodec(config)

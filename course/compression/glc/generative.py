@@ -24,8 +24,16 @@ Rate points are rate *budgets*: rate point q is trained at the λ that makes its
 `target_bpp[q]` (λ follows the rate by dual ascent during stage 3), so the lowest point lands
 where it is asked to, under the whole-file budget, not wherever a guessed λ puts it.
 
-Images are 256×256: the latent has one position per 32×32 pixels (8×8 positions, z 2×2), so the
-few bytes go to few, meaningful places; every learned layer but the decoder's last ×2 runs at 128 pixels or below.
+Images are 256×256. Two shapes of latent (`GenerativeConfig.latent`):
+
+- **spatial** (natural crops): one position per 32×32 pixels (8×8 positions, z 2×2), so the few
+  bytes go to few, meaningful places; every learned layer but the decoder's last ×2 runs at 128
+  pixels or below.
+- **global** (faces): one vector per image. A face is one object described by a few dozen numbers,
+  not a texture that varies from place to place, so one vector of M numbers is the code a
+  generative model of faces needs; a grid would spend bits on every position. The encoder reads
+  the face at 64×64 and ends in a linear layer; the decoder draws it at 64×64 from that vector and
+  two learned ×2 steps take it to 256. z is then one vector too (a 1×1 hyperprior).
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
+from course.compression.bitstream import CorruptBitstreamError
 from course.compression.coding import decode
 from course.compression.entropy import FactorizedPrior, GaussianConditional, quantize, rate_bpp
 from course.compression.glc.domains import faces, natural
@@ -54,6 +63,8 @@ from course.core.seeding import torch_threads
 DOWNSAMPLING = 32  # y: one position per 32×32 pixels
 HYPER_DOWNSAMPLING = 128  # z: one per 128×128; images are padded to a multiple of this
 DECODERS = ("mse", "generative")
+LATENTS = ("spatial", "global")
+GLOBAL_SIDE = 64  # a global codec reads and draws its images at 64×64; learned ×2 steps take them to `size`
 LOG_LAMBDA_MIN, LOG_LAMBDA_MAX = math.log(1e-7), math.log(1e-1)  # λ stays in a range where both terms count
 
 
@@ -63,6 +74,9 @@ class GenerativeConfig:
 
     domain: str = "faces"  # faces | natural (crops of data/photos; never Kodak)
     size: int = 256  # side of the training images
+    # spatial: y is an (H/32)×(W/32) grid; global: y is one vector per image (the codec then codes
+    # images of up to size × size pixels only)
+    latent: str = "spatial"
     n: int = 32  # channels of the hidden layers and of z
     m: int = 32  # channels of y
     # the rate points' budgets: mean bits per pixel of y and z (the file adds header, bounds and ANS words)
@@ -79,7 +93,7 @@ class GenerativeConfig:
     lr: float = 1e-3  # stages 1 and 2 (Adam)
     joint_lr: float = 3e-4  # stage 3: fine-tuning, not learning anew
     gan_lr: float = 2e-4  # both the generative decoder and the critic (Adam, β1 = 0.5 as usual for GANs)
-    ssim_weight: float = 0.05  # stage 1's structural term, next to an MSE of ~1e-2
+    ssim_weight: float = 0.05  # stage 1's structural term, next to an MSE of ~1e-2 (0: none)
     lambda_rate: float = 0.01  # dual ascent: log λ moves by this × the relative rate error per step
     feature_weight: float = 1.0  # feature matching: L1 between the critic's features of real and decoded images
     adversarial_weight: float = 0.01  # the hinge term's weight after warm-up (next to an MSE of ~1e-2)
@@ -92,13 +106,26 @@ class GenerativeConfig:
 
     def smoke(self) -> GenerativeConfig:
         """A tiny codec, a few steps per stage, one thread: for tests and `train --quick`."""
-        tiny = replace(self, size=128, n=8, m=8, images=12, batch_size=2, ae_crop=64, critic_width=4, critic_crop=64)
+        # a global codec keeps its side (it codes images up to that size; it pools to 64 at once anyway)
+        size = self.size if self.latent == "global" else 128
+        crop = size if self.latent == "global" else 64
+        tiny = replace(self, size=size, n=8, m=8, images=12, batch_size=2, ae_crop=crop, critic_width=4, critic_crop=64)
         return replace(tiny, ae_steps=3, prior_steps=2, joint_steps=3, gan_steps=3, threads=1)
 
     def __post_init__(self):
         self.target_bpp = tuple(float(t) for t in self.target_bpp)
         if self.domain not in ("faces", "natural"):
             raise ValueError(f"unknown domain {self.domain!r}; choose faces or natural")
+        if self.latent not in LATENTS:
+            raise ValueError(f"unknown latent {self.latent!r}; choose one of {', '.join(LATENTS)}")
+        if self.latent == "global" and (self.size < GLOBAL_SIDE or self.size & (self.size - 1)):
+            raise ValueError(
+                f"a global latent needs a size that is a power of two, at least {GLOBAL_SIDE}; got {self.size}"
+            )
+        if self.latent == "global" and self.ae_crop != self.size:
+            raise ValueError(
+                f"a global latent reads whole images: set ae_crop to size ({self.size}), not {self.ae_crop}"
+            )
 
     @property
     def rate_points(self) -> int:
@@ -112,7 +139,7 @@ class GenerativeConfig:
 
     @property
     def bf16(self) -> bool:
-        return True
+        return True  # the transforms train in bfloat16 (about 2× faster on a CPU); coding is float32
 
 
 class Upsampler(nn.Module):
@@ -141,6 +168,40 @@ def analysis(n: int, m: int) -> nn.Sequential:
 def synthesis(n: int, m: int) -> nn.Sequential:
     """The lesson's synthesis (four stride-2 layers, up to H/2), then the learned ×2 `Upsampler`."""
     return nn.Sequential(base_synthesis(n, m), Upsampler())  # (B, M, H/32, W/32) -> (B, 3, H, W)
+
+
+def global_analysis(n: int, m: int, size: int) -> nn.Sequential:
+    """(B, 3, S, S) -> (B, M, 1, 1): average-pool to 64×64, four stride-2 stages to 4×4, then a
+    linear layer to one vector: the whole image in M numbers."""
+    chans = (3, n, 2 * n, 3 * n, 4 * n)
+    layers: list[nn.Module] = [nn.AvgPool2d(size // GLOBAL_SIDE)] if size > GLOBAL_SIDE else []
+    for c_in, c_out in zip(chans, chans[1:]):  # 64 -> 32 -> 16 -> 8 -> 4
+        layers += [nn.Conv2d(c_in, c_out, 3, stride=2, padding=1), nn.GELU()]
+        layers += [nn.Conv2d(c_out, c_out, 3, padding=1), nn.GELU()]
+    layers += [nn.Flatten(), nn.Linear(4 * n * 16, m)]  # (B, 4N·16) -> (B, M)
+    return nn.Sequential(*layers, nn.Unflatten(1, (m, 1, 1)))  # (B, M, 1, 1): y
+
+
+def global_synthesis(n: int, m: int, size: int) -> nn.Sequential:
+    """(B, M, 1, 1) -> (B, 3, S, S): a linear layer to a 4×4 map, four ×2 stages (nearest, then two
+    convolutions) to a 64×64 image, then learned ×2 `Upsampler`s up to S."""
+    chans = (4 * n, 4 * n, 3 * n, 2 * n, 3 * n // 2)
+    layers: list[nn.Module] = [nn.Flatten(), nn.Linear(m, 4 * n * 16), nn.GELU()]
+    layers.append(nn.Unflatten(1, (4 * n, 4, 4)))  # (B, 4N, 4, 4)
+    for c_in, c_out in zip(chans, chans[1:]):  # 4 -> 8 -> 16 -> 32 -> 64
+        layers += [nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(c_in, c_out, 3, padding=1), nn.GELU()]
+        layers += [nn.Conv2d(c_out, c_out, 3, padding=1), nn.GELU()]
+    layers += [nn.Conv2d(chans[-1], 3, 3, padding=1), nn.Sigmoid()]  # (B, 3, 64, 64)
+    layers += [Upsampler() for _ in range(int(math.log2(size // GLOBAL_SIDE)))]
+    return nn.Sequential(*layers)  # (B, 3, S, S)
+
+
+def global_hyper_analysis(n: int, m: int) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(m, n, 1), nn.LeakyReLU(), nn.Conv2d(n, n, 1))  # (B, M, 1, 1) -> (B, N, 1, 1): z
+
+
+def global_hyper_synthesis(n: int, m: int) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(n, m, 1), nn.LeakyReLU(), nn.Conv2d(m, 2 * m, 1))  # (B, N, 1, 1) -> mean | scale
 
 
 def hyper_analysis(n: int, m: int) -> nn.Sequential:
@@ -175,15 +236,38 @@ class GenerativeCodec(MeanScaleCoding):
         super().__init__()
         self.config = config
         n, m = config.n, config.m
-        self.g_a, self.g_s = analysis(n, m), synthesis(n, m)
-        self.g_gen = synthesis(n, m)
-        self.h_a, self.h_s = hyper_analysis(n, m), hyper_synthesis(n, m)
+        if config.latent == "global":  # one position of y and of z stands for the whole image
+            self.downsampling = self.hyper_downsampling = config.size
+            self.g_a, self.g_s = global_analysis(n, m, config.size), global_synthesis(n, m, config.size)
+            self.g_gen = global_synthesis(n, m, config.size)
+            self.h_a, self.h_s = global_hyper_analysis(n, m), global_hyper_synthesis(n, m)
+        else:
+            self.g_a, self.g_s = analysis(n, m), synthesis(n, m)
+            self.g_gen = synthesis(n, m)
+            self.h_a, self.h_s = hyper_analysis(n, m), hyper_synthesis(n, m)
         # the gains start at the usual √λ ratios for λ ∝ rate budget² (a guess; stage 3 settles them)
         self.gains = RateGains(tuple(t**2 for t in config.target_bpp), m)
         self.z_prior = FactorizedPrior(n)
         self.y_model = GaussianConditional()
         self.register_buffer("log_lambda", torch.log(torch.full((config.rate_points,), 1e-5)))
         self.decoder = "generative"
+
+    def check_size(self, height: int, width: int, error=ValueError, what: str = "this image is") -> None:
+        """A global codec codes images of up to size × size pixels (smaller ones are padded)."""
+        side = self.config.size
+        if self.config.latent == "global" and (height > side or width > side):
+            raise error(
+                f"{self.name} codes images of up to {side}×{side} pixels in one vector; {what} larger "
+                f"({height}×{width} once padded). Crop or resize it to {side}×{side}."
+            )
+
+    def analyse(self, x: torch.Tensor, quality: int) -> dict[str, np.ndarray]:
+        self.check_size(*x.shape[-2:])
+        return super().analyse(x, quality)
+
+    def read(self, coder, height: int, width: int) -> dict[str, np.ndarray]:
+        self.check_size(height, width, CorruptBitstreamError, "bitstream is corrupt: its header claims an image")
+        return super().read(coder, height, width)
 
     def synthesis_net(self) -> nn.Module:
         if self.decoder not in DECODERS:
@@ -261,6 +345,7 @@ def _train(config: GenerativeConfig) -> tuple[dict, dict]:
     points = config.rate_points
     middle = torch.full((config.batch_size,), (points + 1) // 2)
     metrics: dict[str, float] = {}
+    loss = torch.tensor(float("nan"))  # (a stage of 0 steps reports nan)
 
     def decoded(net: nn.Module, y_dec: torch.Tensor) -> torch.Tensor:
         return transform(model, net, y_dec)
@@ -272,7 +357,9 @@ def _train(config: GenerativeConfig) -> tuple[dict, dict]:
         x = random_crop(batch(images, config.batch_size, generator), config.ae_crop, generator)
         y = model.gains.scale(transform(model, model.g_a, x), middle)
         x_hat = decoded(model.g_s, model.gains.unscale(y + torch.empty_like(y).uniform_(-0.5, 0.5), middle))
-        loss = F.mse_loss(x_hat, x) + config.ssim_weight * structural_loss(x_hat, x)
+        loss = F.mse_loss(x_hat, x)
+        if config.ssim_weight:  # (SSIM at 256 pixels costs more than the rest of the step)
+            loss = loss + config.ssim_weight * structural_loss(x_hat, x)
         descend(optimizer, loss)
     metrics["stage1_loss"] = loss.item()
 
@@ -349,7 +436,8 @@ def _train(config: GenerativeConfig) -> tuple[dict, dict]:
         )
         descend(g_opt, loss)
     metrics["stage4_loss"] = loss.item()
-    tensors = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    # stored in float16: half the bytes (the lesson's figures are measured on the loaded float16 weights)
+    tensors = {k: v.detach().clone().half() for k, v in model.state_dict().items()}
     return tensors, {k: round(v, 6) for k, v in metrics.items()}
 
 

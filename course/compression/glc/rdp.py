@@ -148,7 +148,8 @@ def bench_keys(quick: bool = False) -> dict:
 
 def perception_distortion_figure(result: dict):
     """Two panels at the faces' rate points: PSNR vs fd and PSNR vs param_recovery, for the MSE
-    decoder, the generative decoder (the same files) and JPEG's smallest files; bytes annotated."""
+    decoder, the generative decoder (the same files) and JPEG's smallest files; the fewest and the
+    most bytes annotated."""
     import matplotlib.pyplot as plt
 
     ours, jpegs = result["faces_generative_points"], result["jpeg_faces_256_points"]
@@ -161,8 +162,11 @@ def perception_distortion_figure(result: dict):
             xs = [p[f"psnr_{decoder}"] for p in ours]
             ys = [p[f"{key}_{decoder}"] for p in ours]
             ax.plot(xs, ys, style, label=f"{decoder} decoder (same files)")
-            for p, x, y in zip(ours, xs, ys):
-                ax.annotate(f"{p['bytes']:.0f} B", (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
+            # the fewest and the most bytes only: points close together would print over each other
+            for i in sorted({0, len(ours) - 1}):
+                offset = (4, 4) if i == 0 else (4, -10)
+                text = f"{ours[i]['bytes']:.0f} B"
+                ax.annotate(text, (xs[i], ys[i]), textcoords="offset points", xytext=offset, fontsize=7)
         for p in ours:  # join the two decodings of the same files
             ax.plot(
                 [p["psnr_mse"], p["psnr_generative"]], [p[f"{key}_mse"], p[f"{key}_generative"]], ":", c="grey", lw=0.8
