@@ -125,3 +125,13 @@ def test_perception_explorer_controls():
     assert shown()[3] != after[3]
     result = widgets.two_decoders(images["face 0"], model, 1, reader)
     assert 0 <= result["generative"]["recovery"] <= 1 and result["mse"]["decoded"].shape == (256, 256, 3)
+
+
+def test_blur_calibrates_the_reader_a_softer_face_reads_less_the_same():
+    from course.compression.glc import rdp
+
+    reader = P.load_reader()
+    sharp, soft = rdp.blur_baseline(reader, faces(8, seed=4321, size=256), sigmas=(0.5, 4.0))
+    assert sharp["psnr"] > soft["psnr"]
+    assert sharp["param_recovery_blur"] > soft["param_recovery_blur"]
+    assert sharp["fd_blur"] < soft["fd_blur"]

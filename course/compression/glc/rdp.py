@@ -32,6 +32,7 @@ from course.core.figures import figure_command
 SIZE = 256  # the side of the faces and crops of this experiment
 TEST_SEED = 10_000  # as `analysis.TEST_SEED`: seeds no training set uses
 JPEG_QUALITIES = (1, 2, 3, 5, 8, 12, 20)  # JPEG's smallest files, up to ~0.3 bpp on a 256-pixel face
+BLUR_SIGMAS = (1.0, 2.0, 4.0)  # Gaussian blurs (pixels at 256×256) that calibrate the reader: how soft is too soft?
 
 
 def test_faces(count: int) -> np.ndarray:
@@ -102,6 +103,21 @@ def noise_baseline(reader: FaceReader, images: np.ndarray, seed: int = 0) -> dic
     }
 
 
+def blur_baseline(reader: FaceReader, images: np.ndarray, sigmas=BLUR_SIGMAS) -> list[dict]:
+    """How sharp must a face be to be read the same? The originals blurred by a Gaussian of σ
+    pixels, measured like a decoding: {sigma, psnr, param_recovery_blur, …_tolerant_blur, fd_blur}
+    per σ. The yardstick's calibration, as noise is its floor."""
+    from scipy.ndimage import gaussian_filter
+
+    yardstick = Yardstick(reader, images)
+    points = []
+    for sigma in sigmas:
+        soft = [gaussian_filter(image.astype(np.float64), (sigma, sigma, 0)) for image in images]
+        blurred = np.clip(np.round(np.stack(soft)), 0, 255).astype(np.uint8)
+        points.append({"sigma": sigma, "psnr": _mean_psnr(images, blurred), **perception(yardstick, blurred, "blur")})
+    return points
+
+
 def bench_keys(quick: bool = False) -> dict:
     """The rate–distortion–perception figures of `bench glc`, from the shipped checkpoints."""
     from course.compression.glc.generative import load_generative
@@ -139,6 +155,7 @@ def bench_keys(quick: bool = False) -> dict:
         "jpeg_param_recovery_smallest_file": smallest["param_recovery_jpeg"],
         "jpeg_fd_smallest_file": smallest["fd_jpeg"],
         **noise_baseline(reader, images),
+        "blurred_faces_points": blur_baseline(reader, images, BLUR_SIGMAS[:1] if quick else BLUR_SIGMAS),
         "reader_tolerance_levels": reader.tolerance.tolist(),
         "natural_test_crops": len(crops),
         "natural_generative_points": natural_points,
