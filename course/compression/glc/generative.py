@@ -40,7 +40,9 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import torch
@@ -107,8 +109,7 @@ class GenerativeConfig:
     def smoke(self) -> GenerativeConfig:
         """A tiny codec, a few steps per stage, one thread: for tests and `train --quick`."""
         # a global codec keeps its side (it codes images up to that size; it pools to 64 at once anyway)
-        size = self.size if self.latent == "global" else 128
-        crop = size if self.latent == "global" else 64
+        size, crop = (self.size, self.size) if self.latent == "global" else (128, 64)
         tiny = replace(self, size=size, n=8, m=8, images=12, batch_size=2, ae_crop=crop, critic_width=4, critic_crop=64)
         return replace(tiny, ae_steps=3, prior_steps=2, joint_steps=3, gan_steps=3, threads=1)
 
@@ -236,15 +237,16 @@ class GenerativeCodec(MeanScaleCoding):
         super().__init__()
         self.config = config
         n, m = config.n, config.m
+        g_a: Callable[[int, int], nn.Module]
+        g_s: Callable[[int, int], nn.Module]
         if config.latent == "global":  # one position of y and of z stands for the whole image
             self.downsampling = self.hyper_downsampling = config.size
-            self.g_a, self.g_s = global_analysis(n, m, config.size), global_synthesis(n, m, config.size)
-            self.g_gen = global_synthesis(n, m, config.size)
-            self.h_a, self.h_s = global_hyper_analysis(n, m), global_hyper_synthesis(n, m)
+            g_a, g_s = partial(global_analysis, size=config.size), partial(global_synthesis, size=config.size)
+            h_a, h_s = global_hyper_analysis, global_hyper_synthesis
         else:
-            self.g_a, self.g_s = analysis(n, m), synthesis(n, m)
-            self.g_gen = synthesis(n, m)
-            self.h_a, self.h_s = hyper_analysis(n, m), hyper_synthesis(n, m)
+            g_a, g_s, h_a, h_s = analysis, synthesis, hyper_analysis, hyper_synthesis
+        self.g_a, self.g_s, self.g_gen = g_a(n, m), g_s(n, m), g_s(n, m)  # two decoders of one shape
+        self.h_a, self.h_s = h_a(n, m), h_s(n, m)
         # the gains start at the usual √λ ratios for λ ∝ rate budget² (a guess; stage 3 settles them)
         self.gains = RateGains(tuple(t**2 for t in config.target_bpp), m)
         self.z_prior = FactorizedPrior(n)
