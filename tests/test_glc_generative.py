@@ -130,8 +130,8 @@ def test_perception_explorer_controls():
 def test_blur_calibrates_the_reader_a_softer_face_reads_less_the_same():
     from course.compression.glc import rdp
 
-    reader = P.load_reader()
-    sharp, soft = rdp.blur_baseline(reader, faces(8, seed=4321, size=256), sigmas=(0.5, 4.0))
+    images = faces(8, seed=4321, size=256)
+    sharp, soft = rdp.blur_baseline(P.Yardstick(P.load_reader(), images), images, sigmas=(0.5, 4.0))
     assert sharp["psnr"] > soft["psnr"]
     assert sharp["param_recovery_blur"] > soft["param_recovery_blur"]
     assert sharp["fd_blur"] < soft["fd_blur"]
